@@ -1,0 +1,212 @@
+/**
+ * Forward pass and backpropagation through time over a stack of recurrent layers, for a batch of sequences of
+ * different lengths. Padding never changes a result: a row whose sequence has ended carries its state unchanged and
+ * receives no gradient, and the head reads each sequence at its own last step.
+ */
+import { layerIsResidual, layerInputSize, gateCount, type ModelConfig } from './config';
+import { addColumnSums, gemmNT, norm2, transpose } from './linalg';
+import type { LayerLayout } from './params';
+import type { Model } from './model';
+import { createLayerWork, type LayerWork } from './workspace';
+import { vanillaBackward, vanillaForward } from './cells/vanilla';
+import { lstmBackward, lstmForward } from './cells/lstm';
+import { gruBackward, gruForward } from './cells/gru';
+import { gatedBackward, gatedForward } from './cells/gated';
+
+/** A padded, time-major batch. x is [T, B, inputSize]; rows past lengths[b] are ignored. */
+export interface Batch {
+  T: number;
+  B: number;
+  inputSize: number;
+  x: Float64Array;
+  lengths: Int32Array;
+}
+
+/** Recurrent state per layer: h [B, m] and, for the LSTM, c [B, m]. */
+export interface StackState {
+  h: Float64Array[];
+  c: Float64Array[];
+}
+
+/** Buffers for a whole model and one batch shape. */
+export interface Workspace {
+  T: number;
+  B: number;
+  layers: LayerWork[];
+  /** Head: gathered features [B, m] (readout last), outputs Y [rows, P], dY, ∂L/∂features, Wyᵀ [m, P]. */
+  feat: Float64Array;
+  Y: Float64Array;
+  dY: Float64Array;
+  dFeat: Float64Array;
+  WyT: Float64Array;
+}
+
+/** Allocates a workspace for batches of shape (T, B). */
+export function createWorkspace(cfg: ModelConfig, T: number, B: number): Workspace {
+  const layers: LayerWork[] = [];
+  const G = gateCount(cfg);
+  for (let l = 0; l < cfg.layers; l++) {
+    layers.push(createLayerWork(cfg.cell, cfg.activation, cfg.coupled, T, B, layerInputSize(cfg, l), cfg.hiddenSize, G, layerIsResidual(cfg, l)));
+  }
+  const rows = cfg.readout === 'last' ? B : T * B;
+  const m = cfg.hiddenSize;
+  const P = cfg.outputSize;
+  return {
+    T, B, layers,
+    feat: new Float64Array(B * m),
+    Y: new Float64Array(rows * P),
+    dY: new Float64Array(rows * P),
+    dFeat: new Float64Array(rows * m),
+    WyT: new Float64Array(m * P),
+  };
+}
+
+function cellForward(w: LayerWork, t: number, lengths: Int32Array): void {
+  switch (w.cell) {
+    case 'vanilla': return vanillaForward(w, t, lengths);
+    case 'lstm': return lstmForward(w, t, lengths);
+    case 'gru': return gruForward(w, t, lengths);
+    case 'gated': return gatedForward(w, t, lengths);
+  }
+}
+
+function cellBackward(w: LayerWork, t: number, lengths: Int32Array): void {
+  switch (w.cell) {
+    case 'vanilla': return vanillaBackward(w, t, lengths);
+    case 'lstm': return lstmBackward(w, t, lengths);
+    case 'gru': return gruBackward(w, t, lengths);
+    case 'gated': return gatedBackward(w, t, lengths);
+  }
+}
+
+function addBiasRows(rows: number, n: number, A: Float64Array, aOff: number, theta: Float64Array, bOff: number): void {
+  for (let r = 0; r < rows; r++) {
+    const a = aOff + r * n;
+    for (let j = 0; j < n; j++) A[a + j] += theta[bOff + j];
+  }
+}
+
+/** Forward through one layer: W_x x for all steps in one product, then the recurrence step by step. */
+function layerForward(L: LayerLayout, theta: Float64Array, w: LayerWork, lengths: Int32Array): void {
+  const { T, B, d, m, G } = w;
+  const Gm = G * m;
+  gemmNT(T * B, Gm, d, w.xIn, w.xOff, theta, L.Wx, w.pre, 0, false);
+  addBiasRows(T * B, Gm, w.pre, 0, theta, L.bx);
+  for (let t = 0; t < T; t++) {
+    gemmNT(B, Gm, m, w.h, t * B * m, theta, L.Wh, w.hproj, 0, false);
+    addBiasRows(B, Gm, w.hproj, 0, theta, L.bh);
+    cellForward(w, t, lengths);
+  }
+  if (w.residual) {
+    const n = T * B * m;
+    for (let i = 0; i < n; i++) w.out[i] = w.h[B * m + i] + w.xIn[w.xOff + i];
+  }
+}
+
+/**
+ * Runs the stack forward on a batch. `init` gives h0 (and c0) per layer; zeros when absent.
+ * Afterwards the top layer's output is ws.layers[top].out at outOff, [T, B, m].
+ */
+export function forwardStack(model: Model, ws: Workspace, batch: Batch, init?: StackState): void {
+  const { theta, layout } = model;
+  const Bm = batch.B * model.config.hiddenSize;
+  let xIn = batch.x;
+  let xOff = 0;
+  for (let l = 0; l < ws.layers.length; l++) {
+    const w = ws.layers[l];
+    w.xIn = xIn;
+    w.xOff = xOff;
+    if (init?.h[l]) w.h.set(init.h[l].subarray(0, Bm), 0);
+    else w.h.fill(0, 0, Bm);
+    if (w.cell === 'lstm') {
+      if (init?.c[l]) w.c.set(init.c[l].subarray(0, Bm), 0);
+      else w.c.fill(0, 0, Bm);
+    }
+    layerForward(layout.layers[l], theta, w, batch.lengths);
+    xIn = w.out;
+    xOff = w.outOff;
+  }
+}
+
+/** The state after the last valid step of every sequence, per layer (for truncated BPTT and streaming). */
+export function finalState(ws: Workspace): StackState {
+  const h: Float64Array[] = [];
+  const c: Float64Array[] = [];
+  for (const w of ws.layers) {
+    const Bm = w.B * w.m;
+    h.push(w.h.slice(w.T * Bm, (w.T + 1) * Bm));
+    c.push(w.cell === 'lstm' ? w.c.slice(w.T * Bm, (w.T + 1) * Bm) : new Float64Array(0));
+  }
+  return { h, c };
+}
+
+/** Options for backwardStack(). */
+export interface BackwardOptions {
+  /** Extra ∂L/∂h_T (and ∂L/∂c_T) per layer, e.g. a loss on the final state; zeros when absent. */
+  dhFinal?: Float64Array[];
+  dcFinal?: Float64Array[];
+  /** Also compute ∂L/∂x for the bottom layer into ws.layers[0].dX. */
+  inputGrad?: boolean;
+}
+
+/** Backward through one layer; reads w.dOut; accumulates parameter gradients into grads. */
+function layerBackward(
+  L: LayerLayout, theta: Float64Array, grads: Float64Array, w: LayerWork, lengths: Int32Array,
+  dhT: Float64Array | undefined, dcT: Float64Array | undefined, wantDX: boolean,
+): void {
+  const { T, B, d, m, G } = w;
+  const Gm = G * m;
+  const Bm = B * m;
+  const TB = T * B;
+  if (dhT) w.dh.set(dhT.subarray(0, Bm));
+  else w.dh.fill(0);
+  if (w.cell === 'lstm') {
+    if (dcT) w.dc.set(dcT.subarray(0, Bm));
+    else w.dc.fill(0);
+  }
+  transpose(Gm, m, theta, L.Wh, w.WhT, 0);
+  for (let t = T - 1; t >= 0; t--) {
+    const o = t * Bm;
+    for (let i = 0; i < Bm; i++) w.dh[i] += w.dOut[o + i];
+    w.stepGradNorm[t] = norm2(w.dh, 0, Bm);
+    cellBackward(w, t, lengths);
+    // ∂L/∂h_{t−1} += W_hᵀ · ∂L/∂(recurrent pre-activations)
+    gemmNT(B, m, Gm, w.dPreH, t * B * Gm, w.WhT, 0, w.dhPrev, 0, true);
+    const tmp = w.dh;
+    w.dh = w.dhPrev;
+    w.dhPrev = tmp;
+  }
+  // dW_h = Σ_t δ_tᵀ h_{t−1}; dW_x = Σ_t δ_tᵀ x_t — one product each over all T·B rows.
+  transpose(TB, Gm, w.dPreH, 0, w.dPreT, 0);
+  transpose(TB, m, w.h, 0, w.statesT, 0);
+  gemmNT(Gm, m, TB, w.dPreT, 0, w.statesT, 0, grads, L.Wh, true);
+  if (w.dPreX !== w.dPreH) transpose(TB, Gm, w.dPreX, 0, w.dPreT, 0);
+  transpose(TB, d, w.xIn, w.xOff, w.statesT, 0);
+  gemmNT(Gm, d, TB, w.dPreT, 0, w.statesT, 0, grads, L.Wx, true);
+  addColumnSums(TB, Gm, w.dPreX, 0, grads, L.bx);
+  addColumnSums(TB, Gm, w.dPreH, 0, grads, L.bh);
+  if (wantDX) {
+    transpose(Gm, d, theta, L.Wx, w.WxT, 0);
+    gemmNT(TB, d, Gm, w.dPreX, 0, w.WxT, 0, w.dX, 0, false);
+    if (w.residual) for (let i = 0; i < TB * d; i++) w.dX[i] += w.dOut[i];
+  }
+}
+
+/**
+ * Backpropagation through time over the whole stack. The top layer's dOut must hold ∂L/∂out_t (see the head).
+ * Parameter gradients are added to grads (same layout as θ). Returns ∂L/∂h0 (and ∂L/∂c0) per layer.
+ */
+export function backwardStack(model: Model, ws: Workspace, batch: Batch, grads: Float64Array, opts: BackwardOptions = {}): StackState {
+  const { theta, layout } = model;
+  const h0: Float64Array[] = [];
+  const c0: Float64Array[] = [];
+  for (let l = ws.layers.length - 1; l >= 0; l--) {
+    const w = ws.layers[l];
+    const wantDX = l > 0 || opts.inputGrad === true;
+    layerBackward(layout.layers[l], theta, grads, w, batch.lengths, opts.dhFinal?.[l], opts.dcFinal?.[l], wantDX);
+    if (l > 0) ws.layers[l - 1].dOut.set(w.dX);
+    h0[l] = Float64Array.from(w.dh);
+    c0[l] = w.cell === 'lstm' ? Float64Array.from(w.dc) : new Float64Array(0);
+  }
+  return { h: h0, c: c0 };
+}

@@ -1,0 +1,80 @@
+/**
+ * Vanilla cell (chapter eq. for h_t): z_t = W_h h_{t−1} + W_x x_t + b, h_t = φ(z_t), φ ∈ {sigmoid, tanh, relu}.
+ * `pre` holds z after the forward step.
+ */
+import type { LayerWork } from '../workspace';
+
+/** Forward elementwise part of step t (0-based; writes h[t+1]). */
+export function vanillaForward(w: LayerWork, t: number, lengths: Int32Array): void {
+  const { B, m, pre, hproj, h } = w;
+  const act = w.activation;
+  for (let b = 0; b < B; b++) {
+    const p = (t * B + b) * m;
+    const q = b * m;
+    const hp = (t * B + b) * m;
+    const hn = hp + B * m;
+    if (t >= lengths[b]) {
+      for (let i = 0; i < m; i++) h[hn + i] = h[hp + i];
+      continue;
+    }
+    if (act === 'tanh') {
+      for (let i = 0; i < m; i++) {
+        const z = pre[p + i] + hproj[q + i];
+        pre[p + i] = z;
+        h[hn + i] = Math.tanh(z);
+      }
+    } else if (act === 'sigmoid') {
+      for (let i = 0; i < m; i++) {
+        const z = pre[p + i] + hproj[q + i];
+        pre[p + i] = z;
+        h[hn + i] = 1 / (1 + Math.exp(-z));
+      }
+    } else {
+      for (let i = 0; i < m; i++) {
+        const z = pre[p + i] + hproj[q + i];
+        pre[p + i] = z;
+        h[hn + i] = z > 0 ? z : 0;
+      }
+    }
+  }
+}
+
+/** φ'(z) from the stored z and h = φ(z). relu'(0) = 0, as PyTorch. */
+export function activationSlope(act: LayerWork['activation'], z: number, h: number): number {
+  if (act === 'tanh') return 1 - h * h; // dtanh = 1 − tanh²
+  if (act === 'sigmoid') return h * (1 - h); // dσ = σ(1 − σ)
+  return z > 0 ? 1 : 0;
+}
+
+/** Backward elementwise part of step t: dz = dh ⊙ φ'(z); masked rows pass dh straight through. */
+export function vanillaBackward(w: LayerWork, t: number, lengths: Int32Array): void {
+  const { B, m, pre, h, dh, dhPrev, dPreX } = w;
+  const act = w.activation;
+  for (let b = 0; b < B; b++) {
+    const p = (t * B + b) * m;
+    const q = b * m;
+    const hn = ((t + 1) * B + b) * m;
+    if (t >= lengths[b]) {
+      for (let i = 0; i < m; i++) {
+        dPreX[p + i] = 0;
+        dhPrev[q + i] = dh[q + i];
+      }
+      continue;
+    }
+    for (let i = 0; i < m; i++) {
+      dPreX[p + i] = dh[q + i] * activationSlope(act, pre[p + i], h[hn + i]);
+      dhPrev[q + i] = 0;
+    }
+  }
+}
+
+/** J = diag(φ'(z_t)) W_h for row b at step t, [m, m]; Wh at whOff in theta. */
+export function vanillaJacobian(w: LayerWork, theta: Float64Array, whOff: number, t: number, b: number, J: Float64Array): void {
+  const { B, m, pre, h } = w;
+  const p = (t * B + b) * m;
+  const hn = ((t + 1) * B + b) * m;
+  for (let i = 0; i < m; i++) {
+    const s = activationSlope(w.activation, pre[p + i], h[hn + i]);
+    for (let j = 0; j < m; j++) J[i * m + j] = s * theta[whOff + i * m + j];
+  }
+}

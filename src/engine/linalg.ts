@@ -1,0 +1,123 @@
+/**
+ * Dense kernels over row-major Float64Array buffers with explicit offsets, so that views into large workspaces need
+ * no allocation. Every matrix product in the engine goes through gemmNT (C = A·Bᵀ): weights are kept in PyTorch's
+ * [out, in] layout, and the other products are turned into this form by a cheap transpose of the smaller operand.
+ * The kernel is the single place to swap in SIMD (WASM) or multi-worker code later.
+ */
+
+/**
+ * C[M,N] (+)= A[M,K] · B[N,K]ᵀ.
+ * A at aOff with row stride K, B at bOff with row stride K, C at cOff with row stride N.
+ * Register-blocked 4×2 (rows of A × rows of B) with the dot product unrolled over k.
+ */
+export function gemmNT(
+  M: number, N: number, K: number,
+  A: Float64Array, aOff: number,
+  B: Float64Array, bOff: number,
+  C: Float64Array, cOff: number,
+  accumulate: boolean,
+): void {
+  let i = 0;
+  for (; i + 3 < M; i += 4) {
+    const a0 = aOff + i * K, a1 = a0 + K, a2 = a1 + K, a3 = a2 + K;
+    const c0 = cOff + i * N, c1 = c0 + N, c2 = c1 + N, c3 = c2 + N;
+    let j = 0;
+    for (; j + 1 < N; j += 2) {
+      const b0 = bOff + j * K, b1 = b0 + K;
+      let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
+      for (let k = 0; k < K; k++) {
+        const w0 = B[b0 + k], w1 = B[b1 + k];
+        const x0 = A[a0 + k], x1 = A[a1 + k], x2 = A[a2 + k], x3 = A[a3 + k];
+        s00 += x0 * w0; s01 += x0 * w1;
+        s10 += x1 * w0; s11 += x1 * w1;
+        s20 += x2 * w0; s21 += x2 * w1;
+        s30 += x3 * w0; s31 += x3 * w1;
+      }
+      if (accumulate) {
+        C[c0 + j] += s00; C[c0 + j + 1] += s01;
+        C[c1 + j] += s10; C[c1 + j + 1] += s11;
+        C[c2 + j] += s20; C[c2 + j + 1] += s21;
+        C[c3 + j] += s30; C[c3 + j + 1] += s31;
+      } else {
+        C[c0 + j] = s00; C[c0 + j + 1] = s01;
+        C[c1 + j] = s10; C[c1 + j + 1] = s11;
+        C[c2 + j] = s20; C[c2 + j + 1] = s21;
+        C[c3 + j] = s30; C[c3 + j + 1] = s31;
+      }
+    }
+    for (; j < N; j++) {
+      const b0 = bOff + j * K;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let k = 0; k < K; k++) {
+        const w = B[b0 + k];
+        s0 += A[a0 + k] * w; s1 += A[a1 + k] * w; s2 += A[a2 + k] * w; s3 += A[a3 + k] * w;
+      }
+      if (accumulate) {
+        C[c0 + j] += s0; C[c1 + j] += s1; C[c2 + j] += s2; C[c3 + j] += s3;
+      } else {
+        C[c0 + j] = s0; C[c1 + j] = s1; C[c2 + j] = s2; C[c3 + j] = s3;
+      }
+    }
+  }
+  for (; i < M; i++) {
+    const a0 = aOff + i * K;
+    const c0 = cOff + i * N;
+    for (let j = 0; j < N; j++) {
+      const b0 = bOff + j * K;
+      let s = 0;
+      for (let k = 0; k < K; k++) s += A[a0 + k] * B[b0 + k];
+      if (accumulate) C[c0 + j] += s;
+      else C[c0 + j] = s;
+    }
+  }
+}
+
+/** Writes the transpose of A[rows, cols] (at aOff) into T[cols, rows] (at tOff). */
+export function transpose(rows: number, cols: number, A: Float64Array, aOff: number, T: Float64Array, tOff: number): void {
+  for (let r = 0; r < rows; r++) {
+    const a = aOff + r * cols;
+    for (let c = 0; c < cols; c++) T[tOff + c * rows + r] = A[a + c];
+  }
+}
+
+/** out[c] (+)= Σ_r A[r, c] for A[rows, cols] at aOff: column sums (bias gradients). */
+export function addColumnSums(rows: number, cols: number, A: Float64Array, aOff: number, out: Float64Array, outOff: number): void {
+  for (let r = 0; r < rows; r++) {
+    const a = aOff + r * cols;
+    for (let c = 0; c < cols; c++) out[outOff + c] += A[a + c];
+  }
+}
+
+/** Euclidean norm of a vector (or a flat matrix: the Frobenius norm), scaled to avoid overflow. */
+export function norm2(v: Float64Array, off = 0, len = v.length - off): number {
+  let scale = 0;
+  for (let i = 0; i < len; i++) scale = Math.max(scale, Math.abs(v[off + i]));
+  if (scale === 0 || !Number.isFinite(scale)) return scale;
+  let s = 0;
+  for (let i = 0; i < len; i++) {
+    const x = v[off + i] / scale;
+    s += x * x;
+  }
+  return scale * Math.sqrt(s);
+}
+
+/** C[n,n] = A[n,n] · B[n,n] for small dense square matrices (analysis, not the hot loop). */
+export function matmulSquare(n: number, A: Float64Array, B: Float64Array, C: Float64Array): void {
+  C.fill(0);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < n; k++) {
+      const a = A[i * n + k];
+      if (a === 0) continue;
+      const bk = k * n;
+      const ci = i * n;
+      for (let j = 0; j < n; j++) C[ci + j] += a * B[bk + j];
+    }
+  }
+}
+
+/** Identity matrix of size n. */
+export function identity(n: number): Float64Array {
+  const I = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) I[i * n + i] = 1;
+  return I;
+}

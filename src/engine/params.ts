@@ -1,0 +1,82 @@
+/**
+ * Parameters live in one flat Float64Array (and gradients in another of the same layout), with named views per
+ * tensor. Names are PyTorch's `state_dict` names (`weight_ih_l0` …), plus `head.weight` / `head.bias`, so import and
+ * export are a rename, and optimisers and clipping are one loop over one buffer.
+ */
+import { gateCount, layerInputSize, type ModelConfig } from './config';
+
+/** One named tensor inside the flat buffer. */
+export interface TensorSpec {
+  name: string;
+  shape: number[];
+  offset: number;
+  size: number;
+}
+
+/** Offsets of one recurrent layer's tensors: Wx [G·m, d], Wh [G·m, m], bx [G·m], bh [G·m]. */
+export interface LayerLayout {
+  Wx: number;
+  Wh: number;
+  bx: number;
+  bh: number;
+  inputSize: number;
+  gates: number;
+}
+
+/** Where every tensor sits in the flat parameter buffer. */
+export interface ParamLayout {
+  tensors: TensorSpec[];
+  layers: LayerLayout[];
+  /** Head Wy [outputSize, hiddenSize] and by [outputSize]. */
+  Wy: number;
+  by: number;
+  total: number;
+}
+
+/** Computes the flat layout of a model's parameters. */
+export function paramLayout(cfg: ModelConfig): ParamLayout {
+  const tensors: TensorSpec[] = [];
+  let offset = 0;
+  const add = (name: string, shape: number[]): number => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    tensors.push({ name, shape, offset, size });
+    offset += size;
+    return offset - size;
+  };
+  const G = gateCount(cfg);
+  const m = cfg.hiddenSize;
+  const layers: LayerLayout[] = [];
+  for (let l = 0; l < cfg.layers; l++) {
+    const d = layerInputSize(cfg, l);
+    layers.push({
+      Wx: add(`weight_ih_l${l}`, [G * m, d]),
+      Wh: add(`weight_hh_l${l}`, [G * m, m]),
+      bx: add(`bias_ih_l${l}`, [G * m]),
+      bh: add(`bias_hh_l${l}`, [G * m]),
+      inputSize: d,
+      gates: G,
+    });
+  }
+  const Wy = add('head.weight', [cfg.outputSize, m]);
+  const by = add('head.bias', [cfg.outputSize]);
+  return { tensors, layers, Wy, by, total: offset };
+}
+
+/** Finds a tensor by name, or throws naming the known ones. */
+export function tensorByName(layout: ParamLayout, name: string): TensorSpec {
+  const t = layout.tensors.find((s) => s.name === name);
+  if (!t) throw new RangeError(`unknown parameter "${name}" (known: ${layout.tensors.map((s) => s.name).join(', ')})`);
+  return t;
+}
+
+/** Names the tensor and element behind a flat index, e.g. `weight_hh_l0[3,1]`. */
+export function describeIndex(layout: ParamLayout, index: number): string {
+  for (const t of layout.tensors) {
+    if (index >= t.offset && index < t.offset + t.size) {
+      const local = index - t.offset;
+      if (t.shape.length === 2) return `${t.name}[${Math.floor(local / t.shape[1])},${local % t.shape[1]}]`;
+      return `${t.name}[${local}]`;
+    }
+  }
+  return `parameter #${index}`;
+}

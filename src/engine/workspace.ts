@@ -1,0 +1,95 @@
+/**
+ * Preallocated buffers for one layer and one batch shape (T steps, B sequences). Forward writes the cache that
+ * backward reads; nothing is allocated per time step. Layout is time-major: row (t, b) of a [T, B, n] buffer starts
+ * at (t·B + b)·n.
+ */
+import type { Activation, CellKind } from './config';
+
+/** Buffers of one recurrent layer for a batch of shape (T, B). */
+export interface LayerWork {
+  cell: CellKind;
+  activation: Activation;
+  coupled: boolean;
+  T: number;
+  B: number;
+  /** input width d */
+  d: number;
+  /** hidden width m */
+  m: number;
+  /** gate blocks G */
+  G: number;
+  residual: boolean;
+  /** Layer input [T, B, d] lives in xIn at xOff (the batch or the layer below's output). */
+  xIn: Float64Array;
+  xOff: number;
+  /** [T, B, G·m]: input projections Wx·x + bx, overwritten by gate values (pre-activation z for vanilla). */
+  pre: Float64Array;
+  /** [B, G·m] scratch: Wh·h₋₁ + bh for the current step. */
+  hproj: Float64Array;
+  /** GRU only, [T, B, m]: the n-block of Wh·h₋₁ + bh (reset is applied after the matmul). */
+  hn: Float64Array;
+  /** [T+1, B, m] hidden states, h[0] = h0. */
+  h: Float64Array;
+  /** LSTM only, [T+1, B, m] cell states, c[0] = c0. */
+  c: Float64Array;
+  /** LSTM only, [T, B, m] tanh(c_t). */
+  tc: Float64Array;
+  /** [T, B, m] layer output: h_t, plus x_t when residual. Aliases h[1…] when not residual. */
+  out: Float64Array;
+  outOff: number;
+  /** [T, B, G·m] ∂L/∂(input-side pre-activations). */
+  dPreX: Float64Array;
+  /** [T, B, G·m] ∂L/∂(recurrent-side pre-activations); aliases dPreX except for the GRU. */
+  dPreH: Float64Array;
+  /** [B, m] running ∂L/∂h_t, and the next one being built. */
+  dh: Float64Array;
+  dhPrev: Float64Array;
+  /** LSTM only, [B, m] running ∂L/∂c_t. */
+  dc: Float64Array;
+  /** [T, B, m] ∂L/∂out_t from above (head or next layer). */
+  dOut: Float64Array;
+  /** [T, B, d] ∂L/∂x_t, filled when asked. */
+  dX: Float64Array;
+  /** scratch: Whᵀ [m, G·m], Wxᵀ [d, G·m], and transposes for weight gradients. */
+  WhT: Float64Array;
+  WxT: Float64Array;
+  dPreT: Float64Array;
+  statesT: Float64Array;
+  /** [T] ‖∂L/∂h_t‖ over the batch, for t = 1…T, from the latest backward pass. */
+  stepGradNorm: Float64Array;
+}
+
+/** Allocates the buffers of one layer. xIn is bound later by the forward pass. */
+export function createLayerWork(
+  cell: CellKind, activation: Activation, coupled: boolean,
+  T: number, B: number, d: number, m: number, G: number, residual: boolean,
+): LayerWork {
+  const TB = T * B;
+  const Gm = G * m;
+  const h = new Float64Array((T + 1) * B * m);
+  const dPreX = new Float64Array(TB * Gm);
+  return {
+    cell, activation, coupled, T, B, d, m, G, residual,
+    xIn: h, xOff: 0,
+    pre: new Float64Array(TB * Gm),
+    hproj: new Float64Array(B * Gm),
+    hn: new Float64Array(cell === 'gru' ? TB * m : 0),
+    h,
+    c: new Float64Array(cell === 'lstm' ? (T + 1) * B * m : 0),
+    tc: new Float64Array(cell === 'lstm' ? TB * m : 0),
+    out: residual ? new Float64Array(TB * m) : h,
+    outOff: residual ? 0 : B * m,
+    dPreX,
+    dPreH: cell === 'gru' ? new Float64Array(TB * Gm) : dPreX,
+    dh: new Float64Array(B * m),
+    dhPrev: new Float64Array(B * m),
+    dc: new Float64Array(cell === 'lstm' ? B * m : 0),
+    dOut: new Float64Array(TB * m),
+    dX: new Float64Array(TB * d),
+    WhT: new Float64Array(m * Gm),
+    WxT: new Float64Array(d * Gm),
+    dPreT: new Float64Array(TB * Gm),
+    statesT: new Float64Array(TB * Math.max(m, d)),
+    stepGradNorm: new Float64Array(T),
+  };
+}
