@@ -143,6 +143,7 @@ def main():
             out, _ = self.rnn(x)  # (B, T, H)
             return self.head(out[:, -1, :])  # last hidden state -> (B, 1)
 
+    t_setup0 = time.perf_counter()
     model = W1()
     model.train()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
@@ -158,8 +159,10 @@ def main():
         return loss.item()  # CPU is synchronous; item() also forces the value
 
     last = float("nan")
+    t_warm0 = time.perf_counter()
     for _ in range(cfg["warmup"]):
         last = step()
+    t_warm1 = time.perf_counter()
     after_warmup = last
 
     sps = []
@@ -214,6 +217,8 @@ def main():
         },
         "params": sum(p.numel() for p in model.parameters()),
         "loss": {"afterWarmup": after_warmup, "final": last},
+        "setupSeconds": t_warm0 - t_setup0,
+        "warmupSeconds": t_warm1 - t_warm0,
         "notes": "; ".join(notes),
     })
 

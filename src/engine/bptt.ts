@@ -4,7 +4,7 @@
  * receives no gradient, and the head reads each sequence at its own last step.
  */
 import { layerIsResidual, layerInputSize, gateCount, type ModelConfig } from './config';
-import { addColumnSums, gemmNT, norm2, transpose } from './linalg';
+import { addColumnSums, gemmNT, transpose } from './linalg';
 import type { LayerLayout } from './params';
 import type { Model } from './model';
 import { createLayerWork, type LayerWork } from './workspace';
@@ -20,6 +20,8 @@ export interface Batch {
   inputSize: number;
   x: Float64Array;
   lengths: Int32Array;
+  /** Readout last only: which rows the head reads (default: every non-empty row). Truncated BPTT reads a row only in the chunk where its sequence ends. */
+  readMask?: Uint8Array;
 }
 
 /** Recurrent state per layer: h [B, m] and, for the LSTM, c [B, m]. */
@@ -167,8 +169,22 @@ function layerBackward(
   transpose(Gm, m, theta, L.Wh, w.WhT, 0);
   for (let t = T - 1; t >= 0; t--) {
     const o = t * Bm;
-    for (let i = 0; i < Bm; i++) w.dh[i] += w.dOut[o + i];
-    w.stepGradNorm[t] = norm2(w.dh, 0, Bm);
+    let total = 0;
+    for (let b = 0; b < B; b++) {
+      let sq = 0;
+      for (let i = b * m; i < (b + 1) * m; i++) {
+        const g = w.dh[i] + w.dOut[o + i];
+        w.dh[i] = g;
+        sq += g * g;
+      }
+      total += sq;
+      if (t < lengths[b]) {
+        w.validSteps++;
+        if (sq >= 1e-20) w.aliveSteps++;
+      }
+    }
+    w.stepGradNorm[t] = Math.sqrt(total);
+    if (w.onStep) w.onStep(t, w.dh);
     cellBackward(w, t, lengths);
     // ∂L/∂h_{t−1} += W_hᵀ · ∂L/∂(recurrent pre-activations)
     gemmNT(B, m, Gm, w.dPreH, t * B * Gm, w.WhT, 0, w.dhPrev, 0, true);

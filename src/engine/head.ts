@@ -43,7 +43,7 @@ export function headForward(model: Model, ws: Workspace, batch: Batch): void {
 
 /** Whether read row r is a real (non-padding) item. */
 function rowValid(model: Model, batch: Batch, r: number): boolean {
-  if (model.config.readout === 'last') return batch.lengths[r] > 0;
+  if (model.config.readout === 'last') return batch.lengths[r] > 0 && (!batch.readMask || batch.readMask[r] === 1);
   const t = Math.floor(r / batch.B);
   return t < batch.lengths[r % batch.B];
 }
@@ -119,7 +119,7 @@ export function headLoss(model: Model, ws: Workspace, batch: Batch, targets: Flo
       top.dOut.fill(0);
       const B = batch.B;
       for (let b = 0; b < B; b++) {
-        if (batch.lengths[b] <= 0) continue;
+        if (!rowValid(model, batch, b)) continue;
         const dst = ((batch.lengths[b] - 1) * B + b) * m;
         for (let k = 0; k < m; k++) top.dOut[dst + k] = ws.dFeat[b * m + k];
       }

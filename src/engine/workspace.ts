@@ -57,6 +57,11 @@ export interface LayerWork {
   statesT: Float64Array;
   /** [T] ‖∂L/∂h_t‖ over the batch, for t = 1…T, from the latest backward pass. */
   stepGradNorm: Float64Array;
+  /** Counters over backward passes (reset by the caller): valid (sequence, step) pairs, and those with ‖∂L/∂h_t‖² ≥ 1e-20. */
+  validSteps: number;
+  aliveSteps: number;
+  /** Optional observer of ∂L/∂h_t ([B, m]) at each step t (0-based, h[t+1]) during backward; null in training. */
+  onStep: ((t: number, dh: Float64Array) => void) | null;
 }
 
 /** Allocates the buffers of one layer. xIn is bound later by the forward pass. */
@@ -91,5 +96,8 @@ export function createLayerWork(
     dPreT: new Float64Array(TB * Gm),
     statesT: new Float64Array(TB * Math.max(m, d)),
     stepGradNorm: new Float64Array(T),
+    validSteps: 0,
+    aliveSteps: 0,
+    onStep: null,
   };
 }

@@ -1,0 +1,33 @@
+/**
+ * The engine's public API: pure TypeScript numerics for recurrent networks (no vscode, no node:*, no DOM).
+ * Build a model with createModel(modelConfig({...})), train it with train(), analyse it with analyseBound(),
+ * gradientProfile() and gradCheck(), and save it with modelToJson() / modelFromJson().
+ */
+export { createRng, type Rng } from './rng';
+export {
+  modelConfig, validateConfig, gateCount,
+  type ModelConfig, type CellKind, type Activation, type Readout, type LossKind, type InitKind,
+} from './config';
+export { createModel, cloneModel, type Model, type CreateModelOptions } from './model';
+export { paramLayout, describeIndex, tensorByName, type ParamLayout, type TensorSpec } from './params';
+export { orthogonal } from './init';
+export {
+  createWorkspace, forwardStack, backwardStack, finalState,
+  type Batch, type StackState, type Workspace, type BackwardOptions,
+} from './bptt';
+export { headForward, headLoss, type HeadResult } from './head';
+export { packBatch, validateSamples, sampleLength, type Sample, type PackedBatch } from './batch';
+export { createOptimizer, validateOptimizer, type Optimizer, type OptimizerConfig, type OptimizerKind, type StepStats } from './optim';
+export { train, evaluate, validateTrainOptions, type TrainOptions, type TrainResult, type EpochRecord, type TrainStatus } from './train';
+export {
+  modelToJson, modelFromJson, toStateDict, loadStateDict, toNested, flattenNested, nestedShape,
+  MODEL_FORMAT, MODEL_VERSION, type ModelJson, type NestedNumbers,
+} from './serialize';
+export { stepJacobian, forEachProduct, stateSize } from './analysis/jacobian';
+export { analyseBound, recurrentSpectrum, type BoundReport, type BoundOptions } from './analysis/bound';
+export { spectralNorm, spectralRadius, frobeniusNorm, symmetricEigenvalues } from './analysis/spectral';
+export { gradCheck, batchLoss, type GradCheckReport, type GradCheckOptions, type GradCheckEntry } from './analysis/gradcheck';
+export { gradientProfile, type GradientProfile } from './analysis/gradients';
+export { runGolden, type GoldenReport, type GoldenCaseReport } from './golden';
+export { chapterExamples, type ChapterExamples } from './examples';
+export { gemmNT } from './linalg';

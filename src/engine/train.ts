@@ -1,0 +1,290 @@
+/**
+ * The training loop: mini-batches of variable-length sequences, full or truncated BPTT (chunks of k steps with the
+ * state carried between chunks, an update per chunk), SGD / momentum / Adam with global-norm clipping, validation
+ * with early stopping and restore-best, a NaN/Inf guard naming the step and the parameter, and per-epoch records of
+ * ‖∂L/∂h_t‖ per step, the share of live steps, the pre-clip gradient norm, ρ(W_h) and ‖W_h‖₂.
+ * Deterministic: the same model, data, options and seed give bit-identical results.
+ */
+import { backwardStack, createWorkspace, finalState, forwardStack, type Batch, type StackState, type Workspace } from './bptt';
+import { packBatch, validateSamples, type Sample } from './batch';
+import { headForward, headLoss } from './head';
+import type { Model } from './model';
+import { createOptimizer, validateOptimizer, type OptimizerConfig } from './optim';
+import { describeIndex } from './params';
+import { createRng } from './rng';
+import { recurrentSpectrum } from './analysis/bound';
+
+/** Training settings. */
+export interface TrainOptions {
+  epochs: number;
+  batchSize: number;
+  optimizer: OptimizerConfig;
+  /** Seed for shuffling (default 0). */
+  seed?: number;
+  /** Shuffle the training set every epoch (default true). */
+  shuffle?: boolean;
+  /** Truncated BPTT chunk length; 0 or absent: full BPTT. */
+  tbptt?: number;
+  /** Held-out sequences for validation loss / accuracy and early stopping. */
+  validation?: Sample[];
+  /** Stop after this many epochs without a better validation loss; 0 or absent: never. */
+  patience?: number;
+  /** Put back the weights of the best validation epoch at the end (default true when validating). */
+  restoreBest?: boolean;
+  /** Polled between batches; returning true stops the run, keeping the partial result. */
+  shouldStop?: () => boolean;
+  /** Called after every epoch with its record. */
+  onEpoch?: (record: EpochRecord) => void;
+  /** Called after every update (progress within an epoch). */
+  onBatch?: (info: { epoch: number; batch: number; batches: number; loss: number }) => void;
+  /** Layer whose ‖∂L/∂h_t‖ is recorded (default 0). */
+  recordLayer?: number;
+  /** Wall-clock source for timings (injected: the engine does not read clocks itself). */
+  now?: () => number;
+}
+
+/** What one epoch did. */
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  valLoss: number | null;
+  trainAccuracy: number | null;
+  valAccuracy: number | null;
+  /** Mean and max of the global gradient norm before clipping, and the share of clipped updates. */
+  gradNorm: number;
+  gradNormMax: number;
+  clippedShare: number;
+  /** ρ(W_h) and ‖W_h‖₂ of the recorded layer after the epoch. */
+  rhoWh: number;
+  normWh: number;
+  /** Mean over batches of ‖∂L/∂h_t‖ (batch Frobenius norm) for t = 1 … longest sequence. */
+  stepGradNorm: number[];
+  /** Share of (sequence, step) pairs with ‖∂L/∂h_t‖² ≥ 1e-20. */
+  aliveShare: number;
+  updates: number;
+  seconds: number | null;
+}
+
+/** Why a run ended. */
+export type TrainStatus = 'completed' | 'early-stopped' | 'cancelled' | 'diverged';
+
+/** The outcome of train(). */
+export interface TrainResult {
+  status: TrainStatus;
+  epochs: EpochRecord[];
+  /** 1-based epoch whose weights the model holds at the end (best validation epoch when restored). */
+  bestEpoch: number;
+  bestValLoss: number | null;
+  /** Divergence details when status is 'diverged'. */
+  divergence: { epoch: number; batch: number; where: string; message: string } | null;
+}
+
+/** Validates training options, naming what is wrong. */
+export function validateTrainOptions(opts: TrainOptions): void {
+  const int = (name: string, v: number | undefined, lo: number, hi: number): void => {
+    if (v === undefined) return;
+    if (!Number.isInteger(v) || v < lo || v > hi) throw new RangeError(`${name} must be an integer from ${lo} to ${hi}; got ${v}`);
+  };
+  int('epochs', opts.epochs, 1, 1_000_000);
+  int('batchSize', opts.batchSize, 1, 1_000_000);
+  int('tbptt', opts.tbptt, 0, 10_000_000);
+  int('patience', opts.patience, 0, 1_000_000);
+  validateOptimizer(opts.optimizer);
+}
+
+/** Loss and accuracy of a model on samples (forward only, in batches). */
+export function evaluate(model: Model, samples: Sample[], batchSize = 64): { loss: number; accuracy: number | null; count: number } {
+  let lossSum = 0;
+  let count = 0;
+  let correct = 0;
+  const cache = new Map<string, Workspace>();
+  for (let s = 0; s < samples.length; s += batchSize) {
+    const idx = Array.from({ length: Math.min(batchSize, samples.length - s) }, (_, i) => s + i);
+    const { batch, targets } = packBatch(model.config, samples, idx);
+    const ws = workspaceFor(cache, model, batch);
+    forwardStack(model, ws, batch);
+    headForward(model, ws, batch);
+    const r = headLoss(model, ws, batch, targets, null);
+    lossSum += r.loss * r.count;
+    count += r.count;
+    correct += r.correct;
+  }
+  return { loss: count ? lossSum / count : NaN, accuracy: model.config.loss === 'mse' || !count ? null : correct / count, count };
+}
+
+function workspaceFor(cache: Map<string, Workspace>, model: Model, batch: Batch): Workspace {
+  const key = `${batch.T}x${batch.B}`;
+  let ws = cache.get(key);
+  if (!ws) {
+    if (cache.size >= 4) cache.delete(cache.keys().next().value as string);
+    ws = createWorkspace(model.config, batch.T, batch.B);
+    cache.set(key, ws);
+  }
+  return ws;
+}
+
+function firstNonFinite(a: Float64Array): number {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return i;
+  return -1;
+}
+
+/** Trains the model in place and returns the run's records. */
+export function train(model: Model, samples: Sample[], opts: TrainOptions): TrainResult {
+  validateTrainOptions(opts);
+  const cfg = model.config;
+  if (samples.length === 0) throw new RangeError('no training sequences');
+  validateSamples(cfg, samples, 'training sequence');
+  if (opts.validation) validateSamples(cfg, opts.validation, 'validation sequence');
+  const rng = createRng(opts.seed ?? 0);
+  const optimizer = createOptimizer(model.theta, opts.optimizer);
+  const grads = optimizer.grads;
+  const cache = new Map<string, Workspace>();
+  const recordLayer = Math.min(opts.recordLayer ?? 0, cfg.layers - 1);
+  const validating = !!opts.validation && opts.validation.length > 0;
+  const restoreBest = opts.restoreBest ?? validating;
+  const patience = opts.patience ?? 0;
+  const before = new Float64Array(model.theta.length);
+  let best = { loss: Infinity, epoch: 0, theta: null as Float64Array | null };
+  const epochs: EpochRecord[] = [];
+  let status: TrainStatus = 'completed';
+  let divergence: TrainResult['divergence'] = null;
+  const order = samples.map((_, i) => i);
+  const D = cfg.inputSize;
+  const maxT = Math.max(...samples.map((s) => s.x.length / D));
+
+  outer: for (let epoch = 1; epoch <= opts.epochs; epoch++) {
+    const t0 = opts.now?.();
+    if (opts.shuffle !== false) rng.shuffle(order);
+    let lossSum = 0;
+    let count = 0;
+    let correct = 0;
+    let normSum = 0;
+    let normMax = 0;
+    let clippedCount = 0;
+    let updates = 0;
+    const stepSum = new Float64Array(maxT);
+    const stepCount = new Float64Array(maxT);
+    let valid = 0;
+    let alive = 0;
+    const batches = Math.ceil(order.length / opts.batchSize);
+    for (let bi = 0; bi < batches; bi++) {
+      if (opts.shouldStop?.()) {
+        status = 'cancelled';
+        break;
+      }
+      const idx = order.slice(bi * opts.batchSize, (bi + 1) * opts.batchSize);
+      const { batch, targets } = packBatch(cfg, samples, idx);
+      const k = opts.tbptt && opts.tbptt < batch.T ? opts.tbptt : batch.T;
+      let state: StackState | undefined;
+      for (let c0 = 0; c0 < batch.T; c0 += k) {
+        const chunk = chunkOf(cfg.readout, batch, targets, c0, Math.min(batch.T, c0 + k), cfg.outputSize, cfg.loss !== 'mse');
+        const ws = workspaceFor(cache, model, chunk.batch);
+        forwardStack(model, ws, chunk.batch, state);
+        state = finalState(ws);
+        headForward(model, ws, chunk.batch);
+        optimizer.zeroGrad();
+        const res = headLoss(model, ws, chunk.batch, chunk.targets, grads);
+        if (!Number.isFinite(res.loss)) {
+          status = 'diverged';
+          divergence = divergenceInfo(model, epoch, bi + 1, 'the loss', `loss became ${res.loss}`);
+          break outer;
+        }
+        if (res.count === 0) continue;
+        const rec = ws.layers[recordLayer];
+        rec.validSteps = 0;
+        rec.aliveSteps = 0;
+        backwardStack(model, ws, chunk.batch, grads);
+        valid += rec.validSteps;
+        alive += rec.aliveSteps;
+        for (let t = 0; t < chunk.batch.T; t++) {
+          stepSum[c0 + t] += rec.stepGradNorm[t];
+          stepCount[c0 + t]++;
+        }
+        const bad = firstNonFinite(grads);
+        if (bad >= 0) {
+          status = 'diverged';
+          divergence = divergenceInfo(model, epoch, bi + 1, describeIndex(model.layout, bad), `the gradient of ${describeIndex(model.layout, bad)} became ${grads[bad]}`);
+          break outer;
+        }
+        before.set(model.theta);
+        const st = optimizer.step();
+        const badP = firstNonFinite(model.theta);
+        if (badP >= 0) {
+          model.theta.set(before);
+          status = 'diverged';
+          divergence = divergenceInfo(model, epoch, bi + 1, describeIndex(model.layout, badP), `the update made ${describeIndex(model.layout, badP)} non-finite`);
+          break outer;
+        }
+        updates++;
+        normSum += st.gradNorm;
+        normMax = Math.max(normMax, st.gradNorm);
+        if (st.clipped) clippedCount++;
+        lossSum += res.loss * res.count;
+        count += res.count;
+        correct += res.correct;
+        opts.onBatch?.({ epoch, batch: bi + 1, batches, loss: res.loss });
+      }
+    }
+    if (status === 'cancelled' && updates === 0) break;
+    const val = validating ? evaluate(model, opts.validation as Sample[], opts.batchSize) : null;
+    const spec = recurrentSpectrum(model, recordLayer);
+    const record: EpochRecord = {
+      epoch,
+      trainLoss: count ? lossSum / count : NaN,
+      valLoss: val ? val.loss : null,
+      trainAccuracy: cfg.loss === 'mse' || !count ? null : correct / count,
+      valAccuracy: val ? val.accuracy : null,
+      gradNorm: updates ? normSum / updates : 0,
+      gradNormMax: normMax,
+      clippedShare: updates ? clippedCount / updates : 0,
+      rhoWh: spec.rhoWh,
+      normWh: spec.normWh,
+      stepGradNorm: Array.from(stepSum, (s, t) => (stepCount[t] ? s / stepCount[t] : 0)),
+      aliveShare: valid ? alive / valid : 0,
+      updates,
+      seconds: t0 !== undefined && opts.now ? (opts.now() - t0) / 1000 : null,
+    };
+    epochs.push(record);
+    opts.onEpoch?.(record);
+    const score = val ? val.loss : record.trainLoss;
+    if (score < best.loss) best = { loss: score, epoch, theta: restoreBest ? Float64Array.from(model.theta) : null };
+    if (status === 'cancelled') break;
+    if (validating && patience > 0 && epoch - best.epoch >= patience) {
+      status = 'early-stopped';
+      break;
+    }
+  }
+  let bestEpoch = epochs.length;
+  if (restoreBest && best.theta && status !== 'diverged') {
+    model.theta.set(best.theta);
+    bestEpoch = best.epoch;
+  }
+  return { status, epochs, bestEpoch, bestValLoss: validating && Number.isFinite(best.loss) ? best.loss : null, divergence };
+}
+
+function divergenceInfo(model: Model, epoch: number, batch: number, where: string, what: string): NonNullable<TrainResult['divergence']> {
+  void model;
+  return {
+    epoch, batch, where,
+    message: `Training stopped at epoch ${epoch}, batch ${batch}: ${what}. Lower the learning rate or set gradient clipping (e.g. clip 1).`,
+  };
+}
+
+/** Steps [t0, t1) of a time-major batch as a batch of its own (views, no copies of x). */
+function chunkOf(
+  readout: 'last' | 'every', batch: Batch, targets: Float64Array, t0: number, t1: number, P: number, classes: boolean,
+): { batch: Batch; targets: Float64Array } {
+  if (t0 === 0 && t1 === batch.T) return { batch, targets };
+  const { B, inputSize: D } = batch;
+  const lengths = new Int32Array(B);
+  const readMask = new Uint8Array(B);
+  for (let b = 0; b < B; b++) {
+    lengths[b] = Math.max(0, Math.min(batch.lengths[b], t1) - t0);
+    readMask[b] = batch.lengths[b] > t0 && batch.lengths[b] <= t1 ? 1 : 0;
+  }
+  const per = classes ? 1 : P;
+  const x = batch.x.subarray(t0 * B * D, t1 * B * D);
+  const sub: Batch = { T: t1 - t0, B, inputSize: D, x, lengths, readMask };
+  if (readout === 'last') return { batch: sub, targets };
+  return { batch: sub, targets: targets.subarray(t0 * B * per, t1 * B * per) };
+}
