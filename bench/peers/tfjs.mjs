@@ -123,8 +123,10 @@ async function main() {
     }
     const ok = await tf.setBackend('wasm');
     await tf.ready();
-    if (!ok || tf.getBackend() !== 'wasm') {
-      throw new Error(`could not initialise the wasm backend (tf.getBackend() = ${tf.getBackend()})`);
+    if (!ok || tf.getBackend() !== 'wasm' || !(tf.backend() instanceof wasmMod.BackendWasm)) {
+      throw new Error(
+        `could not initialise the wasm backend from ${wasmDir} (tf.getBackend() = ${tf.getBackend()})`,
+      );
     }
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     const threadsSupported = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');

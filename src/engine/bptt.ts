@@ -4,7 +4,7 @@
  * receives no gradient, and the head reads each sequence at its own last step.
  */
 import { layerIsResidual, layerInputSize, gateCount, type ModelConfig } from './config';
-import { addColumnSums, gemmNT, transpose } from './linalg';
+import { gemmNT, gemmPrepared, gemmTN, prepareRight, transpose } from './linalg';
 import type { LayerLayout } from './params';
 import type { Model } from './model';
 import { createLayerWork, type LayerWork } from './workspace';
@@ -88,15 +88,24 @@ function addBiasRows(rows: number, n: number, A: Float64Array, aOff: number, the
   }
 }
 
-/** Forward through one layer: W_x x for all steps in one product, then the recurrence step by step. */
+/**
+ * Forward through one layer: W_x x + b_x + b_h for all steps in one product, then the recurrence step by step. The
+ * GRU keeps b_hn with W_hn h (its reset gate multiplies both), so only its n block adds b_h per step.
+ */
 function layerForward(L: LayerLayout, theta: Float64Array, w: LayerWork, lengths: Int32Array): void {
   const { T, B, d, m, G } = w;
   const Gm = G * m;
+  const gru = w.cell === 'gru';
+  const bias = w.biasSum;
+  for (let j = 0; j < Gm; j++) bias[j] = theta[L.bx + j] + (gru && j >= 2 * m ? 0 : theta[L.bh + j]);
   gemmNT(T * B, Gm, d, w.xIn, w.xOff, theta, L.Wx, w.pre, 0, false);
-  addBiasRows(T * B, Gm, w.pre, 0, theta, L.bx);
+  addBiasRows(T * B, Gm, w.pre, 0, bias, 0);
+  const Wh = prepareRight(Gm, m, theta, L.Wh);
   for (let t = 0; t < T; t++) {
-    gemmNT(B, Gm, m, w.h, t * B * m, theta, L.Wh, w.hproj, 0, false);
-    addBiasRows(B, Gm, w.hproj, 0, theta, L.bh);
+    gemmPrepared(Wh, B, w.h, t * B * m, w.hproj, 0, false);
+    if (gru) {
+      for (let b = 0; b < B; b++) for (let k = 2 * m; k < Gm; k++) w.hproj[b * Gm + k] += theta[L.bh + k];
+    }
     cellForward(w, t, lengths);
   }
   if (w.residual) {
@@ -167,6 +176,7 @@ function layerBackward(
     else w.dc.fill(0);
   }
   transpose(Gm, m, theta, L.Wh, w.WhT, 0);
+  const WhT = prepareRight(m, Gm, w.WhT, 0);
   for (let t = T - 1; t >= 0; t--) {
     const o = t * Bm;
     let total = 0;
@@ -187,20 +197,15 @@ function layerBackward(
     if (w.onStep) w.onStep(t, w.dh);
     cellBackward(w, t, lengths);
     // ∂L/∂h_{t−1} += W_hᵀ · ∂L/∂(recurrent pre-activations)
-    gemmNT(B, m, Gm, w.dPreH, t * B * Gm, w.WhT, 0, w.dhPrev, 0, true);
+    gemmPrepared(WhT, B, w.dPreH, t * B * Gm, w.dhPrev, 0, true);
     const tmp = w.dh;
     w.dh = w.dhPrev;
     w.dhPrev = tmp;
   }
   // dW_h = Σ_t δ_tᵀ h_{t−1}; dW_x = Σ_t δ_tᵀ x_t — one product each over all T·B rows.
-  transpose(TB, Gm, w.dPreH, 0, w.dPreT, 0);
-  transpose(TB, m, w.h, 0, w.statesT, 0);
-  gemmNT(Gm, m, TB, w.dPreT, 0, w.statesT, 0, grads, L.Wh, true);
-  if (w.dPreX !== w.dPreH) transpose(TB, Gm, w.dPreX, 0, w.dPreT, 0);
-  transpose(TB, d, w.xIn, w.xOff, w.statesT, 0);
-  gemmNT(Gm, d, TB, w.dPreT, 0, w.statesT, 0, grads, L.Wx, true);
-  addColumnSums(TB, Gm, w.dPreX, 0, grads, L.bx);
-  addColumnSums(TB, Gm, w.dPreH, 0, grads, L.bh);
+  // and db_h = Σ_t δ_t (recurrent side), db_x (input side).
+  gemmTN(TB, Gm, m, w.dPreH, 0, w.h, 0, grads, L.Wh, true, grads, L.bh);
+  gemmTN(TB, Gm, d, w.dPreX, 0, w.xIn, w.xOff, grads, L.Wx, true, grads, L.bx);
   if (wantDX) {
     transpose(Gm, d, theta, L.Wx, w.WxT, 0);
     gemmNT(TB, d, Gm, w.dPreX, 0, w.WxT, 0, w.dX, 0, false);

@@ -7,7 +7,7 @@
  *   readout last:  mse [B, P]; binary / softmax [B] class indices (0/1 for binary)
  *   readout every: mse [T, B, P]; binary / softmax [T, B] class indices
  */
-import { addColumnSums, gemmNT, transpose } from './linalg';
+import { gemmNT, gemmTN, transpose } from './linalg';
 import type { Batch, Workspace } from './bptt';
 import type { Model } from './model';
 
@@ -107,12 +107,7 @@ export function headLoss(model: Model, ws: Workspace, batch: Batch, targets: Flo
     const feat = config.readout === 'last' ? ws.feat : top.out;
     const featOff = config.readout === 'last' ? 0 : top.outOff;
     // dW_y += dYᵀ · features ; db_y += Σ dY ; ∂L/∂features = dY · W_y
-    transpose(rows, P, dY, 0, ws.dFeat, 0);
-    const dYT = ws.dFeat.slice(0, rows * P);
-    const featT = new Float64Array(rows * m);
-    transpose(rows, m, feat, featOff, featT, 0);
-    gemmNT(P, m, rows, dYT, 0, featT, 0, grads, layout.Wy, true);
-    addColumnSums(rows, P, dY, 0, grads, layout.by);
+    gemmTN(rows, P, m, dY, 0, feat, featOff, grads, layout.Wy, true, grads, layout.by);
     transpose(P, m, theta, layout.Wy, ws.WyT, 0);
     gemmNT(rows, m, P, dY, 0, ws.WyT, 0, ws.dFeat, 0, false);
     if (config.readout === 'last') {

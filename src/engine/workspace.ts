@@ -24,8 +24,10 @@ export interface LayerWork {
   xOff: number;
   /** [T, B, G·m]: input projections Wx·x + bx, overwritten by gate values (pre-activation z for vanilla). */
   pre: Float64Array;
-  /** [B, G·m] scratch: Wh·h₋₁ + bh for the current step. */
+  /** [B, G·m] scratch: W_h·h₋₁ for the current step (the GRU adds b_hn to its n block). */
   hproj: Float64Array;
+  /** [G·m] b_x + b_h (GRU n block: b_x only), added once to all input projections. */
+  biasSum: Float64Array;
   /** GRU only, [T, B, m]: the n-block of Wh·h₋₁ + bh (reset is applied after the matmul). */
   hn: Float64Array;
   /** [T+1, B, m] hidden states, h[0] = h0. */
@@ -78,6 +80,7 @@ export function createLayerWork(
     xIn: h, xOff: 0,
     pre: new Float64Array(TB * Gm),
     hproj: new Float64Array(B * Gm),
+    biasSum: new Float64Array(Gm),
     hn: new Float64Array(cell === 'gru' ? TB * m : 0),
     h,
     c: new Float64Array(cell === 'lstm' ? (T + 1) * B * m : 0),

@@ -1,0 +1,190 @@
+/**
+ * Loads the f64x2 SIMD kernel (gemm.wat, assembled into gemmWasm.ts) and runs C (+)= A·Bᵀ in its memory. Operands are
+ * copied in with zero padding (M to a multiple of 4, N and K to multiples of 2) and the result copied out. For the
+ * recurrent loop, the right operand (W_h) is bound once per pass and stays resident. Falls back to nothing (the caller
+ * uses the JS kernel) where WebAssembly SIMD is unavailable. Uses only the WebAssembly global: the engine stays pure.
+ */
+import { GEMM_WASM_BASE64 } from './gemmWasm';
+
+interface WasmMemory {
+  buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmExports {
+  memory: WasmMemory;
+  gemmNT(M: number, N: number, K: number, a: number, b: number, c: number, acc: number): void;
+  transpose4(rows: number, cols: number, src: number, dst: number, ld: number): void;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: WasmExports };
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+function decodeBase64(s: string): Uint8Array {
+  const clean = s.replace(/=+$/, '');
+  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let bits = 0;
+  let acc = 0;
+  let k = 0;
+  for (const ch of clean) {
+    acc = (acc << 6) | B64.indexOf(ch);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[k++] = (acc >> bits) & 0xff;
+    }
+  }
+  return out;
+}
+
+let exportsCache: WasmExports | null | undefined;
+let heap = new Float64Array(0);
+let disabled = false;
+
+function kernel(): WasmExports | null {
+  if (disabled) return null;
+  if (exportsCache !== undefined) return exportsCache;
+  try {
+    const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+    if (!wasm) {
+      exportsCache = null;
+    } else {
+      const instance = new wasm.Instance(new wasm.Module(decodeBase64(GEMM_WASM_BASE64)), {});
+      exportsCache = instance.exports;
+      heap = new Float64Array(exportsCache.memory.buffer);
+    }
+  } catch {
+    exportsCache = null;
+  }
+  return exportsCache;
+}
+
+/** Whether the SIMD kernel is in use (false where WebAssembly SIMD is missing, or after setSimdEnabled(false)). */
+export function simdAvailable(): boolean {
+  return kernel() !== null;
+}
+
+/** Turns the SIMD kernel off or on (benchmarks compare both; tests check they agree). */
+export function setSimdEnabled(on: boolean): void {
+  disabled = !on;
+}
+
+function ensureDoubles(n: number): void {
+  const k = kernel() as WasmExports;
+  const need = n * 8;
+  const have = k.memory.buffer.byteLength;
+  if (need > have) k.memory.grow(Math.ceil((need - have) / 65536));
+  if (heap.buffer !== k.memory.buffer) heap = new Float64Array(k.memory.buffer);
+}
+
+const up = (n: number, m: number): number => Math.ceil(n / m) * m;
+
+/** Copies src[rows, cols] (at srcOff) into the heap at dst as [rowsP, colsP], zero padded. */
+function copyIn(src: Float64Array, srcOff: number, rows: number, cols: number, rowsP: number, colsP: number, dst: number): void {
+  if (cols === colsP) {
+    heap.set(src.subarray(srcOff, srcOff + rows * cols), dst);
+  } else {
+    for (let r = 0; r < rows; r++) {
+      const d = dst + r * colsP;
+      heap.set(src.subarray(srcOff + r * cols, srcOff + (r + 1) * cols), d);
+      heap.fill(0, d + cols, d + colsP);
+    }
+  }
+  if (rowsP > rows) heap.fill(0, dst + rows * colsP, dst + rowsP * colsP);
+}
+
+/** A right operand B[N, K] resident in kernel memory (offset in doubles). */
+export interface BoundRight {
+  N: number;
+  K: number;
+  Np: number;
+  Kp: number;
+  at: number;
+}
+
+let boundEnd = 0;
+
+/** Copies B[N, K] into kernel memory for repeated products with it; valid until the next bindRight(). */
+export function bindRight(N: number, K: number, B: Float64Array, bOff: number): BoundRight {
+  const Np = up(N, 2);
+  const Kp = up(K, 2);
+  ensureDoubles(Np * Kp);
+  copyIn(B, bOff, N, K, Np, Kp, 0);
+  boundEnd = up(Np * Kp, 2);
+  return { N, K, Np, Kp, at: 0 };
+}
+
+/** C[M, N] (+)= A[M, K] · Bᵀ with B bound by bindRight(). */
+export function gemmBound(bound: BoundRight, M: number, A: Float64Array, aOff: number, C: Float64Array, cOff: number, accumulate: boolean): void {
+  const k = kernel() as WasmExports;
+  const { N, K, Np, Kp } = bound;
+  const Mp = up(M, 4);
+  const aAt = boundEnd;
+  const cAt = up(aAt + Mp * Kp, 2);
+  ensureDoubles(cAt + Mp * Np);
+  copyIn(A, aOff, M, K, Mp, Kp, aAt);
+  if (accumulate) copyIn(C, cOff, M, N, Mp, Np, cAt);
+  k.gemmNT(Mp, Np, Kp, aAt * 8, bound.at * 8, cAt * 8, accumulate ? 1 : 0);
+  if (N === Np) {
+    C.set(heap.subarray(cAt, cAt + M * N), cOff);
+  } else {
+    for (let r = 0; r < M; r++) C.set(heap.subarray(cAt + r * Np, cAt + r * Np + N), cOff + r * N);
+  }
+}
+
+/** C[M, N] (+)= A[M, K] · B[N, K]ᵀ, both operands copied in (leaves any bound operand in place). */
+export function gemmSimd(
+  M: number, N: number, K: number, A: Float64Array, aOff: number, B: Float64Array, bOff: number,
+  C: Float64Array, cOff: number, accumulate: boolean,
+): void {
+  const Np = up(N, 2);
+  const Kp = up(K, 2);
+  const bAt = boundEnd;
+  const save = boundEnd;
+  ensureDoubles(bAt + Np * Kp);
+  copyIn(B, bOff, N, K, Np, Kp, bAt);
+  boundEnd = up(bAt + Np * Kp, 2);
+  try {
+    gemmBound({ N, K, Np, Kp, at: bAt }, M, A, aOff, C, cOff, accumulate);
+  } finally {
+    boundEnd = save;
+  }
+}
+
+/**
+ * C[M, N] (+)= A[R, M]ᵀ · B[R, N], and bias[i] (+)= Σ_r A[r, i] when bias is given: both operands are transposed inside
+ * kernel memory (a row of ones appended to Bᵀ yields the sums), then multiplied by the NT kernel.
+ */
+export function gemmTNSimd(
+  R: number, M: number, N: number, A: Float64Array, aOff: number, B: Float64Array, bOff: number,
+  C: Float64Array, cOff: number, accumulate: boolean, bias: Float64Array | null, biasOff: number,
+): void {
+  const k = kernel() as WasmExports;
+  const Rp = up(R, 4);
+  const Mp = up(M, 4);
+  const nRows = N + (bias ? 1 : 0);
+  const Np = up(nRows, 2);
+  const sA = boundEnd;
+  const sB = up(sA + Rp * M, 2);
+  const tA = up(sB + Rp * N, 2);
+  const tB = up(tA + Mp * Rp, 2);
+  const cAt = up(tB + Np * Rp, 2);
+  ensureDoubles(cAt + Mp * Np);
+  copyIn(A, aOff, R, M, Rp, M, sA);
+  copyIn(B, bOff, R, N, Rp, N, sB);
+  k.transpose4(Rp, M, sA * 8, tA * 8, Rp);
+  heap.fill(0, tA + M * Rp, tA + Mp * Rp);
+  k.transpose4(Rp, N, sB * 8, tB * 8, Rp);
+  if (bias) heap.fill(1, tB + N * Rp, tB + (N + 1) * Rp);
+  heap.fill(0, tB + nRows * Rp, tB + Np * Rp);
+  k.gemmNT(Mp, Np, Rp, tA * 8, tB * 8, cAt * 8, 0);
+  for (let i = 0; i < M; i++) {
+    const src = cAt + i * Np;
+    const dst = cOff + i * N;
+    if (accumulate) for (let j = 0; j < N; j++) C[dst + j] += heap[src + j];
+    else for (let j = 0; j < N; j++) C[dst + j] = heap[src + j];
+    if (bias) bias[biasOff + i] += heap[src + N];
+  }
+}
