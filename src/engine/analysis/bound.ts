@@ -195,9 +195,9 @@ export function analyseBound(model: Model, x: Float64Array, opts: BoundOptions =
   const fmt = (x: number): string => (x >= 0.01 && x < 1000 ? x.toFixed(2) : x.toExponential(2));
   if (cfg.cell === 'vanilla') {
     const lagsWord = `${T} lag${T === 1 ? '' : 's'}`;
-    verdict = holds
-      ? `holds at all ${lagsWord}; tightest at lag ${worstLag}, ratio ${fmt(worstRatio as number)}`
-      : `fails at ${violations} of ${lagsWord}; worst at lag ${worstLag}, ratio ${fmt(worstRatio as number)}`;
+    if (worstLag === null) verdict = `holds at all ${lagsWord}; ${measuredOf.replace(/_/g, '')} is exactly 0 at every lag (φ' = 0 on every unit: no gradient flows back)`;
+    else if (holds) verdict = `holds at all ${lagsWord}; tightest at lag ${worstLag}, ratio ${fmt(worstRatio as number)}`;
+    else verdict = `fails at ${violations} of ${lagsWord}; worst at lag ${worstLag}, ratio ${fmt(worstRatio as number)}`;
     if (normKind === 'frobenius') verdict += ' (Frobenius: not covered by the theorem)';
   } else {
     verdict = `no bound for a gated cell; ${measuredOf.replace(/_/g, '')} stays ≥ ${epsilon} up to lag ${effectiveMemory} (effective memory ${effectiveMemory} of ${T})`;
