@@ -26,7 +26,7 @@ export {
 export { stepJacobian, forEachProduct, stateSize } from './analysis/jacobian';
 export { analyseBound, recurrentSpectrum, type BoundReport, type BoundOptions } from './analysis/bound';
 export { spectralNorm, spectralRadius, frobeniusNorm, symmetricEigenvalues } from './analysis/spectral';
-export { gradCheck, batchLoss, type GradCheckReport, type GradCheckOptions, type GradCheckEntry } from './analysis/gradcheck';
+export { gradCheck, randomGradCheck, batchLoss, type GradCheckReport, type GradCheckOptions, type GradCheckEntry, type GradCheckSpec } from './analysis/gradcheck';
 export { gradientProfile, type GradientProfile } from './analysis/gradients';
 export { runGolden, type GoldenReport, type GoldenCaseReport } from './golden';
 export { chapterExamples, type ChapterExamples } from './examples';

@@ -7,8 +7,11 @@
  */
 import { backwardStack, createWorkspace, forwardStack, type Batch, type StackState } from '../bptt';
 import { headForward, headLoss } from '../head';
-import type { Model } from '../model';
+import { createModel, type Model } from '../model';
 import { describeIndex } from '../params';
+import type { ModelConfig } from '../config';
+import { createRng } from '../rng';
+import { packBatch, type Sample } from '../batch';
 
 /** Options for gradCheck(). */
 export interface GradCheckOptions {
@@ -123,4 +126,40 @@ export function gradCheck(model: Model, batch: Batch, targets: Float64Array, opt
     checked += e.checked;
   }
   return { maxRelErr, checked, loss, entries };
+}
+
+/** What a user-facing gradient check builds: a model of this shape and a random batch of different lengths. */
+export interface GradCheckSpec {
+  config: ModelConfig;
+  steps: number;
+  batch: number;
+  seed: number;
+  /** Check at most this many entries per tensor (0: all). */
+  maxPerTensor?: number;
+}
+
+/** Runs gradCheck on a seeded random model and batch (lengths steps, steps−1, steps−2, … so masking is exercised). */
+export function randomGradCheck(spec: GradCheckSpec): GradCheckReport {
+  const cfg = spec.config;
+  if (!(Number.isInteger(spec.steps) && spec.steps >= 1 && spec.steps <= 1000)) throw new RangeError(`steps must be an integer from 1 to 1000; got ${spec.steps}`);
+  if (!(Number.isInteger(spec.batch) && spec.batch >= 1 && spec.batch <= 64)) throw new RangeError(`batch must be an integer from 1 to 64; got ${spec.batch}`);
+  const model = createModel(cfg, { seed: spec.seed });
+  const rng = createRng(spec.seed + 1);
+  const samples: Sample[] = [];
+  const per = cfg.loss === 'mse' ? cfg.outputSize : 1;
+  const K = cfg.loss === 'binary' ? 2 : cfg.outputSize;
+  for (let b = 0; b < spec.batch; b++) {
+    const L = Math.max(1, spec.steps - (b % 3));
+    samples.push({
+      x: Float64Array.from({ length: L * cfg.inputSize }, () => rng.normal()),
+      y: Float64Array.from({ length: (cfg.readout === 'last' ? 1 : L) * per }, () => (cfg.loss === 'mse' ? rng.normal() : rng.int(K))),
+    });
+  }
+  const { batch, targets } = packBatch(cfg, samples, samples.map((_, i) => i));
+  const n = spec.batch * cfg.hiddenSize;
+  const init: StackState = {
+    h: Array.from({ length: cfg.layers }, () => Float64Array.from({ length: n }, () => 0.5 * rng.normal())),
+    c: Array.from({ length: cfg.layers }, () => Float64Array.from({ length: cfg.cell === 'lstm' ? n : 0 }, () => 0.5 * rng.normal())),
+  };
+  return gradCheck(model, batch, targets, { init, maxPerTensor: spec.maxPerTensor || undefined });
 }

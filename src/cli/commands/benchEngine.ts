@@ -1,0 +1,53 @@
+/** Workload W1 on this engine, run in a child process by `bench` (hidden command `__bench-engine JSON`). */
+import {
+  backwardStack, createModel, createOptimizer, createRng, createWorkspace, forwardStack, headForward, headLoss, modelConfig,
+} from '../../engine/index';
+import { setSimdEnabled, simdAvailable } from '../../engine/kernels/simd';
+
+/** Arguments of one W1 measurement. */
+export interface W1Args {
+  cell: 'rnn' | 'lstm' | 'gru';
+  hidden: number;
+  batch?: number;
+  steps?: number;
+  input?: number;
+  warmup?: number;
+  repeats?: number;
+  minSeconds?: number;
+  simd?: boolean;
+}
+
+/** Measures steps/s of W1 (forward, backward and Adam on one batch) per repeat. */
+export function runW1(a: W1Args): { stepsPerSec: number[]; simd: boolean; loss: number } {
+  setSimdEnabled(a.simd !== false);
+  const B = a.batch ?? 32, T = a.steps ?? 100, D = a.input ?? 2;
+  const cfg = modelConfig({ cell: a.cell === 'rnn' ? 'vanilla' : a.cell, activation: 'tanh', inputSize: D, hiddenSize: a.hidden, readout: 'last', loss: 'mse', outputSize: 1 });
+  const model = createModel(cfg, { seed: 1 });
+  const rng = createRng(1);
+  const batch = { T, B, inputSize: D, x: Float64Array.from({ length: T * B * D }, () => rng.next()), lengths: new Int32Array(B).fill(T) };
+  const targets = Float64Array.from({ length: B }, () => rng.next());
+  const ws = createWorkspace(cfg, T, B);
+  const opt = createOptimizer(model.theta, { kind: 'adam', lr: 1e-3 });
+  let loss = NaN;
+  const step = (): void => {
+    forwardStack(model, ws, batch);
+    headForward(model, ws, batch);
+    opt.zeroGrad();
+    loss = headLoss(model, ws, batch, targets, opt.grads).loss;
+    backwardStack(model, ws, batch, opt.grads);
+    opt.step();
+  };
+  for (let i = 0; i < (a.warmup ?? 2); i++) step();
+  const stepsPerSec: number[] = [];
+  for (let r = 0; r < (a.repeats ?? 3); r++) {
+    let n = 0;
+    const t0 = performance.now();
+    do {
+      step();
+      n++;
+    } while (performance.now() - t0 < (a.minSeconds ?? 1) * 1000);
+    stepsPerSec.push(n / ((performance.now() - t0) / 1000));
+  }
+  if (!Number.isFinite(loss)) throw new Error('W1 loss is not finite');
+  return { stepsPerSec, simd: simdAvailable(), loss };
+}

@@ -1,0 +1,164 @@
+/**
+ * The `rnn-playground` command line. Each command prints a readable report, or with --json one JSON object on stdout.
+ * Exit codes: 0 success, 1 a check failed, 2 bad usage or unreadable input (with a one-line message, no stack trace).
+ */
+import { parseArgs } from 'node:util';
+import { UsageError, EXIT } from './errors';
+import { goldenCommand } from './commands/golden';
+import { gradcheckCommand } from './commands/gradcheck';
+import { examplesCommand } from './commands/examples';
+import { benchCommand } from './commands/bench';
+import { runW1, type W1Args } from './commands/benchEngine';
+
+const USAGE = `Usage: rnn-playground <command> [options]
+
+Commands:
+  golden FILE         compare the engine with a PyTorch reference file (torch-golden.json format, any sizes)
+                      --tolerance X (default 1e-12)
+  gradcheck           finite-difference check of every gradient of a model
+                      --cell vanilla|lstm|gru|gated  --activation sigmoid|tanh|relu  --coupled
+                      --hidden N  --layers L  --residual  --input D  --steps T  --batch B
+                      --readout last|every  --loss mse|binary|softmax  --outputs P  --seed S  --tolerance X (default 1e-5)
+  examples            the chapter's worked examples computed by the engine, with the erratum
+  bench               workload W1 on this engine and its peers (tfjs cpu, tfjs wasm, PyTorch) side by side
+                      --cells lstm,gru,rnn  --hidden 32,128  --repeats N  --min-seconds S  --peers a,b  --quick
+
+Every command takes --json (one JSON object on stdout) and --help.
+Exit codes: 0 success, 1 a check failed, 2 bad usage.`;
+
+type Values = Record<string, string | boolean | undefined>;
+
+function intOpt(v: Values, name: string, def: number, lo: number, hi: number): number {
+  const raw = v[name];
+  if (raw === undefined) return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < lo || n > hi) throw new UsageError(`--${name} must be an integer from ${lo} to ${hi}; got "${String(raw)}"`);
+  return n;
+}
+
+function numOpt(v: Values, name: string, def: number): number {
+  const raw = v[name];
+  if (raw === undefined) return def;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number; got "${String(raw)}"`);
+  return n;
+}
+
+function choice<T extends string>(v: Values, name: string, def: T, allowed: readonly T[]): T {
+  const raw = v[name];
+  if (raw === undefined) return def;
+  if (!allowed.includes(raw as T)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}; got "${String(raw)}"`);
+  return raw as T;
+}
+
+function list(v: Values, name: string, def: string[]): string[] {
+  const raw = v[name];
+  return raw === undefined ? def : String(raw).split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+const str = { type: 'string' } as const;
+const flag = { type: 'boolean' } as const;
+const OPTIONS = {
+  golden: { tolerance: str },
+  gradcheck: {
+    cell: str, activation: str, coupled: flag, hidden: str, layers: str, residual: flag, input: str, steps: str,
+    batch: str, readout: str, loss: str, outputs: str, seed: str, tolerance: str, 'max-per-tensor': str,
+  },
+  examples: {},
+  bench: { cells: str, hidden: str, repeats: str, 'min-seconds': str, peers: str, quick: flag },
+} as const;
+
+function run(argv: string[]): number {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    console.log(USAGE);
+    return command ? EXIT.ok : EXIT.usage;
+  }
+  if (command === '__bench-engine') {
+    console.log(JSON.stringify(runW1(JSON.parse(rest[0] ?? '{}') as W1Args)));
+    return EXIT.ok;
+  }
+  if (!(command in OPTIONS)) throw new UsageError(`unknown command "${command}" (golden, gradcheck, examples, bench)`);
+  const spec = OPTIONS[command as keyof typeof OPTIONS];
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: { ...spec, json: flag, help: flag }, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/, ''));
+  }
+  const v = parsed.values as Values;
+  const pos = parsed.positionals;
+  if (v.help) {
+    console.log(USAGE);
+    return EXIT.ok;
+  }
+  const json = v.json === true;
+  let result: { pass: boolean; report: unknown; text: string };
+  switch (command) {
+    case 'golden': {
+      if (pos.length !== 1) throw new UsageError('golden needs exactly one FILE (a torch-golden.json style reference)');
+      result = goldenCommand(pos[0], numOpt(v, 'tolerance', 1e-12));
+      break;
+    }
+    case 'gradcheck': {
+      if (pos.length) throw new UsageError(`gradcheck takes no file; got "${pos[0]}"`);
+      result = gradcheckCommand({
+        cell: choice(v, 'cell', 'lstm', ['vanilla', 'lstm', 'gru', 'gated'] as const),
+        activation: choice(v, 'activation', 'tanh', ['sigmoid', 'tanh', 'relu'] as const),
+        coupled: v.coupled === true,
+        hidden: intOpt(v, 'hidden', 8, 1, 512),
+        layers: intOpt(v, 'layers', 1, 1, 16),
+        residual: v.residual === true,
+        input: intOpt(v, 'input', 3, 1, 256),
+        steps: intOpt(v, 'steps', 6, 1, 1000),
+        batch: intOpt(v, 'batch', 3, 1, 64),
+        readout: choice(v, 'readout', 'last', ['last', 'every'] as const),
+        loss: choice(v, 'loss', 'mse', ['mse', 'binary', 'softmax'] as const),
+        outputs: intOpt(v, 'outputs', 2, 1, 64),
+        seed: intOpt(v, 'seed', 0, 0, 2 ** 31 - 1),
+        tolerance: numOpt(v, 'tolerance', 1e-5),
+        maxPerTensor: intOpt(v, 'max-per-tensor', 0, 0, 1e9),
+      });
+      break;
+    }
+    case 'examples':
+      if (pos.length) throw new UsageError(`examples takes no arguments; got "${pos[0]}"`);
+      result = examplesCommand();
+      break;
+    case 'bench': {
+      const quick = v.quick === true;
+      const cells = list(v, 'cells', quick ? ['lstm', 'gru'] : ['rnn', 'lstm', 'gru']);
+      for (const c of cells) if (!['rnn', 'lstm', 'gru'].includes(c)) throw new UsageError(`--cells: unknown cell "${c}" (rnn, lstm, gru)`);
+      const hidden = list(v, 'hidden', ['32', '128']).map((h) => {
+        const n = Number(h);
+        if (!Number.isInteger(n) || n < 1 || n > 1024) throw new UsageError(`--hidden: "${h}" is not a size from 1 to 1024`);
+        return n;
+      });
+      result = benchCommand({
+        cells: cells as ('rnn' | 'lstm' | 'gru')[],
+        hidden,
+        repeats: intOpt(v, 'repeats', quick ? 1 : 3, 1, 50),
+        minSeconds: numOpt(v, 'min-seconds', quick ? 0.5 : 1),
+        peers: v.peers === undefined ? null : list(v, 'peers', []),
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
+      break;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+  console.log(json ? JSON.stringify(result.report) : result.text);
+  return result.pass ? EXIT.ok : EXIT.checkFailed;
+}
+
+try {
+  process.exitCode = run(process.argv.slice(2));
+} catch (e) {
+  if (e instanceof UsageError) {
+    console.error(`rnn-playground: ${e.message}`);
+    process.exitCode = EXIT.usage;
+  } else {
+    console.error(`rnn-playground: internal error: ${(e as Error).stack ?? String(e)}`);
+    process.exitCode = 3;
+  }
+}
