@@ -18,11 +18,6 @@ export interface PackedBatch {
   targets: Float64Array;
 }
 
-/** Number of steps of a sample. */
-export function sampleLength(s: Sample, inputSize: number): number {
-  return s.x.length / inputSize;
-}
-
 /** Checks every sample against the configuration, naming the first bad one. */
 export function validateSamples(cfg: ModelConfig, samples: Sample[], what = 'sample'): void {
   samples.forEach((s, i) => {

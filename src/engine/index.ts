@@ -16,7 +16,7 @@ export {
   type Batch, type StackState, type Workspace, type BackwardOptions,
 } from './bptt';
 export { headForward, headLoss, type HeadResult } from './head';
-export { packBatch, validateSamples, sampleLength, type Sample, type PackedBatch } from './batch';
+export { packBatch, validateSamples, type Sample, type PackedBatch } from './batch';
 export { createOptimizer, validateOptimizer, type Optimizer, type OptimizerConfig, type OptimizerKind, type StepStats } from './optim';
 export { train, evaluate, validateTrainOptions, type TrainOptions, type TrainResult, type EpochRecord, type TrainStatus } from './train';
 export {

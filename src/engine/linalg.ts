@@ -169,14 +169,6 @@ export function addRowSums(rows: number, cols: number, A: Float64Array, aOff: nu
   }
 }
 
-/** out[c] (+)= Σ_r A[r, c] for A[rows, cols] at aOff: column sums (bias gradients). */
-export function addColumnSums(rows: number, cols: number, A: Float64Array, aOff: number, out: Float64Array, outOff: number): void {
-  for (let r = 0; r < rows; r++) {
-    const a = aOff + r * cols;
-    for (let c = 0; c < cols; c++) out[outOff + c] += A[a + c];
-  }
-}
-
 /** Euclidean norm of a vector (or a flat matrix: the Frobenius norm), scaled to avoid overflow. */
 export function norm2(v: Float64Array, off = 0, len = v.length - off): number {
   let scale = 0;
@@ -204,9 +196,3 @@ export function matmulSquare(n: number, A: Float64Array, B: Float64Array, C: Flo
   }
 }
 
-/** Identity matrix of size n. */
-export function identity(n: number): Float64Array {
-  const I = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) I[i * n + i] = 1;
-  return I;
-}
