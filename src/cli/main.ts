@@ -9,10 +9,31 @@ import { gradcheckCommand } from './commands/gradcheck';
 import { examplesCommand } from './commands/examples';
 import { benchCommand } from './commands/bench';
 import { runW1, type W1Args } from './commands/benchEngine';
+import { trainCommand } from './commands/train';
+import { verifyCommand } from './commands/verify';
+import { compareCommand } from './commands/compare';
+import { predictCommand } from './commands/predict';
+import { makeTaskCommand } from './commands/makeTask';
+import { DATA_OPTIONS, MODEL_OPTIONS } from './commands/dataCommon';
 
 const USAGE = `Usage: rnn-playground <command> [options]
 
 Commands:
+  train FILE          train a model on a CSV; reports losses against the baseline
+                      [--features a,b] [--target c] [--sequence-id c] [--label c] [--time c]
+                      [--task next-step|regress|classify] [--transform col=diff|returns|log-returns]
+                      [--missing error|drop|ffill] [--window T] [--stride S] [--validation 0.2] [--split sequence|time]
+                      [--cell vanilla|lstm|gru|gated] [--activation sigmoid|tanh|relu] [--coupled] [--hidden N]
+                      [--layers N] [--residual] [--init pytorch|glorot-orthogonal|identity] [--epochs N] [--lr X]
+                      [--batch N] [--clip X] [--optimizer adam|sgd|momentum] [--tbptt K] [--patience N] [--seed S]
+                      [--save MODEL.json] [--force]
+  verify FILE         the vanishing-gradient bound on real rows: measured ‖∂h_T/∂h_t‖ vs the bounds, verdict,
+                      effective memory   [--model MODEL.json | model flags] [--window T] [--sequence K]
+                      [--layer L] [--norm spectral|frobenius] [--epsilon E]
+  compare FILE        several cells on the same data, seed and budget   --cells vanilla,lstm,gru,gated
+  predict FILE        predictions of a saved model for every sequence   --model MODEL.json --out PRED.csv [--force]
+  make-task TASK      write a built-in task as CSV: adding | copy | order | sessions
+                      --length T --count N --seed S --out FILE [--force]
   golden FILE         compare the engine with a PyTorch reference file (torch-golden.json format, any sizes)
                       --tolerance X (default 1e-12)
   gradcheck           finite-difference check of every gradient of a model
@@ -65,10 +86,15 @@ const OPTIONS = {
     batch: str, readout: str, loss: str, outputs: str, seed: str, tolerance: str, 'max-per-tensor': str,
   },
   examples: {},
+  train: { ...DATA_OPTIONS, ...MODEL_OPTIONS, save: str, force: flag },
+  verify: { ...DATA_OPTIONS, ...MODEL_OPTIONS, model: str, sequence: str, layer: str, norm: str, epsilon: str },
+  compare: { ...DATA_OPTIONS, ...MODEL_OPTIONS, cells: str },
+  predict: { missing: str, model: str, out: str, force: flag },
+  'make-task': { length: str, count: str, seed: str, out: str, force: flag },
   bench: { cells: str, hidden: str, repeats: str, 'min-seconds': str, peers: str, quick: flag },
 } as const;
 
-function run(argv: string[]): number {
+async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     console.log(USAGE);
@@ -78,7 +104,7 @@ function run(argv: string[]): number {
     console.log(JSON.stringify(runW1(JSON.parse(rest[0] ?? '{}') as W1Args)));
     return EXIT.ok;
   }
-  if (!(command in OPTIONS)) throw new UsageError(`unknown command "${command}" (golden, gradcheck, examples, bench)`);
+  if (!(command in OPTIONS)) throw new UsageError(`unknown command "${command}" (train, verify, compare, predict, make-task, golden, gradcheck, examples, bench)`);
   const spec = OPTIONS[command as keyof typeof OPTIONS];
   let parsed;
   try {
@@ -94,7 +120,26 @@ function run(argv: string[]): number {
   }
   const json = v.json === true;
   let result: { pass: boolean; report: unknown; text: string };
+  const oneFile = (what: string): string => {
+    if (pos.length !== 1) throw new UsageError(`${command} needs exactly one ${what}${pos.length > 1 ? `; got ${pos.length}: ${pos.join(' ')}` : ''}`);
+    return pos[0];
+  };
   switch (command) {
+    case 'train':
+      result = await trainCommand(oneFile('CSV file'), v, json);
+      break;
+    case 'verify':
+      result = await verifyCommand(oneFile('CSV file'), v, json);
+      break;
+    case 'compare':
+      result = await compareCommand(oneFile('CSV file'), v, json);
+      break;
+    case 'predict':
+      result = await predictCommand(oneFile('CSV file'), v, json);
+      break;
+    case 'make-task':
+      result = makeTaskCommand(oneFile('task name (adding, copy, order, sessions)'), v);
+      break;
     case 'golden': {
       if (pos.length !== 1) throw new UsageError('golden needs exactly one FILE (a torch-golden.json style reference)');
       result = goldenCommand(pos[0], numOpt(v, 'tolerance', 1e-12));
@@ -151,14 +196,17 @@ function run(argv: string[]): number {
   return result.pass ? EXIT.ok : EXIT.checkFailed;
 }
 
-try {
-  process.exitCode = run(process.argv.slice(2));
-} catch (e) {
-  if (e instanceof UsageError) {
-    console.error(`rnn-playground: ${e.message}`);
-    process.exitCode = EXIT.usage;
-  } else {
-    console.error(`rnn-playground: internal error: ${(e as Error).stack ?? String(e)}`);
-    process.exitCode = 3;
-  }
-}
+run(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof UsageError) {
+      console.error(`rnn-playground: ${e.message}`);
+      process.exitCode = EXIT.usage;
+    } else {
+      console.error(`rnn-playground: internal error: ${(e as Error).stack ?? String(e)}`);
+      process.exitCode = 3;
+    }
+  },
+);

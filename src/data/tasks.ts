@@ -1,29 +1,153 @@
 /**
- * Synthetic sequence tasks with known long-range structure, generated from a seed.
- * Adding problem (Hochreiter & Schmidhuber 1997, in the U[0,1] form of Le, Jaitly & Hinton 2015): each step has two
- * inputs, a value u ~ U[0,1] and a marker that is 1 at exactly two steps (one in each half of the sequence); the
- * target is the sum of the two marked values. Predicting the constant 1 has MSE Var(u₁ + u₂) = 1/6 ≈ 0.167.
+ * Built-in sequence tasks with known long-range structure, generated from a seed and written as CSV so users can see
+ * the data. One row per step; a `sequence` column groups the rows.
+ *  - adding (Hochreiter & Schmidhuber 1997, in the U[0,1] form of Le, Jaitly & Hinton 2015): inputs value ~ U[0,1] and
+ *    a marker that is 1 at two steps (one in each half); the per-sequence target is the sum of the two marked values.
+ *    Predicting the constant 1 has MSE Var(u₁ + u₂) = 1/6 ≈ 0.167.
+ *  - copy memory (Hochreiter & Schmidhuber 1997; Arjovsky, Shah & Bengio 2016): 10 symbols from 1–8, `length` blanks
+ *    with a delimiter 9 before the last 10, then the model must output the 10 symbols; per-step class, one-hot inputs.
+ *  - temporal order (Hochreiter & Schmidhuber 1997, task 6a): distractors with two relevant symbols X or Y near 10 %
+ *    and 50 % of the sequence; the per-sequence class is their order (XX, XY, YX, YY); one-hot inputs.
+ *  - sessions (the chapter's intraday example): sessions of one-minute returns (in %), labelled trending (persistent
+ *    moves with a drift) or mean-reverting (moves that undo themselves).
  */
-import { createRng, type Sample } from '../engine/index';
+import { createRng, type Rng, type Sample } from '../engine/index';
+import { writeFileAtomic } from './writeFile';
 
 /** Mean squared error of the best constant prediction for the adding problem: Var(u₁ + u₂) = 2/12. */
 export const ADDING_BASELINE_MSE = 1 / 6;
 
-/** Generates `count` adding-problem sequences of `length` steps (input size 2, one target per sequence). */
+/** The built-in task names. */
+export type TaskName = 'adding' | 'copy' | 'order' | 'sessions';
+
+/** Size and seed of a generated task. */
+export interface TaskSize {
+  length: number;
+  count: number;
+  seed: number;
+}
+
+/** A generated task as a table: column names and rows of numbers or strings. */
+export interface TaskTable {
+  header: string[];
+  rows: (number | string)[][];
+  description: string;
+}
+
+function checkSize(task: string, s: TaskSize, minLength: number): void {
+  if (!Number.isInteger(s.length) || s.length < minLength || s.length > 100000) throw new RangeError(`${task}: length must be an integer from ${minLength} to 100000; got ${s.length}`);
+  if (!Number.isInteger(s.count) || s.count < 1 || s.count > 1_000_000) throw new RangeError(`${task}: count must be an integer from 1 to 1000000; got ${s.count}`);
+  if (s.length * s.count > 20_000_000) throw new RangeError(`${task}: ${s.length} × ${s.count} rows is more than 20 million; use fewer or shorter sequences`);
+}
+
+/** Generates `count` adding-problem sequences of `length` steps as engine samples (input size 2, one target). */
 export function addingProblem(length: number, count: number, seed: number): Sample[] {
-  if (!Number.isInteger(length) || length < 2) throw new RangeError(`adding problem: length must be an integer ≥ 2; got ${length}`);
-  if (!Number.isInteger(count) || count < 1) throw new RangeError(`adding problem: count must be an integer ≥ 1; got ${count}`);
+  checkSize('adding', { length, count, seed }, 2);
   const rng = createRng(seed);
-  const half = Math.floor(length / 2);
   const out: Sample[] = [];
   for (let n = 0; n < count; n++) {
-    const x = new Float64Array(length * 2);
-    for (let t = 0; t < length; t++) x[t * 2] = rng.next();
-    const a = rng.int(half);
-    const b = half + rng.int(length - half);
-    x[a * 2 + 1] = 1;
-    x[b * 2 + 1] = 1;
-    out.push({ x, y: Float64Array.of(x[a * 2] + x[b * 2]) });
+    const { x, y } = addingSequence(rng, length);
+    out.push({ x, y: Float64Array.of(y) });
   }
   return out;
+}
+
+function addingSequence(rng: Rng, length: number): { x: Float64Array; y: number } {
+  const half = Math.floor(length / 2);
+  const x = new Float64Array(length * 2);
+  for (let t = 0; t < length; t++) x[t * 2] = rng.next();
+  const a = rng.int(half);
+  const b = half + rng.int(length - half);
+  x[a * 2 + 1] = 1;
+  x[b * 2 + 1] = 1;
+  return { x, y: x[a * 2] + x[b * 2] };
+}
+
+const round = (v: number, d = 6): number => Math.round(v * 10 ** d) / 10 ** d;
+
+/** Builds a built-in task as a table. */
+export function makeTask(task: TaskName, size: TaskSize): TaskTable {
+  const rng = createRng(size.seed);
+  const rows: (number | string)[][] = [];
+  switch (task) {
+    case 'adding': {
+      checkSize(task, size, 2);
+      for (let n = 0; n < size.count; n++) {
+        // values are rounded to 6 decimals in the file, so the target is the sum of the rounded values
+        const { x } = addingSequence(rng, size.length);
+        let target = 0;
+        for (let t = 0; t < size.length; t++) if (x[t * 2 + 1] === 1) target += round(x[t * 2]);
+        for (let t = 0; t < size.length; t++) rows.push([n + 1, t + 1, round(x[t * 2]), x[t * 2 + 1], round(target)]);
+      }
+      return { header: ['sequence', 'step', 'value', 'marker', 'target'], rows, description: `adding problem: ${size.count} sequences of ${size.length} steps; target = sum of the two marked values (constant baseline MSE 0.167)` };
+    }
+    case 'copy': {
+      checkSize(task, size, 1);
+      const K = 10;
+      for (let n = 0; n < size.count; n++) {
+        const symbols = Array.from({ length: K }, () => 1 + rng.int(8));
+        const T = K + size.length + K;
+        for (let t = 0; t < T; t++) {
+          let input = 0;
+          if (t < K) input = symbols[t];
+          else if (t === K + size.length - 1) input = 9;
+          const target = t >= K + size.length ? symbols[t - K - size.length] : 0;
+          const onehot = Array.from({ length: 10 }, (_, k) => (k === input ? 1 : 0));
+          rows.push([n + 1, t + 1, ...onehot, `s${target}`]);
+        }
+      }
+      return {
+        header: ['sequence', 'step', ...Array.from({ length: 10 }, (_, k) => `in${k}`), 'label'],
+        rows,
+        description: `copy memory: ${size.count} sequences; 10 symbols, ${size.length} blanks, then repeat the symbols (per-step classes; memoryless baseline = the blank class)`,
+      };
+    }
+    case 'order': {
+      checkSize(task, size, 8);
+      const names = ['a', 'b', 'c', 'd', 'X', 'Y', 'B', 'E'];
+      for (let n = 0; n < size.count; n++) {
+        const T = size.length;
+        const seq = Array.from({ length: T }, () => rng.int(4));
+        seq[0] = 6;
+        seq[T - 1] = 7;
+        const span = Math.max(1, Math.floor(T / 10));
+        const t1 = 1 + Math.floor(T / 10) + rng.int(span);
+        const t2 = Math.min(T - 2, Math.floor(T / 2) + rng.int(span));
+        const s1 = 4 + rng.int(2), s2 = 4 + rng.int(2);
+        seq[t1] = s1;
+        seq[t2] = s2;
+        const label = names[s1] + names[s2];
+        for (let t = 0; t < T; t++) rows.push([n + 1, t + 1, ...names.map((_, k) => (seq[t] === k ? 1 : 0)), label]);
+      }
+      return { header: ['sequence', 'step', ...names.map((s) => `is_${s}`), 'label'], rows, description: `temporal order: ${size.count} sequences of ${size.length} steps; class = order of the two relevant symbols (XX, XY, YX, YY)` };
+    }
+    case 'sessions': {
+      checkSize(task, size, 3);
+      for (let n = 0; n < size.count; n++) {
+        const trending = rng.next() < 0.5;
+        const phi = trending ? 0.3 : -0.35;
+        const drift = trending ? (rng.next() < 0.5 ? -1 : 1) * 0.012 : 0;
+        let r = 0;
+        for (let t = 0; t < size.length; t++) {
+          r = drift + phi * r + 0.05 * rng.normal();
+          rows.push([`S${String(n + 1).padStart(4, '0')}`, t + 1, round(r, 5), trending ? 'trending' : 'mean-reverting']);
+        }
+      }
+      return { header: ['session', 'minute', 'return_pct', 'label'], rows, description: `intraday sessions: ${size.count} sessions of ${size.length} one-minute returns (%), labelled trending or mean-reverting` };
+    }
+  }
+}
+
+/** Formats one CSV field (quotes only where needed). */
+function field(v: number | string): string {
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Writes a task table as CSV (atomic; refuses to replace an existing file unless force). */
+export function writeTaskCsv(path: string, table: TaskTable, force = false): void {
+  writeFileAtomic(path, (append) => {
+    append(table.header.map(field).join(',') + '\n');
+    for (const row of table.rows) append(row.map(field).join(',') + '\n');
+  }, force);
 }

@@ -1,0 +1,38 @@
+/** `rnn-playground compare FILE --cells …`: the same data, seed and budget for several cells, side by side. */
+import { analyseBound, evaluate, type CellKind } from '../../engine/index';
+import { UsageError } from '../errors';
+import { num, table } from '../format';
+import { dataset, datasetSpec, loadTable, resolveRoles, type Values } from './dataCommon';
+import { rolesText, trainOn } from './train';
+
+/** Runs the command. */
+export async function compareCommand(file: string, v: Values, json: boolean) {
+  const cells = (typeof v.cells === 'string' ? v.cells : 'vanilla,lstm,gru,gated').split(',').map((c) => c.trim()).filter(Boolean);
+  for (const c of cells) if (!['vanilla', 'lstm', 'gru', 'gated'].includes(c)) throw new UsageError(`--cells: unknown cell "${c}" (vanilla, lstm, gru, gated)`);
+  const tbl = await loadTable(file, json);
+  const { roles, suggestion } = resolveRoles(tbl, v);
+  const ds = dataset(tbl, datasetSpec(roles, v, suggestion.task));
+  const rows = cells.map((cell) => {
+    const { model, result, seconds } = trainOn(ds, v, json, cell as CellKind);
+    const val = evaluate(model, ds.validation);
+    const tr = evaluate(model, ds.train);
+    const bound = analyseBound(model, ds.validation[0].x);
+    return {
+      cell, status: result.status, trainLoss: tr.loss, valLoss: val.loss, baselineLoss: ds.baseline.loss, accuracy: val.accuracy,
+      effectiveMemory: bound.effectiveMemory, steps: bound.steps, parameters: model.theta.length, epochs: result.epochs.length, seconds,
+    };
+  });
+  const best = rows.reduce((a, b) => (b.valLoss < a.valLoss ? b : a));
+  const text = [
+    `${file}: task ${ds.task}, ${ds.train.length} training / ${ds.validation.length} validation samples; same seed and budget for every cell`,
+    rolesText(roles, suggestion),
+    '',
+    table(['cell', 'parameters', 'train loss', 'val loss', 'baseline', ...(ds.task === 'classify' ? ['accuracy'] : []), 'effective memory', 'seconds'], rows.map((r) => [
+      r.cell, String(r.parameters), num(r.trainLoss), num(r.valLoss), num(r.baselineLoss), ...(ds.task === 'classify' ? [`${((r.accuracy ?? 0) * 100).toFixed(1)}%`] : []),
+      `${r.effectiveMemory} of ${r.steps}`, r.seconds.toFixed(1),
+    ])),
+    '',
+    `baseline: ${ds.baseline.kind}. Best validation loss: ${best.cell}${best.valLoss < ds.baseline.loss ? '' : ' (no cell beats the baseline)'}.`,
+  ].join('\n');
+  return { pass: true, report: { file, task: ds.task, baseline: ds.baseline, cells: rows }, text };
+}
