@@ -19,7 +19,11 @@ export interface RoleSuggestion extends ColumnRoles {
   reasons: Record<string, string>;
   /** classify when there is a label; regress when a column is named as the target; else next-step prediction. */
   task: 'next-step' | 'regress' | 'classify';
+  /** Log-returns for positive price-like columns (levels wander; their relative changes are what a model can learn). */
+  transforms: Record<string, 'log-returns'>;
 }
+
+const PRICE_NAMES = /^(open|high|low|close|adj_?close|adjclose|adj close|price|mid|bid|ask|last|settle)$/i;
 
 const TIME_NAMES = /^(date|time|timestamp|datetime|ts|day|period|dt|step|minute|second|hour|tick|bar|index|idx|t)$|(_date|_time|_ts|_step|_minute)$/i;
 const ID_NAMES = /(^id$|_id$|^id_|session|patient|sequence|series|^seq|group|ticker|symbol|subject|^run$|episode|device|sensor_id)/i;
@@ -122,7 +126,18 @@ export function suggestRoles(table: CsvTable): RoleSuggestion {
       ? 'target: named as the target (regression; not an input)'
       : `target: ${series ? 'named like a series' : 'the first numeric column'}, predicted one step ahead (also an input)`;
   }
+  const transforms: Record<string, 'log-returns'> = {};
+  for (const c of numeric) {
+    if (!PRICE_NAMES.test(c.name) || !c.values) continue;
+    let positive = true;
+    for (let r = 0; r < rows && positive; r++) if (!(c.values[r] > 0) && !Number.isNaN(c.values[r])) positive = false;
+    if (positive) {
+      transforms[c.name] = 'log-returns';
+      reasons[c.name] += '; log-returns (a positive price)';
+    }
+  }
   return {
+    transforms,
     features: numeric.filter((c) => c !== answer).map((c) => c.name),
     targets: target ? [target.name] : [],
     sequenceId: sequenceId?.name ?? null,

@@ -11,7 +11,7 @@ export async function compareCommand(file: string, v: Values, json: boolean) {
   for (const c of cells) if (!['vanilla', 'lstm', 'gru', 'gated'].includes(c)) throw new UsageError(`--cells: unknown cell "${c}" (vanilla, lstm, gru, gated)`);
   const tbl = await loadTable(file, json);
   const { roles, suggestion } = resolveRoles(tbl, v);
-  const ds = dataset(tbl, datasetSpec(roles, v, suggestion.task));
+  const ds = dataset(tbl, datasetSpec(roles, v, suggestion.task, suggestion.transforms));
   const rows = cells.map((cell) => {
     const { model, result, seconds } = trainOn(ds, v, json, cell as CellKind);
     const val = evaluate(model, ds.validation);

@@ -102,10 +102,16 @@ export function resolveRoles(table: CsvTable, v: Values): { roles: ColumnRoles; 
 }
 
 /** The dataset settings from flags (the task defaults to the suggestion's, or classify when a label is given). */
-export function datasetSpec(roles: ColumnRoles, v: Values, suggested: TaskKind = roles.label ? 'classify' : 'next-step'): DatasetSpec {
+export function datasetSpec(
+  roles: ColumnRoles, v: Values, suggested: TaskKind = roles.label ? 'classify' : 'next-step', suggestedTransforms: Record<string, Transform> = {},
+): DatasetSpec {
   const fallback: TaskKind = roles.label ? 'classify' : suggested === 'classify' ? 'next-step' : suggested;
   const task = choice<TaskKind>(v, 'task', fallback, ['next-step', 'regress', 'classify']);
-  const transforms: Record<string, Transform> = {};
+  // suggested transforms apply to the columns in use unless --transform is given
+  const inUse = new Set([...roles.features, ...roles.targets]);
+  const transforms: Record<string, Transform> = v.transform === undefined
+    ? Object.fromEntries(Object.entries(suggestedTransforms).filter(([c]) => inUse.has(c)))
+    : {};
   for (const item of names(v.transform) ?? []) {
     const m = /^([^=]+)=(none|diff|returns|log-returns)$/.exec(item);
     if (!m) throw new UsageError(`--transform takes column=diff|returns|log-returns (comma-separated); got "${item}"`);

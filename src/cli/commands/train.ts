@@ -30,6 +30,8 @@ export interface TrainReport {
   window: { length: number; stride: number } | null;
   notes: string[];
   saved: string | null;
+  /** Regression with one target: the losses in the data's own units (MSE × target variance). */
+  dataUnits: { trainLoss: number; valLoss: number; baselineLoss: number } | null;
   divergence: string | null;
   seconds: number;
 }
@@ -78,7 +80,8 @@ export function rolesText(roles: ColumnRoles, s: RoleSuggestion): string {
 export async function trainCommand(file: string, v: Values, json: boolean) {
   const tbl = await loadTable(file, json);
   const { roles, suggestion } = resolveRoles(tbl, v);
-  const ds = dataset(tbl, datasetSpec(roles, v, suggestion.task));
+  const spec = datasetSpec(roles, v, suggestion.task, suggestion.transforms);
+  const ds = dataset(tbl, spec);
   const save = typeof v.save === 'string' ? v.save : null;
   if (save && v.force !== true && existsSync(save)) throw new UsageError(`${save} already exists; choose another name or pass --force to replace it`);
   const { model, result, seconds } = trainOn(ds, v, json);
@@ -88,7 +91,7 @@ export async function trainCommand(file: string, v: Values, json: boolean) {
   if (save) {
     const meta = {
       data: {
-        file, task: ds.task, roles, transforms: datasetSpec(roles, v, suggestion.task).transforms, window: ds.window, split: ds.split,
+        file, task: ds.task, roles, transforms: spec.transforms, window: ds.window, split: ds.split,
         featureNames: ds.featureNames, targetNames: ds.targetNames, classes: ds.classes, granularity: ds.granularity, scaler: ds.scaler,
       },
       training: { epochs: result.epochs.length, bestEpoch: result.bestEpoch, status: result.status, valLoss: valEval.loss, baselineLoss: ds.baseline.loss },
@@ -109,6 +112,9 @@ export async function trainCommand(file: string, v: Values, json: boolean) {
     history: result.epochs.map((e) => ({ epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss, gradNorm: e.gradNorm, rhoWh: e.rhoWh, normWh: e.normWh, aliveShare: e.aliveShare })),
     samples: { train: ds.train.length, validation: ds.validation.length },
     window: ds.window, notes: ds.notes, saved, divergence: result.divergence?.message ?? null, seconds,
+    dataUnits: ds.task !== 'classify' && ds.targetNames.length === 1
+      ? { trainLoss: trainEval.loss * ds.scaler.targetStd[0] ** 2, valLoss: valEval.loss * ds.scaler.targetStd[0] ** 2, baselineLoss: ds.baseline.loss * ds.scaler.targetStd[0] ** 2 }
+      : null,
   };
   const better = report.valLoss < report.baselineLoss;
   const text = [
@@ -122,6 +128,7 @@ export async function trainCommand(file: string, v: Values, json: boolean) {
     ])),
     '',
     `${model.config.cell}: validation loss ${num(report.valLoss)} vs baseline ${num(report.baselineLoss)} (${ds.baseline.kind}) — ${better ? `${num(report.baselineLoss / Math.max(report.valLoss, 1e-300), 2)}× better` : 'not better than the baseline'}`,
+    ...(report.dataUnits ? [`in data units (${ds.targetNames[0]}): validation MSE ${num(report.dataUnits.valLoss)} vs baseline ${num(report.dataUnits.baselineLoss)}`] : []),
     ...(report.accuracy !== null ? [`accuracy ${(report.accuracy * 100).toFixed(1)}% vs ${((report.baselineAccuracy ?? 0) * 100).toFixed(1)}% for the majority class`] : []),
     `${report.epochs} epoch(s) in ${seconds.toFixed(1)} s, ${result.status}${result.bestEpoch !== report.epochs ? `; weights of epoch ${result.bestEpoch} (best validation)` : ''}`,
     ...(result.divergence ? [result.divergence.message] : []),

@@ -30,7 +30,7 @@ export async function verifyCommand(file: string, v: Values, json: boolean) {
     origin = `trained model ${v.model}`;
   } else {
     const { roles, suggestion } = resolveRoles(tbl, v);
-    ds = dataset(tbl, datasetSpec(roles, v, suggestion.task));
+    ds = dataset(tbl, datasetSpec(roles, v, suggestion.task, suggestion.transforms));
     const m = modelFromFlags(ds, v);
     model = createModel(m.config, { seed: m.seed, kind: m.init, forgetBias1: m.forgetBias1 });
     origin = `untrained ${m.config.cell} (init ${m.init}, seed ${m.seed}; pass --model to analyse a trained one)`;
@@ -60,7 +60,15 @@ export async function verifyCommand(file: string, v: Values, json: boolean) {
     measuredLog10: finiteOrNull(report.measuredLog10), looseLog10: finiteOrNull(report.looseLog10), tightLog10: finiteOrNull(report.tightLog10), additiveLog10: finiteOrNull(report.additiveLog10),
   };
   const pick = Array.from(new Set([1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, report.steps].filter((l) => l <= report.steps)));
-  const fmt = (a: number[] | null, i: number): string => (a ? (Number.isFinite(a[i]) ? `1e${a[i].toFixed(2)}` : '0') : '—');
+  // values below the smallest double are shown from their log10
+  const fmt = (a: number[] | null, i: number): string => {
+    if (!a) return '—';
+    const l = a[i];
+    if (!Number.isFinite(l)) return l > 0 ? '∞' : '0';
+    if (l > -300 && l < 300) return Math.pow(10, l).toExponential(2);
+    const e = Math.floor(l);
+    return `${Math.pow(10, l - e).toFixed(2)}e${e}`;
+  };
   const text = [
     `${file}: sample ${k} of ${all.length} (sequence "${src.sequence}", from line ${tbl.lineOf(src.startRow)}, ${src.length} steps, ${chosen.split})`,
     `model: ${origin}`,
@@ -71,7 +79,7 @@ export async function verifyCommand(file: string, v: Values, json: boolean) {
     ])),
     '',
     `verdict: ${report.verdict}`,
-    `effective memory (‖∂s_T/∂s_t‖ ≥ ${report.epsilon}): ${report.effectiveMemory} steps`,
+    `effective memory (‖∂s_T/∂s_t‖ ≥ ${report.epsilon.toExponential(0)}): ${report.effectiveMemory} of ${report.steps} steps`,
     ...report.warnings.map((w) => `warning: ${w}`),
   ].join('\n');
   return { pass: report.holds !== false, report: out, text };
