@@ -5,6 +5,7 @@
  */
 import { layerIsResidual, layerInputSize, gateCount, type ModelConfig } from './config';
 import { gemmNT, gemmPrepared, gemmTN, prepareRight, transpose } from './linalg';
+import { lstmStepSimd } from './kernels/simd';
 import type { LayerLayout } from './params';
 import type { Model } from './model';
 import { createLayerWork, type LayerWork } from './workspace';
@@ -101,7 +102,20 @@ function layerForward(L: LayerLayout, theta: Float64Array, w: LayerWork, lengths
   gemmNT(T * B, Gm, d, w.xIn, w.xOff, theta, L.Wx, w.pre, 0, false);
   addBiasRows(T * B, Gm, w.pre, 0, bias, 0);
   const Wh = prepareRight(Gm, m, theta, L.Wh);
+  const Bm = B * m;
   for (let t = 0; t < T; t++) {
+    if (w.cell === 'lstm' && Wh.bound && m % 2 === 0) {
+      // the whole step in the SIMD kernel; rows whose sequence has ended carry their state
+      lstmStepSimd(Wh.bound, B, m, w.h, t * Bm, (t + 1) * Bm, w.pre, t * B * Gm, w.c, t * Bm, (t + 1) * Bm, w.tc, t * Bm);
+      for (let b = 0; b < B; b++) {
+        if (t < lengths[b]) continue;
+        for (let k = 0; k < m; k++) {
+          w.h[(t + 1) * Bm + b * m + k] = w.h[t * Bm + b * m + k];
+          w.c[(t + 1) * Bm + b * m + k] = w.c[t * Bm + b * m + k];
+        }
+      }
+      continue;
+    }
     gemmPrepared(Wh, B, w.h, t * B * m, w.hproj, 0, false);
     if (gru) {
       for (let b = 0; b < B; b++) for (let k = 2 * m; k < Gm; k++) w.hproj[b * Gm + k] += theta[L.bh + k];

@@ -14,6 +14,10 @@ interface WasmExports {
   memory: WasmMemory;
   gemmNT(M: number, N: number, K: number, a: number, b: number, c: number, acc: number): void;
   transpose4(rows: number, cols: number, src: number, dst: number, ld: number): void;
+  lstmCell(B: number, m: number, z: number, cPrev: number, c: number, tc: number, h: number): void;
+  mapExp(p: number, n: number): void;
+  mapSigmoid(p: number, n: number): void;
+  mapTanh(p: number, n: number): void;
 }
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
@@ -187,4 +191,51 @@ export function gemmTNSimd(
     else for (let j = 0; j < N; j++) C[dst + j] = heap[src + j];
     if (bias) bias[biasOff + i] += heap[src + N];
   }
+}
+
+/**
+ * One LSTM forward step in kernel memory (W_h bound by bindRight as [4m, m]): z = pre (x-projection + biases) + W_h·h,
+ * then i, f, g, o, c = f⊙c₋₁ + i⊙g, tanh(c), h = o⊙tanh(c) by the vectorised cell. Writes the gates back into `pre`
+ * (as the JS cell does) and c, tanh(c), h into their buffers at the given offsets. Rows are all computed; the caller
+ * restores rows whose sequence has ended. Needs m even.
+ */
+export function lstmStepSimd(
+  bound: BoundRight, B: number, m: number,
+  h: Float64Array, hPrevOff: number, hNextOff: number,
+  pre: Float64Array, preOff: number,
+  c: Float64Array, cPrevOff: number, cNextOff: number,
+  tc: Float64Array, tcOff: number,
+): void {
+  const k = kernel() as WasmExports;
+  const { Np, Kp } = bound;
+  const Gm = 4 * m;
+  const Mp = up(B, 4);
+  const aAt = boundEnd;
+  const zAt = up(aAt + Mp * Kp, 2);
+  const cpAt = up(zAt + Mp * Np, 2);
+  const cAt = cpAt + B * m;
+  const tcAt = cAt + B * m;
+  const hAt = tcAt + B * m;
+  ensureDoubles(hAt + B * m);
+  copyIn(h, hPrevOff, B, m, Mp, Kp, aAt);
+  copyIn(pre, preOff, B, Gm, Mp, Np, zAt);
+  heap.set(c.subarray(cPrevOff, cPrevOff + B * m), cpAt);
+  k.gemmNT(Mp, Np, Kp, aAt * 8, bound.at * 8, zAt * 8, 1);
+  k.lstmCell(B, m, zAt * 8, cpAt * 8, cAt * 8, tcAt * 8, hAt * 8);
+  pre.set(heap.subarray(zAt, zAt + B * Gm), preOff);
+  c.set(heap.subarray(cAt, cAt + B * m), cNextOff);
+  tc.set(heap.subarray(tcAt, tcAt + B * m), tcOff);
+  h.set(heap.subarray(hAt, hAt + B * m), hNextOff);
+}
+
+/** Applies the kernel's vector exp, σ or tanh to values (for tests of the lane math). */
+export function mapSimd(fn: 'exp' | 'sigmoid' | 'tanh', values: Float64Array): Float64Array {
+  const k = kernel() as WasmExports;
+  const n = up(values.length, 2);
+  const at = up(boundEnd, 2);
+  ensureDoubles(at + n);
+  heap.fill(0, at, at + n);
+  heap.set(values, at);
+  (fn === 'exp' ? k.mapExp : fn === 'sigmoid' ? k.mapSigmoid : k.mapTanh)(at * 8, n);
+  return heap.slice(at, at + values.length);
 }
