@@ -15,6 +15,7 @@ import { compareCommand } from './commands/compare';
 import { predictCommand } from './commands/predict';
 import { makeTaskCommand } from './commands/makeTask';
 import { DATA_OPTIONS, MODEL_OPTIONS } from './commands/dataCommon';
+import { benchCsvIngest, runCsvBenchChild } from './commands/benchCsv';
 
 const USAGE = `Usage: rnn-playground <command> [options]
 
@@ -41,8 +42,10 @@ Commands:
                       --hidden N  --layers L  --residual  --input D  --steps T  --batch B
                       --readout last|every  --loss mse|binary|softmax  --outputs P  --seed S  --tolerance X (default 1e-5)
   examples            the chapter's worked examples computed by the engine, with the erratum
-  bench               workload W1 on this engine and its peers (tfjs cpu, tfjs wasm, PyTorch) side by side
+  bench               workload W1 on this engine and its peers (tfjs cpu, tfjs wasm, PyTorch) side by side,
+                      then CSV ingestion (2 million rows × 5 columns) against csv-parse and papaparse
                       --cells lstm,gru,rnn  --hidden 32,128  --repeats N  --min-seconds S  --peers a,b  --quick
+                      --csv-rows N (0: skip ingestion)  --only w1|csv
 
 Every command takes --json (one JSON object on stdout) and --help.
 Exit codes: 0 success, 1 a check failed, 2 bad usage.`;
@@ -91,7 +94,7 @@ const OPTIONS = {
   compare: { ...DATA_OPTIONS, ...MODEL_OPTIONS, cells: str },
   predict: { missing: str, model: str, out: str, force: flag },
   'make-task': { length: str, count: str, seed: str, out: str, force: flag },
-  bench: { cells: str, hidden: str, repeats: str, 'min-seconds': str, peers: str, quick: flag },
+  bench: { cells: str, hidden: str, repeats: str, 'min-seconds': str, peers: str, quick: flag, 'csv-rows': str, only: str },
 } as const;
 
 async function run(argv: string[]): Promise<number> {
@@ -102,6 +105,10 @@ async function run(argv: string[]): Promise<number> {
   }
   if (command === '__bench-engine') {
     console.log(JSON.stringify(runW1(JSON.parse(rest[0] ?? '{}') as W1Args)));
+    return EXIT.ok;
+  }
+  if (command === '__bench-csv') {
+    runCsvBenchChild(rest[0] ?? '{}');
     return EXIT.ok;
   }
   if (!(command in OPTIONS)) throw new UsageError(`unknown command "${command}" (train, verify, compare, predict, make-task, golden, gradcheck, examples, bench)`);
@@ -179,14 +186,23 @@ async function run(argv: string[]): Promise<number> {
         if (!Number.isInteger(n) || n < 1 || n > 1024) throw new UsageError(`--hidden: "${h}" is not a size from 1 to 1024`);
         return n;
       });
-      result = benchCommand({
+      const only = choice(v, 'only', 'all', ['all', 'w1', 'csv'] as const);
+      const log = (line: string): void => void process.stderr.write(`${line}\n`);
+      const w1 = only === 'csv' ? null : benchCommand({
         cells: cells as ('rnn' | 'lstm' | 'gru')[],
         hidden,
         repeats: intOpt(v, 'repeats', quick ? 1 : 3, 1, 50),
         minSeconds: numOpt(v, 'min-seconds', quick ? 0.5 : 1),
         peers: v.peers === undefined ? null : list(v, 'peers', []),
-        log: (line) => process.stderr.write(`${line}\n`),
+        log,
       });
+      const csvRows = intOpt(v, 'csv-rows', quick ? 200000 : 2000000, 0, 50000000);
+      const csv = only === 'w1' || csvRows === 0 ? null : benchCsvIngest({ rows: csvRows, log, repeats: quick ? 1 : 3 });
+      result = {
+        pass: true,
+        report: { w1: w1?.report ?? null, csv: csv?.rows ?? null },
+        text: [w1?.text, csv ? `CSV ingestion, ${csvRows.toLocaleString('en')} rows × 5 numeric columns (each parser in its own process):\n${csv.text}` : null].filter(Boolean).join('\n\n'),
+      };
       break;
     }
     default:

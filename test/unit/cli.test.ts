@@ -81,9 +81,20 @@ test('usage: help exits 0, no command or an unknown one exits 2', () => {
 });
 
 test('bench runs this engine on W1 and reports steps/s (peers not selected)', () => {
-  const r = cli('bench', '--cells', 'gru', '--hidden', '8', '--repeats', '1', '--min-seconds', '0.05', '--peers', 'none', '--json');
+  const r = cli('bench', '--only', 'w1', '--cells', 'gru', '--hidden', '8', '--repeats', '1', '--min-seconds', '0.05', '--peers', 'none', '--json');
   assert.equal(r.status, 0, r.stderr);
   const j = JSON.parse(r.stdout);
-  const ours = j.rows.find((x: { peer: string }) => x.peer === 'rnn-playground');
+  const ours = j.w1.rows.find((x: { peer: string }) => x.peer === 'rnn-playground');
   assert.ok(ours.median > 0 && ours.gflops > 0);
+  assert.equal(j.csv, null);
+});
+
+test('bench ingestion: our reader, csv-parse and papaparse read the same numbers', () => {
+  const r = cli('bench', '--only', 'csv', '--csv-rows', '5000', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const rows = JSON.parse(r.stdout).csv as { parser: string; mbPerSec: number; checksum: number }[];
+  const names = rows.map((x) => x.parser);
+  for (const p of ['rnn-playground', 'csv-parse', 'papaparse']) assert.ok(names.some((n) => n.startsWith(p)), `${p} in ${names.join(', ')}`);
+  assert.ok(rows.every((x) => x.mbPerSec > 0));
+  assert.equal(new Set(rows.map((x) => x.checksum)).size, 1);
 });

@@ -1,0 +1,292 @@
+/**
+ * Number and date recognition for CSV cells.
+ *
+ * Number syntax (decimal only): blanks, an optional sign, digits with at most one decimal mark (at least one digit in
+ * all), an optional exponent `e`/`E` with optional sign and at least one digit, blanks. So `1e-3`, `-.5`, `+2`, `1.`,
+ * ` 7 ` are numbers; `1_000`, `1,000` (with a `.` mark), `0x10`, `Infinity`, `NaN`, `n/a` and `` are not.
+ * The value is always exactly `Number(text)`: short mantissas take Clinger's fast path (an exact integer times or
+ * divided by an exact power of ten, one correctly rounded operation), everything else goes through `Number`.
+ *
+ * Date syntax (ISO 8601 calendar dates): `2024-01-02`, then optionally `T`, `t` or a space and `HH:MM`, `:SS`,
+ * a fraction (`.` or `,`, kept to milliseconds, extra digits truncated), and `Z` or an offset `±HH`, `±HHMM`,
+ * `±HH:MM`. A time without an offset is read as UTC, so results do not depend on the machine's time zone.
+ */
+
+const POW10 = [
+  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+  1e21, 1e22,
+];
+
+const SPACE = 32;
+const TAB = 9;
+const PLUS = 43;
+const MINUS = 45;
+const DOT = 46;
+const COMMA = 44;
+const ZERO = 48;
+const NINE = 57;
+
+/** Where the last `scanNumber` call stopped: one past the number and any blanks after it. */
+export const scanState = { end: 0 };
+
+/** Character code of the decimal mark: `.` or, with `decimalComma`, `,`. */
+export function decimalCodeOf(decimalComma: boolean): number {
+  return decimalComma ? COMMA : DOT;
+}
+
+/**
+ * Scans a number starting at `s[start]`, stopping at the first character that cannot continue it (the caller checks
+ * that it is a delimiter or the end of the line; reading past the end of `s` yields NaN codes, which stop the scan).
+ * Returns the value, exactly `Number(text)`, or NaN when no number starts there. Tabs count as blanks unless
+ * `delimiterCode` is a tab.
+ */
+export function scanNumber(s: string, start: number, delimiterCode: number, decimalCode: number): number {
+  const tabIsBlank = delimiterCode !== TAB;
+  let p = start;
+  let c = s.charCodeAt(p);
+  while (c === SPACE || (c === TAB && tabIsBlank)) c = s.charCodeAt(++p);
+  const numberStart = p;
+  let negative = false;
+  if (c === MINUS || c === PLUS) {
+    negative = c === MINUS;
+    c = s.charCodeAt(++p);
+  }
+  const integerStart = p;
+  while (c === ZERO) c = s.charCodeAt(++p);
+  let significantStart = p;
+  let mantissa = 0;
+  while (c >= ZERO && c <= NINE) {
+    mantissa = mantissa * 10 + (c - ZERO);
+    c = s.charCodeAt(++p);
+  }
+  let significant = p - significantStart;
+  let digits = p - integerStart;
+  let exponent = 0;
+  if (c === decimalCode) {
+    c = s.charCodeAt(++p);
+    const fractionStart = p;
+    if (mantissa === 0) while (c === ZERO) c = s.charCodeAt(++p);
+    significantStart = p;
+    while (c >= ZERO && c <= NINE) {
+      mantissa = mantissa * 10 + (c - ZERO);
+      c = s.charCodeAt(++p);
+    }
+    significant += p - significantStart;
+    digits += p - fractionStart;
+    exponent = fractionStart - p;
+  }
+  if (digits === 0) return NaN;
+  if (c === 101 || c === 69) {
+    c = s.charCodeAt(++p);
+    let negativeExponent = false;
+    if (c === MINUS || c === PLUS) {
+      negativeExponent = c === MINUS;
+      c = s.charCodeAt(++p);
+    }
+    if (!(c >= ZERO && c <= NINE)) return NaN;
+    let e = 0;
+    while (c >= ZERO && c <= NINE) {
+      if (e < 100000) e = e * 10 + (c - ZERO);
+      c = s.charCodeAt(++p);
+    }
+    exponent += negativeExponent ? -e : e;
+  }
+  const numberEnd = p;
+  while (c === SPACE || (c === TAB && tabIsBlank)) c = s.charCodeAt(++p);
+  scanState.end = p;
+  if (mantissa === 0) return negative ? -0 : 0;
+  let v: number;
+  if (mantissa < TWO_53) {
+    // Clinger's fast path: an exact integer and an exact power of ten, one correctly rounded operation.
+    if (exponent === 0) v = mantissa;
+    else if (exponent < 0 && exponent >= -22) v = mantissa / POW10[-exponent];
+    else if (exponent > 0 && exponent <= 22) v = mantissa * POW10[exponent];
+    else return slowNumber(s, numberStart, numberEnd, decimalCode);
+  } else if (significant <= 17 && exponent < 0 && exponent >= -22) {
+    v = longQuotient(s, integerStart, numberEnd, -exponent, significant - 15);
+    if (v !== v) return slowNumber(s, numberStart, numberEnd, decimalCode);
+  } else return slowNumber(s, numberStart, numberEnd, decimalCode);
+  return negative ? -v : v;
+}
+
+const TWO_53 = 9007199254740992;
+/** Veltkamp's splitter 2^27 + 1. */
+const SPLITTER = 134217729;
+
+/** The rounding error of `p = fl(a·b)`: a·b = p + error exactly (Dekker 1971; no overflow or underflow here). */
+function productError(a: number, b: number, p: number): number {
+  let t = SPLITTER * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLITTER * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  return ah * bh - p + ah * bl + al * bh + al * bl;
+}
+
+const bits = new Float64Array(1);
+const words = new Uint32Array(bits.buffer);
+const HIGH = new Uint8Array(Float64Array.of(1).buffer)[7] === 0x3f ? 1 : 0;
+const LOW = 1 - HIGH;
+
+/**
+ * Correctly rounded w / 10^f for a decimal mantissa w of 16 or 17 significant digits (≥ 2^53, so not exact in a
+ * double) and 1 ≤ f ≤ 22, or NaN when the quotient lies too close to a rounding boundary to decide here.
+ * w = a·10^k + b with a the first 15 digits is held exactly as s + w2; q = fl(w / 10^f) is within an ulp of the
+ * answer; the remainder w − q·10^f, computed with an error far below the 1e-9 margin, decides between q and its
+ * neighbour. `digitsStart`/`numberEnd` bound the digits in the text; `k` = significant digits − 15.
+ */
+function longQuotient(text: string, digitsStart: number, numberEnd: number, f: number, k: number): number {
+  let a = 0;
+  let b = 0;
+  let taken = 0;
+  for (let i = digitsStart; i < numberEnd; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 101 || c === 69) break;
+    if (c < ZERO || c > NINE) continue;
+    if (taken === 0 && c === ZERO) continue;
+    if (taken < 15) a = a * 10 + (c - ZERO);
+    else b = b * 10 + (c - ZERO);
+    taken++;
+  }
+  const scale = POW10[k];
+  const ph = a * scale;
+  const pl = productError(a, scale, ph);
+  const s = ph + b;
+  const bb = s - ph;
+  const w2 = ph - (s - bb) + (b - bb) + pl;
+  const d = POW10[f];
+  const q = (s + w2) / d;
+  const mh = q * d;
+  const r = s - mh + (w2 - productError(q, d, mh));
+  bits[0] = q;
+  const high = words[HIGH];
+  if ((high & 0xfffff) === 0 && words[LOW] === 0) return NaN;
+  words[HIGH] = (((high >>> 20) & 0x7ff) - 52) << 20;
+  words[LOW] = 0;
+  const ulp = bits[0];
+  const half = ulp * d * 0.5;
+  const margin = half * 1e-9;
+  const size = Math.abs(r);
+  if (size < half - margin) return q;
+  if (size > half + margin && size < 3 * half - margin) return r > 0 ? q + ulp : q - ulp;
+  return NaN;
+}
+
+/** `Number` of a text already known to match the grammar (decimal comma turned into a point). */
+function slowNumber(s: string, start: number, end: number, decimalCode: number): number {
+  const text = s.substring(start, end);
+  return Number(decimalCode === COMMA ? text.replace(',', '.') : text);
+}
+
+/** The number a whole cell holds, or NaN when the cell is not a number in the syntax above. */
+export function cellNumber(text: string, decimalCode: number): number {
+  const v = scanNumber(text, 0, -1, decimalCode);
+  return scanState.end === text.length ? v : NaN;
+}
+
+/** Canonical text of a number, with the file's decimal mark. */
+export function formatNumber(v: number, decimalCode: number): string {
+  const text = String(v);
+  return decimalCode === COMMA ? text.replace('.', ',') : text;
+}
+
+/** Value of `length` decimal digits at `s[at…]`, or -1. */
+function digitsAt(s: string, at: number, length: number): number {
+  if (at + length > s.length) return -1;
+  let v = 0;
+  for (let i = at; i < at + length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < ZERO || c > NINE) return -1;
+    v = v * 10 + (c - ZERO);
+  }
+  return v;
+}
+
+/** Days in month `m` (1–12) of proleptic Gregorian year `y`. */
+function daysInMonth(y: number, m: number): number {
+  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (Hinnant's days_from_civil). */
+function daysFromCivil(year: number, m: number, d: number): number {
+  const y = m <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/** Milliseconds of an ISO fraction starting at `s[at]` (up to 3 digits used), and where it ends; null if no digit. */
+function fractionAt(s: string, at: number): { ms: number; end: number } | null {
+  let i = at;
+  let ms = 0;
+  let k = 0;
+  while (i < s.length) {
+    const c = s.charCodeAt(i);
+    if (c < ZERO || c > NINE) break;
+    if (k < 3) ms += (c - ZERO) * (k === 0 ? 100 : k === 1 ? 10 : 1);
+    k++;
+    i++;
+  }
+  return k === 0 ? null : { ms, end: i };
+}
+
+/** Offset in milliseconds of `Z`/`±HH[[:]MM]` filling `s[at…]` exactly (east positive), or NaN. */
+function offsetAt(s: string, at: number): number {
+  const c = s.charCodeAt(at);
+  if (c === 90 || c === 122) return at + 1 === s.length ? 0 : NaN;
+  if (c !== PLUS && c !== MINUS) return NaN;
+  const hours = digitsAt(s, at + 1, 2);
+  let j = at + 3;
+  let minutes = 0;
+  if (j < s.length && s.charCodeAt(j) === 58) j++;
+  if (j < s.length) {
+    minutes = digitsAt(s, j, 2);
+    j += 2;
+  }
+  if (j !== s.length || hours < 0 || hours > 23 || minutes < 0 || minutes > 59) return NaN;
+  const ms = (hours * 60 + minutes) * 60000;
+  return c === PLUS ? ms : -ms;
+}
+
+/** Epoch milliseconds of an ISO 8601 date or date-time cell (see the module comment), or NaN. */
+export function parseIsoDate(s: string): number {
+  const n = s.length;
+  if (n < 10 || n > 40 || s.charCodeAt(4) !== MINUS || s.charCodeAt(7) !== MINUS) return NaN;
+  const y = digitsAt(s, 0, 4);
+  const mo = digitsAt(s, 5, 2);
+  const d = digitsAt(s, 8, 2);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return NaN;
+  const day = daysFromCivil(y, mo, d) * 86400000;
+  if (n === 10) return day;
+  const sep = s.charCodeAt(10);
+  if ((sep !== 84 && sep !== 116 && sep !== SPACE) || n < 16 || s.charCodeAt(13) !== 58) return NaN;
+  const h = digitsAt(s, 11, 2);
+  const mi = digitsAt(s, 14, 2);
+  if (h < 0 || h > 23 || mi < 0 || mi > 59) return NaN;
+  let ms = day + h * 3600000 + mi * 60000;
+  let i = 16;
+  if (i < n && s.charCodeAt(i) === 58) {
+    const sec = digitsAt(s, 17, 2);
+    if (sec < 0 || sec > 59) return NaN;
+    ms += sec * 1000;
+    i = 19;
+    if (i < n && (s.charCodeAt(i) === DOT || s.charCodeAt(i) === COMMA)) {
+      const f = fractionAt(s, i + 1);
+      if (f === null) return NaN;
+      ms += f.ms;
+      i = f.end;
+    }
+  }
+  if (i === n) return ms;
+  return ms - offsetAt(s, i);
+}
+
+/** Canonical ISO text of epoch milliseconds: `YYYY-MM-DD` at midnight, the full UTC form otherwise. */
+export function formatDate(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
+}

@@ -1,0 +1,510 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CsvCancelled, CsvError, CsvStreamParser, missingValueError, nonNumericError, parseCsvText, readCsv,
+  type CsvParseOptions, type CsvStreamOptions, type CsvTable,
+} from '../../src/data/csv';
+import { cellNumber, parseIsoDate } from '../../src/data/csvNumber';
+
+const dir = mkdtempSync(join(tmpdir(), 'rnnpg-csv-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+const file = (name: string, content: string | Uint8Array): string => {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+};
+
+/** A table as plain data (NaN and -0 spelled out) for deep comparisons. */
+function plain(t: CsvTable): unknown {
+  const spell = (v: number): number | string => (Number.isNaN(v) ? 'NaN' : Object.is(v, -0) ? '-0' : v);
+  return {
+    delimiter: t.delimiter,
+    hasHeader: t.hasHeader,
+    headerLine: t.headerLine,
+    decimalComma: t.decimalComma,
+    rowCount: t.rowCount,
+    truncated: t.truncated,
+    lines: Array.from({ length: t.rowCount }, (_, r) => t.lineOf(r)),
+    columns: t.columns.map((c) => ({
+      ...c,
+      values: c.values ? Array.from(c.values, spell) : null,
+      codes: c.codes ? Array.from(c.codes) : null,
+    })),
+  };
+}
+
+/** Column `name` of a table. */
+const col = (t: CsvTable, name: string) => {
+  const c = t.columns.find((x) => x.name === name);
+  assert.ok(c, `no column ${name} in ${t.columns.map((x) => x.name).join(', ')}`);
+  return c;
+};
+const nums = (t: CsvTable, name: string): number[] => Array.from(col(t, name).values ?? []);
+const texts = (t: CsvTable, name: string): (string | null)[] => {
+  const c = col(t, name);
+  return Array.from(c.codes ?? [], (k) => (k < 0 ? null : (c.dictionary as string[])[k]));
+};
+
+/** Asserts that `f` throws a CsvError whose message matches `re` and names the file; returns it. */
+function throwsCsv(f: () => unknown, re: RegExp, name = 'data.csv'): CsvError {
+  try {
+    f();
+  } catch (e) {
+    assert.ok(e instanceof CsvError, `expected a CsvError, got ${String(e)}`);
+    assert.match(e.message, re);
+    assert.ok(e.message.includes(name), `message does not name the file: ${e.message}`);
+    assert.doesNotMatch(e.message, /\n\s+at /);
+    return e;
+  }
+  assert.fail(`no error; expected ${re}`);
+}
+
+/** Same as throwsCsv for a promise. */
+async function rejectsCsv(p: Promise<unknown>, re: RegExp): Promise<CsvError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof CsvError, `expected a CsvError, got ${String(e)}`);
+    assert.match(e.message, re);
+    assert.doesNotMatch(e.message, /\n\s+at /);
+    return e;
+  }
+  assert.fail(`no error; expected ${re}`);
+}
+
+// ── parsing ────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+test('header, numbers and file lines', () => {
+  const t = parseCsvText('a,b,c\n1,2,3\n4,5,6\n', 'data.csv');
+  assert.equal(t.delimiter, ',');
+  assert.equal(t.hasHeader, true);
+  assert.equal(t.headerLine, 1);
+  assert.equal(t.rowCount, 2);
+  assert.deepEqual(t.columns.map((c) => [c.name, c.index, c.kind]), [['a', 0, 'numeric'], ['b', 1, 'numeric'], ['c', 2, 'numeric']]);
+  assert.deepEqual(nums(t, 'b'), [2, 5]);
+  assert.deepEqual([t.lineOf(0), t.lineOf(1)], [2, 3]);
+  assert.throws(() => t.lineOf(2), RangeError);
+  assert.equal(t.bytes, 18);
+});
+
+test('quoted fields: embedded delimiters, line breaks, "" escapes, blanks around quotes, text after a closing quote', () => {
+  const text = 'id,note,x\n1,"a, b",10\n2,"two\nlines",20\n3,"say ""hi""",30\n4,  "padded"  ,40\n5,"x"y,50\n6,"",60\n7,in"side,70\n';
+  const t = parseCsvText(text, 'data.csv');
+  assert.deepEqual(texts(t, 'note'), ['a, b', 'two\nlines', 'say "hi"', 'padded', 'xy', null, 'in"side']);
+  assert.deepEqual(nums(t, 'x'), [10, 20, 30, 40, 50, 60, 70]);
+  assert.deepEqual(Array.from({ length: 7 }, (_, r) => t.lineOf(r)), [2, 3, 5, 6, 7, 8, 9]);
+  assert.equal(col(t, 'note').missing, 1);
+  assert.deepEqual(col(t, 'note').firstMissing, { line: 8 });
+});
+
+test('quoted numbers are numbers; a quoted header works; quoted cells keep inner blanks', () => {
+  const t = parseCsvText('"a b","c"\n"1.5"," x "\n"2","y"\n', 'data.csv');
+  assert.deepEqual(t.columns.map((c) => c.name), ['a b', 'c']);
+  assert.deepEqual(nums(t, 'a b'), [1.5, 2]);
+  assert.deepEqual(texts(t, 'c'), [' x ', 'y']);
+});
+
+test('CRLF, BOM, blank and blank-looking lines (skipped but counted), no final newline', () => {
+  const t = parseCsvText('\uFEFFa,b\r\n\r\n1,2\r\n   \r\n\t\r\n3,4', 'data.csv');
+  assert.deepEqual(t.columns.map((c) => c.name), ['a', 'b']);
+  assert.deepEqual(nums(t, 'b'), [2, 4]);
+  assert.deepEqual([t.lineOf(0), t.lineOf(1)], [3, 6]);
+  const lf = parseCsvText('a,b\n1,2\n3,4\n\n\n', 'data.csv');
+  assert.equal(lf.rowCount, 2);
+  const quotedCrlf = parseCsvText('a,b\r\n"x\r\ny",1\r\n"z",2\r\n', 'data.csv');
+  assert.deepEqual(texts(quotedCrlf, 'a'), ['x\r\ny', 'z']);
+  assert.deepEqual(nums(quotedCrlf, 'b'), [1, 2]);
+});
+
+test('semicolon files with decimal commas, tab files, and delimiters inside quotes do not fool detection', () => {
+  const eu = parseCsvText('datum;kurs;menge\n2024-01-02;1,5;3\n2024-01-03;2,25;4\n', 'data.csv');
+  assert.equal(eu.delimiter, ';');
+  assert.equal(eu.decimalComma, true);
+  assert.deepEqual(nums(eu, 'kurs'), [1.5, 2.25]);
+  assert.equal(col(eu, 'datum').kind, 'date');
+  const euNoHeader = parseCsvText('1,5;2,25\n3,5;4,75\n', 'data.csv');
+  assert.equal(euNoHeader.delimiter, ';');
+  assert.deepEqual(nums(euNoHeader, 'column 2'), [2.25, 4.75]);
+  const semi = parseCsvText('a;b\n1.5;2\n', 'data.csv');
+  assert.equal(semi.delimiter, ';');
+  assert.equal(semi.decimalComma, false);
+  assert.deepEqual(nums(semi, 'a'), [1.5]);
+  const tab = parseCsvText('name\tvalue\nSmith, J\t3\nDoe; A\t4\n', 'data.csv');
+  assert.equal(tab.delimiter, '\t');
+  assert.deepEqual(texts(tab, 'name'), ['Smith, J', 'Doe; A']);
+  const quoted = parseCsvText('label,x\n"a;b;c",1\n"d;e;f",2\n', 'data.csv');
+  assert.equal(quoted.delimiter, ',');
+  const forced = parseCsvText('a;b\n1;2\n', 'data.csv', { delimiter: ',' });
+  assert.deepEqual(forced.columns.map((c) => c.name), ['a;b']);
+  const commaDecimalForced = parseCsvText('a;b\n1,5;2\n', 'data.csv', { decimalComma: false });
+  assert.equal(col(commaDecimalForced, 'a').kind, 'text');
+});
+
+test('header detection: type contrast, all-text files, numeric first rows; explicit override; names made unique', () => {
+  assert.equal(parseCsvText('1,2\n3,4\n', 'data.csv').hasHeader, false);
+  assert.deepEqual(parseCsvText('1,2\n3,4\n', 'data.csv').columns.map((c) => c.name), ['column 1', 'column 2']);
+  assert.equal(parseCsvText('time,value\n2024-01-02,1\n2024-01-03,2\n', 'data.csv').hasHeader, true);
+  assert.equal(parseCsvText('name,city\nann,paris\nbob,rome\n', 'data.csv').hasHeader, true);
+  assert.equal(parseCsvText('ann,paris\nbob,paris\nann,rome\n', 'data.csv').hasHeader, false);
+  assert.equal(parseCsvText('x,1\ny,2\n', 'data.csv').hasHeader, false);
+  const t = parseCsvText('1,2\n3,4\n', 'data.csv', { header: true });
+  assert.deepEqual(t.columns.map((c) => c.name), ['1', '2']);
+  assert.equal(t.rowCount, 1);
+  assert.equal(parseCsvText('a,b\n1,2\n', 'data.csv', { header: false }).rowCount, 2);
+  const dup = parseCsvText('x,x,,x\n1,2,3,4\n', 'data.csv', { header: true });
+  assert.deepEqual(dup.columns.map((c) => c.name), ['x', 'x (2)', 'column 3', 'x (3)']);
+});
+
+test('whitespace around numbers and text is tolerated', () => {
+  const t = parseCsvText('a , b\n 1 , 2\n\t3\t,  -4.5  \n', 'data.csv');
+  assert.deepEqual(t.columns.map((c) => c.name), ['a', 'b']);
+  assert.deepEqual(nums(t, 'a'), [1, 3]);
+  assert.deepEqual(nums(t, 'b'), [2, -4.5]);
+  const tab = parseCsvText('a\tb\n 1 \t 2 \n', 'data.csv', { delimiter: '\t' });
+  assert.deepEqual(nums(tab, 'b'), [2]);
+});
+
+// ── chunk boundaries ──────────────────────────────────────────────────────────────────────────────────────────────
+
+const DOCS: { text: string; options: CsvParseOptions }[] = [
+  { text: 'a,b,c\r\n1,2.5,x\r\n\r\n"q,""1""\r\nz",-3e2,y\r\n4,,"é€😀"\r\n5,6,7', options: { delimiter: ',', header: true } },
+  { text: '\uFEFFt;v\n2024-01-02 09:15:00;1,5\n\n2024-01-03T10:00:00Z;"2,5"\n  ;  \n', options: { delimiter: ';', header: true, decimalComma: true } },
+  { text: 'x\ty\n1\t"a\tb"\n2\t "c""d" \n3\tplain\n', options: { delimiter: '\t', header: true, decimalComma: false } },
+  { text: '1,2\n3,4\n5,n/a\n"6",7\n8,9', options: { delimiter: ',', header: false } },
+  { text: 'a,b\n"unterminated,1\n2,3\n', options: { delimiter: ',', header: true } },
+  { text: 'a,b\n1,2\n3,4,5\n', options: { delimiter: ',', header: true } },
+];
+
+/** Parses `text` pushed in chunks of `size` characters. */
+function parseChunked(text: string, size: number, options: CsvStreamOptions): CsvTable {
+  const p = new CsvStreamParser('data.csv', options);
+  for (let i = 0; i < text.length; i += size) p.push(text.slice(i, i + size));
+  return p.finish();
+}
+
+/** The table as plain data, or the error message. */
+function outcome(f: () => CsvTable): unknown {
+  try {
+    return plain(f());
+  } catch (e) {
+    assert.ok(e instanceof CsvError, String(e));
+    return e.message;
+  }
+}
+
+test('chunks of every size 1…7 give the same result as the whole text (tables and errors)', () => {
+  for (const { text, options } of DOCS) {
+    const whole = outcome(() => parseCsvText(text, 'data.csv', options));
+    for (let size = 1; size <= 7; size++) assert.deepEqual(outcome(() => parseChunked(text, size, options)), whole, `chunk size ${size}: ${JSON.stringify(text)}`);
+  }
+});
+
+test('a multi-byte character cut by the 64 KiB read boundary is decoded intact', async () => {
+  let text = 'label,x\n';
+  while (text.length < 65535 - 20) text += 'abc,1\n';
+  const filler = 'x'.repeat(65535 - text.length - 1);
+  text += `${filler}€,2\nü,3\n`;
+  assert.equal(Buffer.from(text).indexOf(Buffer.from('€')), 65534);
+  const t = await readCsv(file('boundary.csv', text));
+  const labels = texts(t, 'label');
+  assert.deepEqual(labels.slice(-2), [`${filler}€`, 'ü']);
+  assert.deepEqual(plain(t), plain(parseCsvText(text, t.file)));
+});
+
+// ── types ─────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+test('a numeric column that meets text becomes text: earlier numbers kept as canonical text, firstNonNumeric set', () => {
+  const t = parseCsvText('close,v\n1.50,1\n2,2\n,3\nn/a,4\n2,5\n', 'data.csv');
+  const close = col(t, 'close');
+  assert.equal(close.kind, 'text');
+  assert.deepEqual(close.firstNonNumeric, { line: 5, value: 'n/a' });
+  assert.deepEqual(texts(t, 'close'), ['1.5', '2', null, 'n/a', '2']);
+  assert.deepEqual(close.dictionary, ['1.5', '2', 'n/a']);
+  assert.equal(close.values, null);
+  assert.equal(close.missing, 1);
+  assert.deepEqual(close.firstMissing, { line: 4 });
+  assert.equal(col(t, 'v').firstNonNumeric, null);
+  const err = nonNumericError(t, close);
+  assert.ok(err instanceof CsvError);
+  assert.equal(err.message, 'data.csv: line 5, column close: expected a number, found "n/a"');
+  assert.deepEqual([err.line, err.column, err.expected], [5, 'close', 'a number']);
+  assert.equal(nonNumericError(t, col(t, 'v')), null);
+});
+
+test('dates: ISO dates and date-times (T or space, seconds, fractions, Z, offsets) as epoch ms; others are text', () => {
+  const t = parseCsvText('d,x\n2024-01-02,1\n2024-01-02T09:15,2\n2024-01-02 09:15:30.25,3\n2024-01-02T09:15:00Z,4\n2024-01-02T10:15:00+01:00,5\n', 'data.csv');
+  const d = col(t, 'd');
+  assert.equal(d.kind, 'date');
+  assert.deepEqual(Array.from(d.values as Float64Array), [
+    Date.UTC(2024, 0, 2), Date.UTC(2024, 0, 2, 9, 15), Date.UTC(2024, 0, 2, 9, 15, 30, 250), Date.UTC(2024, 0, 2, 9, 15), Date.UTC(2024, 0, 2, 9, 15),
+  ]);
+  assert.deepEqual(d.firstNonNumeric, { line: 2, value: '2024-01-02' });
+  assert.equal(parseIsoDate('2024-02-29'), Date.UTC(2024, 1, 29));
+  assert.equal(parseIsoDate('1969-12-31T23:59:59.999'), -1);
+  assert.equal(parseIsoDate('0001-01-01'), new Date('0001-01-01T00:00:00Z').getTime());
+  for (const bad of ['2023-02-29', '2024-13-01', '2024-1-2', '02/01/2024', '2024-01-02T25:00', '2024-01-02T09:15:00+0100x', '2024-01-02X09:15']) {
+    assert.ok(Number.isNaN(parseIsoDate(bad)), bad);
+  }
+  const mixed = parseCsvText('d\n2024-01-02\n2024-01-02T09:15\nsoon\n', 'data.csv');
+  assert.equal(col(mixed, 'd').kind, 'text');
+  assert.deepEqual(texts(mixed, 'd'), ['2024-01-02', '2024-01-02T09:15:00.000Z', 'soon']);
+  assert.deepEqual(col(mixed, 'd').firstNonNumeric, { line: 2, value: '2024-01-02' });
+});
+
+test('empty columns, missing cells counted with the first line, empty then numeric, missingValues option', () => {
+  const t = parseCsvText('a,b,c\n,1,\n,,\n,3,5\n', 'data.csv');
+  assert.equal(col(t, 'a').kind, 'empty');
+  assert.equal(col(t, 'a').values, null);
+  assert.equal(col(t, 'a').missing, 3);
+  assert.deepEqual(col(t, 'a').firstMissing, { line: 2 });
+  assert.deepEqual(nums(t, 'b').map(String), ['1', 'NaN', '3']);
+  assert.deepEqual(col(t, 'b').firstMissing, { line: 3 });
+  assert.deepEqual(nums(t, 'c').map(String), ['NaN', 'NaN', '5']);
+  const err = missingValueError(t, col(t, 'c'));
+  assert.equal(err?.message, 'data.csv: line 2, column c: expected a value, found an empty cell (2 empty cells in this column)');
+  assert.equal(missingValueError(parseCsvText('a\n1\n', 'data.csv'), parseCsvText('a\n1\n', 'data.csv').columns[0]), null);
+  const na = parseCsvText('a,b\n1,NA\nNA,2\n', 'data.csv', { missingValues: ['NA'] });
+  assert.deepEqual(nums(na, 'a').map(String), ['1', 'NaN']);
+  assert.deepEqual(nums(na, 'b').map(String), ['NaN', '2']);
+  assert.equal(col(na, 'b').missing, 1);
+});
+
+test('text columns are dictionary-encoded in first-seen order', () => {
+  const t = parseCsvText('session,y\ns1,1\ns1,2\ns2,3\ns1,4\n', 'data.csv');
+  const s = col(t, 'session');
+  assert.deepEqual(s.dictionary, ['s1', 's2']);
+  assert.deepEqual(Array.from(s.codes as Int32Array), [0, 0, 1, 0]);
+  assert.deepEqual(s.firstNonNumeric, { line: 2, value: 's1' });
+});
+
+test('number syntax: decimal forms accepted and equal to Number(); other spellings are text', () => {
+  for (const s of ['0', '-0', '+2', '1e-3', '-.5', '1.', '.5', '1E+05', '007', '123456789012345678901234567890', '1e400', '9007199254740993', '0.1']) {
+    assert.ok(Object.is(cellNumber(s, 46), Number(s)), s);
+  }
+  for (const s of ['1_000', '1,000', '0x10', 'Infinity', 'NaN', 'n/a', '.', '-', '1e', '1e+', '--1', '1.2.3', '1 2', 'e5', '1d']) {
+    assert.ok(Number.isNaN(cellNumber(s, 46)), s);
+  }
+  assert.equal(cellNumber('1,5', 44), 1.5);
+  assert.ok(Number.isNaN(cellNumber('1.5', 44)));
+  assert.ok(Object.is(parseCsvText('a\n-0\n', 'x').columns[0].values?.[0], -0));
+});
+
+test('numbers equal Number() exactly on random decimal texts, including 16–17 digit mantissas', () => {
+  let seed = 7;
+  const rnd = (): number => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed / 4294967296;
+  };
+  const digits = (k: number): string => Array.from({ length: k }, () => String(Math.floor(rnd() * 10))).join('');
+  for (let i = 0; i < 100000; i++) {
+    const x = (rnd() - 0.5) * 10 ** (Math.floor(rnd() * 30) - 15);
+    const samples = [
+      String(x),
+      x.toPrecision(1 + Math.floor(rnd() * 21)),
+      `${rnd() < 0.5 ? '-' : ''}${digits(Math.floor(rnd() * 18))}.${digits(Math.floor(rnd() * 19))}${rnd() < 0.2 ? `e${Math.floor(rnd() * 40) - 20}` : ''}`,
+    ];
+    for (const s of samples) {
+      const want = Number(s);
+      if (Number.isNaN(want) || s === '-.' || s === '.') continue;
+      assert.ok(Object.is(cellNumber(s, 46), want), `${s}: ${cellNumber(s, 46)} ≠ ${want}`);
+    }
+  }
+});
+
+// ── errors ────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+test('errors name the file and line and say what was expected', () => {
+  throwsCsv(() => parseCsvText('', 'data.csv'), /^data\.csv has no rows \(the file is empty/);
+  throwsCsv(() => parseCsvText('\n \n\r\n', 'data.csv'), /^data\.csv has no rows \(only blank lines/);
+  const header = throwsCsv(() => parseCsvText('a,b\n\n', 'data.csv'), /^data\.csv has a header \(line 1\) but no data rows/);
+  assert.equal(header.line, 1);
+  const few = throwsCsv(() => parseCsvText(`a,b,c,d,e\n${'1,2,3,4,5\n'.repeat(12)}\n\n\n1,2,3,4\n`, 'data.csv'), /^data\.csv: line 17 has 4 fields; the header has 5$/);
+  assert.deepEqual([few.line, few.expected], [17, '5 fields']);
+  throwsCsv(() => parseCsvText('a,b\n1,2,3\n', 'data.csv'), /^data\.csv: line 2 has 3 fields; the header has 2$/);
+  throwsCsv(() => parseCsvText('1,2\n3,4\n5\n', 'data.csv'), /^data\.csv: line 3 has 1 field; line 1 has 2$/);
+  throwsCsv(() => parseCsvText('a,b\n"x,1\n2,3\n', 'data.csv'), /^data\.csv: line 2 has 3 fields|^data\.csv: line 2: a quoted field starts here and is never closed/);
+  const open = throwsCsv(() => parseCsvText('a,b\n1,2\n3,"x\n4,5\n', 'data.csv', { delimiter: ',', header: true }), /^data\.csv: line 3: a quoted field starts here and is never closed \(expected a closing " before the end of the file\)$/);
+  assert.deepEqual([open.line, open.expected], [3, 'a closing "']);
+  throwsCsv(() => parseChunked(`a\n${'1'.repeat(100)}\n`, 10, { delimiter: ',', header: true, maxRecordChars: 50 }), /^data\.csv: line 2 is longer than 50 characters without a line break/);
+  throwsCsv(() => parseChunked(`a\n"${'x\n'.repeat(50)}`, 10, { delimiter: ',', header: true, maxRecordChars: 50 }), /^data\.csv: line 2: a quoted field starts here and is still open after 50 characters/);
+});
+
+test('file errors: not found, a directory, UTF-16, unreadable (when not root); the file is never written', async () => {
+  const missing = await rejectsCsv(readCsv(join(dir, 'nope.csv')), /nope\.csv: file not found \(expected a readable CSV file\)$/);
+  assert.equal(missing.line, null);
+  const sub = join(dir, 'sub.csv');
+  mkdirSync(sub);
+  await rejectsCsv(readCsv(sub), /sub\.csv is a directory, not a CSV file$/);
+  const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a,b\n1,2\n', 'utf16le')]);
+  await rejectsCsv(readCsv(file('utf16.csv', utf16)), /utf16\.csv: the file is UTF-16 encoded \(expected UTF-8/);
+  await rejectsCsv(readCsv(file('empty.csv', '')), /empty\.csv has no rows \(the file is empty/);
+  if (process.getuid?.() !== 0) {
+    const locked = file('locked.csv', 'a\n1\n');
+    chmodSync(locked, 0o000);
+    await rejectsCsv(readCsv(locked), /locked\.csv: cannot be read \(permission denied\)$/);
+  }
+  const ro = file('readonly.csv', 'a,b\n1,2\n');
+  chmodSync(ro, 0o444);
+  const t = await readCsv(ro);
+  assert.deepEqual(nums(t, 'b'), [2]);
+});
+
+// ── streaming from disk ───────────────────────────────────────────────────────────────────────────────────────────
+
+/** A numeric CSV of `rows` rows × 3 columns. */
+function numericCsv(rows: number): string {
+  const lines = ['t,x,y'];
+  for (let r = 0; r < rows; r++) lines.push(`${r},${(r * 0.37).toFixed(3)},${(r % 7) - 3}`);
+  return `${lines.join('\n')}\n`;
+}
+
+test('readCsv gives the same table as parseCsvText; storage is trimmed to the row count', async () => {
+  const text = numericCsv(50000) + '"q",1,2\n';
+  const t = await readCsv(file('same.csv', text));
+  assert.deepEqual(plain(t), plain(parseCsvText(text, t.file)));
+  assert.equal(t.bytes, Buffer.byteLength(text));
+  assert.equal(col(t, 'x').values?.buffer.byteLength, 50001 * 8);
+  assert.equal(col(t, 't').codes?.buffer.byteLength, 50001 * 4);
+});
+
+test('progress is reported at most about 10 times a second and once at the end', async () => {
+  const text = numericCsv(400000);
+  const path = file('progress.csv', text);
+  const reports: { bytes: number; totalBytes: number; rows: number; at: number }[] = [];
+  const t0 = performance.now();
+  const t = await readCsv(path, { onProgress: (p) => reports.push({ ...p, at: performance.now() }) });
+  const seconds = (performance.now() - t0) / 1000;
+  assert.ok(reports.length >= 1);
+  assert.ok(reports.length <= Math.ceil(seconds * 10) + 2, `${reports.length} reports in ${seconds} s`);
+  const last = reports[reports.length - 1];
+  assert.deepEqual([last.bytes, last.totalBytes, last.rows], [Buffer.byteLength(text), Buffer.byteLength(text), t.rowCount]);
+  for (let i = 1; i < reports.length; i++) {
+    assert.ok(reports[i].bytes >= reports[i - 1].bytes && reports[i].rows >= reports[i - 1].rows);
+    if (i < reports.length - 1) assert.ok(reports[i].at - reports[i - 1].at >= 99);
+  }
+});
+
+test('cancellation: an aborted signal rejects promptly with CsvCancelled', async () => {
+  const path = file('cancel.csv', numericCsv(1000000));
+  const before = new AbortController();
+  before.abort();
+  await assert.rejects(readCsv(path, { signal: before.signal }), CsvCancelled);
+  const during = new AbortController();
+  let abortedAt = 0;
+  const read = readCsv(path, {
+    signal: during.signal,
+    onProgress: () => {
+      if (abortedAt === 0) {
+        abortedAt = performance.now();
+        during.abort();
+      }
+    },
+  });
+  await assert.rejects(read, (e: unknown) => e instanceof CsvCancelled && /cancel\.csv: reading was cancelled/.test(e.message));
+  assert.ok(abortedAt > 0);
+  assert.ok(performance.now() - abortedAt < 500, `took ${performance.now() - abortedAt} ms after abort`);
+  const timer = new AbortController();
+  setTimeout(() => timer.abort(), 20);
+  await assert.rejects(readCsv(path, { signal: timer.signal }), CsvCancelled);
+});
+
+test('maxRows stops early (previews)', async () => {
+  const text = numericCsv(200000);
+  const t = await readCsv(file('preview.csv', text), { maxRows: 10 });
+  assert.equal(t.rowCount, 10);
+  assert.equal(t.truncated, true);
+  assert.deepEqual(nums(t, 't'), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  const whole = parseCsvText('a\n1\n2\n', 'x', { maxRows: 5 });
+  assert.deepEqual([whole.rowCount, whole.truncated], [2, false]);
+  assert.throws(() => parseCsvText('a\n1\n', 'x', { maxRows: 0 }), RangeError);
+});
+
+// ── fuzz ──────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** Checks the invariants of a parsed table. */
+function checkTable(t: CsvTable): void {
+  assert.ok(t.rowCount > 0);
+  let previous = 0;
+  for (let r = 0; r < t.rowCount; r++) {
+    const line = t.lineOf(r);
+    assert.ok(Number.isInteger(line) && line > previous);
+    previous = line;
+  }
+  for (const c of t.columns) {
+    if (c.kind === 'numeric' || c.kind === 'date') assert.equal(c.values?.length, t.rowCount);
+    if (c.kind === 'text') {
+      assert.equal(c.codes?.length, t.rowCount);
+      for (const k of c.codes as Int32Array) assert.ok(k >= -1 && k < (c.dictionary as string[]).length);
+    }
+    if (c.kind === 'empty') assert.equal(c.missing, t.rowCount);
+    assert.ok(c.missing >= 0 && c.missing <= t.rowCount);
+  }
+}
+
+test('fuzz: random and mutated CSVs end in a CsvError or a valid table, whole or in random chunks', () => {
+  let seed = 2024;
+  const rnd = (): number => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed / 4294967296;
+  };
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+  const atoms = ['a', '1', '2.5', '-', '.', 'e', '"', '""', ',', ';', '\t', '\n', '\r\n', '\r', ' ', 'é', '😀', '\uFEFF', '2024-01-02', 'NaN', '\u0000'];
+  const valid = ['a,b,c\n1,2,3\n4,5,6\n', 't;v\n2024-01-02;1,5\n2024-01-03;2,5\n', 'x\ty\n"a\tb"\t1\n"c""d"\t2\n', '1,2\n3,4\n'];
+  const started = performance.now();
+  for (let i = 0; i < 500; i++) {
+    let text: string;
+    if (i % 2 === 0) text = Array.from({ length: Math.floor(rnd() * 60) }, () => pick(atoms)).join('');
+    else {
+      text = pick(valid).repeat(1 + Math.floor(rnd() * 3));
+      for (let m = Math.floor(rnd() * 4); m >= 0; m--) {
+        const at = Math.floor(rnd() * (text.length + 1));
+        const op = Math.floor(rnd() * 4);
+        if (op === 0) text = text.slice(0, at) + '"' + text.slice(at);
+        else if (op === 1) text = text.slice(0, at);
+        else if (op === 2) text = text.slice(0, at) + text.charAt(at).repeat(2) + text.slice(at + 1);
+        else text = text.slice(0, at) + pick(atoms) + text.slice(at + 1);
+      }
+    }
+    const run = (f: () => CsvTable): void => {
+      try {
+        checkTable(f());
+      } catch (e) {
+        if (!(e instanceof CsvError)) throw new Error(`input ${JSON.stringify(text)} threw ${String(e)}`);
+        assert.ok(e.message.startsWith('fuzz.csv'), e.message);
+      }
+    };
+    run(() => parseCsvText(text, 'fuzz.csv'));
+    const size = 1 + Math.floor(rnd() * 9);
+    run(() => {
+      const p = new CsvStreamParser('fuzz.csv', { sniffChars: 1 + Math.floor(rnd() * 40) });
+      for (let k = 0; k < text.length; k += size) p.push(text.slice(k, k + size));
+      return p.finish();
+    });
+  }
+  assert.ok(performance.now() - started < 10000);
+});
+
+test('fuzz: random bytes read from disk end in a CsvError or a valid table', async () => {
+  let seed = 99;
+  const rnd = (): number => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed / 4294967296;
+  };
+  for (let i = 0; i < 40; i++) {
+    const bytes = Uint8Array.from({ length: Math.floor(rnd() * 3000) }, () => (rnd() < 0.3 ? pick8(rnd) : Math.floor(rnd() * 256)));
+    try {
+      checkTable(await readCsv(file(`random${i}.csv`, bytes)));
+    } catch (e) {
+      assert.ok(e instanceof CsvError, `random bytes #${i} threw ${String(e)}`);
+    }
+  }
+});
+
+/** One of the bytes that matter to the parser. */
+function pick8(rnd: () => number): number {
+  const special = [10, 13, 34, 44, 59, 9, 32, 48, 49, 46, 45];
+  return special[Math.floor(rnd() * special.length)];
+}
