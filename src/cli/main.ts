@@ -34,7 +34,7 @@ Commands:
   compare FILE        several cells on the same data, seed and budget   --cells vanilla,lstm,gru,gated
   predict FILE        predictions of a saved model for every sequence   --model MODEL.json --out PRED.csv [--force]
   make-task TASK      write a built-in task as CSV: adding | copy | order | sessions
-                      --length T --count N --seed S --out FILE [--force]
+                      --length T --count N --seed S --out FILE [--force] [--variant uniform|original (adding)]
   golden FILE         compare the engine with a PyTorch reference file (torch-golden.json format, any sizes)
                       --tolerance X (default 1e-12)
   gradcheck           finite-difference check of every gradient of a model
@@ -93,7 +93,7 @@ const OPTIONS = {
   verify: { ...DATA_OPTIONS, ...MODEL_OPTIONS, model: str, sequence: str, layer: str, norm: str, epsilon: str },
   compare: { ...DATA_OPTIONS, ...MODEL_OPTIONS, cells: str },
   predict: { missing: str, model: str, out: str, force: flag },
-  'make-task': { length: str, count: str, seed: str, out: str, force: flag },
+  'make-task': { length: str, count: str, seed: str, out: str, force: flag, variant: str },
   bench: { cells: str, hidden: str, repeats: str, 'min-seconds': str, peers: str, quick: flag, 'csv-rows': str, only: str },
 } as const;
 

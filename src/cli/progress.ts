@@ -1,4 +1,7 @@
-/** A one-line progress bar on stderr, drawn only when stderr is a terminal (never in pipes, files or --json runs). */
+/**
+ * A one-line progress bar, drawn on stderr only when stdout and stderr are terminals (never when output is piped or
+ * redirected, nor in --json runs), so reports on stdout stay clean.
+ */
 
 /** Draws and clears a progress line. */
 export interface Progress {
@@ -8,7 +11,7 @@ export interface Progress {
 
 /** Creates a progress bar; a no-op when stderr is not a TTY or `quiet`. */
 export function createProgress(label: string, quiet = false): Progress {
-  const tty = process.stderr.isTTY === true && !quiet;
+  const tty = process.stdout.isTTY === true && process.stderr.isTTY === true && !quiet;
   let last = 0;
   return {
     update(fraction, detail) {

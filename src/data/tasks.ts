@@ -1,9 +1,12 @@
 /**
  * Built-in sequence tasks with known long-range structure, generated from a seed and written as CSV so users can see
  * the data. One row per step; a `sequence` column groups the rows.
- *  - adding (Hochreiter & Schmidhuber 1997, in the U[0,1] form of Le, Jaitly & Hinton 2015): inputs value ~ U[0,1] and
- *    a marker that is 1 at two steps (one in each half); the per-sequence target is the sum of the two marked values.
+ *  - adding, variant `uniform` (default; the U[0,1] form of Le, Jaitly & Hinton 2015): inputs value ~ U[0,1] and a
+ *    marker that is 1 at two steps (one in each half); the per-sequence target is the sum of the two marked values.
  *    Predicting the constant 1 has MSE Var(u₁ + u₂) = 1/6 ≈ 0.167.
+ *  - adding, variant `original` (Hochreiter & Schmidhuber 1997, experiment 4): values ~ U[−1,1], lengths T to T + T/10,
+ *    one of the first ten steps and one of the first T/2 − 1 others marked 1, the first and last steps marked −1 (X₁ = 0
+ *    when the first step is marked); target 0.5 + (X₁ + X₂)/4. The constant baseline is Var = 1/24 ≈ 0.042.
  *  - copy memory (Hochreiter & Schmidhuber 1997; Arjovsky, Shah & Bengio 2016): 10 symbols from 1–8, `length` blanks
  *    with a delimiter 9 before the last 10, then the model must output the 10 symbols; per-step class, one-hot inputs.
  *  - temporal order (Hochreiter & Schmidhuber 1997, task 6a): distractors with two relevant symbols X or Y near 10 %
@@ -25,6 +28,8 @@ export interface TaskSize {
   length: number;
   count: number;
   seed: number;
+  /** adding only: 'uniform' (default) or 'original'. */
+  variant?: 'uniform' | 'original';
 }
 
 /** A generated task as a table: column names and rows of numbers or strings. */
@@ -71,7 +76,27 @@ export function makeTask(task: TaskName, size: TaskSize): TaskTable {
   const rows: (number | string)[][] = [];
   switch (task) {
     case 'adding': {
-      checkSize(task, size, 2);
+      checkSize(task, size, size.variant === 'original' ? 20 : 2);
+      if (size.variant === 'original') {
+        const T = size.length;
+        for (let n = 0; n < size.count; n++) {
+          const L = T + rng.int(Math.floor(T / 10) + 1);
+          const value = Array.from({ length: L }, () => round(rng.uniform(-1, 1)));
+          const marker = new Array<number>(L).fill(0);
+          const a = rng.int(10);
+          let b = a;
+          while (b === a) b = rng.int(Math.floor(T / 2) - 1);
+          marker[a] = 1;
+          marker[b] = 1;
+          if (a !== 0 && b !== 0) marker[0] = -1;
+          marker[L - 1] = -1;
+          const x1 = a === 0 ? 0 : value[a];
+          const x2 = b === 0 ? 0 : value[b];
+          const target = round(0.5 + (x1 + x2) / 4);
+          for (let t = 0; t < L; t++) rows.push([n + 1, t + 1, value[t], marker[t], target]);
+        }
+        return { header: ['sequence', 'step', 'value', 'marker', 'target'], rows, description: `adding problem (original): ${size.count} sequences of ${T}–${T + Math.floor(T / 10)} steps; target = 0.5 + (X1 + X2)/4 (constant baseline MSE 0.042)` };
+      }
       for (let n = 0; n < size.count; n++) {
         // values are rounded to 6 decimals in the file, so the target is the sum of the rounded values
         const { x } = addingSequence(rng, size.length);

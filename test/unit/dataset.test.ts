@@ -149,3 +149,23 @@ test('built-in tasks: shapes and determinism', () => {
   }
   assert.throws(() => makeTask('adding', { length: 1, count: 3, seed: 1 }), /length must be an integer from 2/);
 });
+
+test('each built-in task has the baseline it should', () => {
+  const build = (name: 'adding' | 'copy' | 'order' | 'sessions', size: { length: number; count: number; variant?: 'original' }, roles: { features: string[]; targets: string[]; label: string | null }, task: 'regress' | 'classify') => {
+    const t = makeTask(name, { seed: 5, ...size });
+    return buildDataset(tableOf([t.header, ...t.rows]), { roles: { ...roles, sequenceId: 'sequence', time: 'step' }, task });
+  };
+  const add = build('adding', { length: 30, count: 4000 }, { features: ['value', 'marker'], targets: ['target'], label: null }, 'regress');
+  assert.ok(Math.abs(add.baseline.loss * add.scaler.targetStd[0] ** 2 - 1 / 6) < 0.015);
+  const orig = build('adding', { length: 30, count: 4000, variant: 'original' }, { features: ['value', 'marker'], targets: ['target'], label: null }, 'regress');
+  assert.ok(Math.abs(orig.baseline.loss * orig.scaler.targetStd[0] ** 2 - 1 / 24) < 0.005, `${orig.baseline.loss * orig.scaler.targetStd[0] ** 2}`);
+  assert.ok(orig.stats.minLength >= 30 && orig.stats.maxLength <= 33 && orig.stats.maxLength > orig.stats.minLength, 'lengths T … T + T/10');
+  const copy = build('copy', { length: 8, count: 200 }, { features: Array.from({ length: 10 }, (_, k) => `in${k}`), targets: [], label: 'label' }, 'classify');
+  assert.ok(Math.abs(copy.baseline.accuracy! - 18 / 28) < 1e-12, 'the blank is right at (10 + 8) of 28 steps');
+  const order = build('order', { length: 30, count: 4000 }, { features: ['is_a', 'is_b', 'is_c', 'is_d', 'is_X', 'is_Y', 'is_B', 'is_E'], targets: [], label: 'label' }, 'classify');
+  assert.equal(order.classes!.length, 4);
+  assert.ok(Math.abs(order.baseline.loss - Math.log(4)) < 0.02 && order.baseline.accuracy! < 0.3);
+  const ses = makeTask('sessions', { length: 20, count: 2000, seed: 5 });
+  const sds = buildDataset(tableOf([['sequence', 'step', 'r', 'label'], ...ses.rows]), { roles: { features: ['r'], targets: [], sequenceId: 'sequence', label: 'label', time: 'step' }, task: 'classify' });
+  assert.ok(Math.abs(sds.baseline.loss - Math.log(2)) < 0.01 && Math.abs(sds.baseline.accuracy! - 0.5) < 0.06);
+});

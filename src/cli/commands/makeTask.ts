@@ -2,7 +2,7 @@
 import { makeTask, writeTaskCsv, type TaskName } from '../../data/tasks';
 import { FileExistsError } from '../../data/writeFile';
 import { UsageError } from '../errors';
-import { intOpt, type Values } from './dataCommon';
+import { choice, intOpt, type Values } from './dataCommon';
 
 const DEFAULT_LENGTH: Record<TaskName, number> = { adding: 50, copy: 20, order: 60, sessions: 60 };
 
@@ -11,7 +11,9 @@ export function makeTaskCommand(task: string, v: Values) {
   if (!['adding', 'copy', 'order', 'sessions'].includes(task)) throw new UsageError(`make-task: unknown task "${task}" (adding, copy, order, sessions)`);
   const name = task as TaskName;
   if (typeof v.out !== 'string') throw new UsageError('make-task needs --out FILE.csv');
-  const size = { length: intOpt(v, 'length', DEFAULT_LENGTH[name], 1, 100000), count: intOpt(v, 'count', 500, 1, 1_000_000), seed: intOpt(v, 'seed', 0, 0, 2 ** 31 - 1) };
+  const variant = choice(v, 'variant', 'uniform', ['uniform', 'original'] as const);
+  if (v.variant !== undefined && name !== 'adding') throw new UsageError('--variant applies to the adding task only');
+  const size = { length: intOpt(v, 'length', DEFAULT_LENGTH[name], 1, 100000), count: intOpt(v, 'count', 500, 1, 1_000_000), seed: intOpt(v, 'seed', 0, 0, 2 ** 31 - 1), variant };
   let t;
   try {
     t = makeTask(name, size);
