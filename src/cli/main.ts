@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { UsageError, EXIT } from './errors';
+import { choice, intOpt, list, numOpt, type Values } from './options';
 import { goldenCommand } from './commands/golden';
 import { gradcheckCommand } from './commands/gradcheck';
 import { examplesCommand } from './commands/examples';
@@ -49,36 +50,6 @@ Commands:
 
 Every command takes --json (one JSON object on stdout) and --help.
 Exit codes: 0 success, 1 a check failed, 2 bad usage.`;
-
-type Values = Record<string, string | boolean | undefined>;
-
-function intOpt(v: Values, name: string, def: number, lo: number, hi: number): number {
-  const raw = v[name];
-  if (raw === undefined) return def;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < lo || n > hi) throw new UsageError(`--${name} must be an integer from ${lo} to ${hi}; got "${String(raw)}"`);
-  return n;
-}
-
-function numOpt(v: Values, name: string, def: number): number {
-  const raw = v[name];
-  if (raw === undefined) return def;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number; got "${String(raw)}"`);
-  return n;
-}
-
-function choice<T extends string>(v: Values, name: string, def: T, allowed: readonly T[]): T {
-  const raw = v[name];
-  if (raw === undefined) return def;
-  if (!allowed.includes(raw as T)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}; got "${String(raw)}"`);
-  return raw as T;
-}
-
-function list(v: Values, name: string, def: string[]): string[] {
-  const raw = v[name];
-  return raw === undefined ? def : String(raw).split(',').map((s) => s.trim()).filter(Boolean);
-}
 
 const str = { type: 'string' } as const;
 const flag = { type: 'boolean' } as const;

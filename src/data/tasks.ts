@@ -15,7 +15,7 @@
  *    moves with a drift) or mean-reverting (moves that undo themselves).
  */
 import { createRng, type Rng, type Sample } from '../engine/index';
-import { writeFileAtomic } from './writeFile';
+import { csvField, writeFileAtomic } from './writeFile';
 
 /** Mean squared error of the best constant prediction for the adding problem: Var(u₁ + u₂) = 2/12. */
 export const ADDING_BASELINE_MSE = 1 / 6;
@@ -163,16 +163,10 @@ export function makeTask(task: TaskName, size: TaskSize): TaskTable {
   }
 }
 
-/** Formats one CSV field (quotes only where needed). */
-function field(v: number | string): string {
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 /** Writes a task table as CSV (atomic; refuses to replace an existing file unless force). */
 export function writeTaskCsv(path: string, table: TaskTable, force = false): void {
   writeFileAtomic(path, (append) => {
-    append(table.header.map(field).join(',') + '\n');
-    for (const row of table.rows) append(row.map(field).join(',') + '\n');
+    append(table.header.map(csvField).join(',') + '\n');
+    for (const row of table.rows) append(row.map(csvField).join(',') + '\n');
   }, force);
 }

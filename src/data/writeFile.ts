@@ -40,3 +40,9 @@ export function writeFileAtomic(path: string, write: (append: (text: string) => 
     throw e;
   }
 }
+
+/** One CSV field, quoted only where it must be (a comma, quote or line break inside). */
+export function csvField(v: string | number): string {
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

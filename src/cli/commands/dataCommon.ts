@@ -4,10 +4,10 @@ import { buildDataset, DataError, type Dataset, type DatasetSpec, type MissingPo
 import { suggestRoles, type ColumnRoles, type RoleSuggestion } from '../../data/roles';
 import { modelConfig, type Activation, type CellKind, type InitKind, type ModelConfig } from '../../engine/index';
 import { UsageError } from '../errors';
-import { createProgress } from '../progress';
+import { choice, intOpt, numOpt, type Values } from '../options';
 
-/** Parsed option values as util.parseArgs returns them. */
-export type Values = Record<string, string | boolean | undefined>;
+export { choice, intOpt, numOpt, type Values };
+import { createProgress } from '../progress';
 
 /** Options of the data commands. */
 export const DATA_OPTIONS = {
@@ -23,32 +23,6 @@ export const MODEL_OPTIONS = {
   epochs: { type: 'string' }, lr: { type: 'string' }, batch: { type: 'string' }, clip: { type: 'string' }, seed: { type: 'string' },
   optimizer: { type: 'string' }, tbptt: { type: 'string' }, patience: { type: 'string' },
 } as const;
-
-/** Integer option in [lo, hi]. */
-export function intOpt(v: Values, name: string, def: number, lo: number, hi: number): number {
-  const raw = v[name];
-  if (raw === undefined) return def;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < lo || n > hi) throw new UsageError(`--${name} must be a whole number from ${lo} to ${hi}; got "${String(raw)}"`);
-  return n;
-}
-
-/** Number option in (lo, hi]. */
-export function numOpt(v: Values, name: string, def: number, lo = 0, hi = Infinity): number {
-  const raw = v[name];
-  if (raw === undefined) return def;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= lo || n > hi) throw new UsageError(`--${name} must be a number above ${lo}${Number.isFinite(hi) ? ` and at most ${hi}` : ''}; got "${String(raw)}"`);
-  return n;
-}
-
-/** One of the allowed strings. */
-export function choice<T extends string>(v: Values, name: string, def: T, allowed: readonly T[]): T {
-  const raw = v[name];
-  if (raw === undefined) return def;
-  if (!allowed.includes(raw as T)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}; got "${String(raw)}"`);
-  return raw as T;
-}
 
 const names = (raw: string | boolean | undefined): string[] | undefined =>
   typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter(Boolean) : undefined;

@@ -1,15 +1,10 @@
 /** `rnn-playground predict FILE --model M --out PRED.csv`: the model's predictions for every sequence, in data units. */
 import { createWorkspace, forwardStack, headForward } from '../../engine/index';
 import { scaledSequence } from '../../data/dataset';
-import { FileExistsError, writeFileAtomic } from '../../data/writeFile';
+import { csvField as field, FileExistsError, writeFileAtomic } from '../../data/writeFile';
 import { UsageError } from '../errors';
 import { dataset, loadTable, type Values } from './dataCommon';
 import { loadModelFile, specFromModel } from './modelFile';
-
-const field = (v: string | number): string => {
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 /** Runs the command. */
 export async function predictCommand(file: string, v: Values, json: boolean) {
