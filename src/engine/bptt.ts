@@ -5,7 +5,7 @@
  */
 import { layerIsResidual, layerInputSize, gateCount, type ModelConfig } from './config';
 import { gemmNT, gemmPrepared, gemmTN, prepareRight, transpose } from './linalg';
-import { lstmStepSimd } from './kernels/simd';
+import { gruStepSimd, lstmStepSimd } from './kernels/simd';
 import type { LayerLayout } from './params';
 import type { Model } from './model';
 import { createLayerWork, type LayerWork } from './workspace';
@@ -104,14 +104,15 @@ function layerForward(L: LayerLayout, theta: Float64Array, w: LayerWork, lengths
   const Wh = prepareRight(Gm, m, theta, L.Wh);
   const Bm = B * m;
   for (let t = 0; t < T; t++) {
-    if (w.cell === 'lstm' && Wh.bound && m % 2 === 0) {
+    if ((w.cell === 'lstm' || gru) && Wh.bound && m % 2 === 0) {
       // the whole step in the SIMD kernel; rows whose sequence has ended carry their state
-      lstmStepSimd(Wh.bound, B, m, w.h, t * Bm, (t + 1) * Bm, w.pre, t * B * Gm, w.c, t * Bm, (t + 1) * Bm, w.tc, t * Bm);
+      if (gru) gruStepSimd(Wh.bound, B, m, w.h, t * Bm, (t + 1) * Bm, w.pre, t * B * Gm, w.hn, t * Bm, theta, L.bh + 2 * m);
+      else lstmStepSimd(Wh.bound, B, m, w.h, t * Bm, (t + 1) * Bm, w.pre, t * B * Gm, w.c, t * Bm, (t + 1) * Bm, w.tc, t * Bm);
       for (let b = 0; b < B; b++) {
         if (t < lengths[b]) continue;
         for (let k = 0; k < m; k++) {
           w.h[(t + 1) * Bm + b * m + k] = w.h[t * Bm + b * m + k];
-          w.c[(t + 1) * Bm + b * m + k] = w.c[t * Bm + b * m + k];
+          if (!gru) w.c[(t + 1) * Bm + b * m + k] = w.c[t * Bm + b * m + k];
         }
       }
       continue;

@@ -115,8 +115,8 @@ test('the kernel\'s vector exp, σ and tanh agree with Math.* to a few ulp over 
   assert.ok(Number.isNaN(mapSimd('sigmoid', Float64Array.of(NaN))[0]));
 });
 
-test('the SIMD LSTM step and the JS cell agree (outputs, caches and gradients), with masking', () => {
-  const cfg = modelConfig({ cell: 'lstm', inputSize: 3, hiddenSize: 16, layers: 2, readout: 'every' });
+for (const cell of ['lstm', 'gru'] as const) test(`the SIMD ${cell} step and the JS cell agree (outputs, caches and gradients), with masking`, () => {
+  const cfg = modelConfig({ cell, inputSize: 3, hiddenSize: 16, layers: 2, readout: 'every' });
   const model = createModel(cfg, { seed: 2 });
   const samples = randomSamples(cfg, [9, 5, 7], 3);
   const run = (simd: boolean) => {
@@ -128,7 +128,10 @@ test('the SIMD LSTM step and the JS cell agree (outputs, caches and gradients), 
     const grads = new Float64Array(model.layout.total);
     const loss = headLoss(model, ws, batch, targets, grads).loss;
     backwardStack(model, ws, batch, grads);
-    return { loss, h: ws.layers[1].h.slice(), c: ws.layers[0].c.slice(), grads };
+    // the GRU's hn cache is compared on valid steps only (ended rows are never read back)
+    const hn = ws.layers[0].hn.slice();
+    if (cell === 'gru') for (let t = 0; t < batch.T; t++) for (let b = 0; b < batch.B; b++) if (t >= batch.lengths[b]) hn.fill(0, (t * batch.B + b) * 16, (t * batch.B + b + 1) * 16);
+    return { loss, h: ws.layers[1].h.slice(), c: cell === 'lstm' ? ws.layers[0].c.slice() : hn, grads };
   };
   const a = run(true), b = run(false);
   setSimdEnabled(true);

@@ -15,6 +15,7 @@ interface WasmExports {
   gemmNT(M: number, N: number, K: number, a: number, b: number, c: number, acc: number): void;
   transpose4(rows: number, cols: number, src: number, dst: number, ld: number): void;
   lstmCell(B: number, m: number, z: number, cPrev: number, c: number, tc: number, h: number): void;
+  gruCell(B: number, m: number, x: number, hw: number, bhn: number, hPrev: number, hnOut: number, h: number): void;
   mapExp(p: number, n: number): void;
   mapSigmoid(p: number, n: number): void;
   mapTanh(p: number, n: number): void;
@@ -225,6 +226,39 @@ export function lstmStepSimd(
   pre.set(heap.subarray(zAt, zAt + B * Gm), preOff);
   c.set(heap.subarray(cAt, cAt + B * m), cNextOff);
   tc.set(heap.subarray(tcAt, tcAt + B * m), tcOff);
+  h.set(heap.subarray(hAt, hAt + B * m), hNextOff);
+}
+
+/**
+ * One GRU forward step in kernel memory (W_h bound by bindRight as [3m, m]): W_h·h, then r, z, hn = W_hn h + b_hn,
+ * n = tanh(x_n + r⊙hn), h = (1 − z)⊙n + z⊙h₋₁ by the vectorised cell. Writes the gates back into `pre`, hn into
+ * `hn` and h into `h`, as the JS cell does. Rows are all computed; the caller restores ended rows. Needs m even.
+ */
+export function gruStepSimd(
+  bound: BoundRight, B: number, m: number,
+  h: Float64Array, hPrevOff: number, hNextOff: number,
+  pre: Float64Array, preOff: number,
+  hn: Float64Array, hnOff: number,
+  theta: Float64Array, bhnOff: number,
+): void {
+  const k = kernel() as WasmExports;
+  const { Np, Kp } = bound;
+  const Gm = 3 * m;
+  const Mp = up(B, 4);
+  const aAt = boundEnd;
+  const wAt = up(aAt + Mp * Kp, 2);
+  const xAt = up(wAt + Mp * Np, 2);
+  const bAt = xAt + B * Gm;
+  const hnAt = up(bAt + m, 2);
+  const hAt = hnAt + B * m;
+  ensureDoubles(hAt + B * m);
+  copyIn(h, hPrevOff, B, m, Mp, Kp, aAt);
+  heap.set(pre.subarray(preOff, preOff + B * Gm), xAt);
+  heap.set(theta.subarray(bhnOff, bhnOff + m), bAt);
+  k.gemmNT(Mp, Np, Kp, aAt * 8, bound.at * 8, wAt * 8, 0);
+  k.gruCell(B, m, xAt * 8, wAt * 8, bAt * 8, aAt * 8, hnAt * 8, hAt * 8);
+  pre.set(heap.subarray(xAt, xAt + B * Gm), preOff);
+  hn.set(heap.subarray(hnAt, hnAt + B * m), hnOff);
   h.set(heap.subarray(hAt, hAt + B * m), hNextOff);
 }
 
