@@ -1,6 +1,7 @@
 ;; RNN Playground — f64x2 SIMD matrix kernel.
-;; gemmNT: C[M,N] (+)= A[M,K] · B[N,K]^T, all row-major float64 in this module's memory, byte offsets a, b, c.
-;; Preconditions (the JS wrapper pads): M % 4 == 0, N % 2 == 0, K % 2 == 0, 16-byte aligned offsets.
+;; gemmNT: C[M,N] (+)= A[M,K] · B[N,K]^T in float64, C row-major; byte offsets a, b, c. The operands are packed
+;; (by `pack` below) so each needs one pointer: A as [M/4][K/2][4 rows][2], B as [N/2][K/2][2 rows][2];
+;; M % 4 == 0, N % 2 == 0, K % 2 == 0, zero padded, 16-byte aligned.
 ;; A 4×2 register block of f64x2 accumulators runs over k two at a time (even/odd lanes), then each accumulator is
 ;; reduced lane0 + lane1. The summation order depends only on K, never on M: a row's result is the same alone or
 ;; in any batch.
@@ -8,12 +9,12 @@
   (memory (export "memory") 1)
   (func (export "gemmNT")
     (param $M i32) (param $N i32) (param $K i32) (param $a i32) (param $b i32) (param $c i32) (param $acc i32)
-    (local $i i32) (local $j i32) (local $rowA i32) (local $rowC i32) (local $kEnd i32)
-    (local $pa0 i32) (local $pa1 i32) (local $pa2 i32) (local $pa3 i32) (local $pb0 i32) (local $pb1 i32) (local $pc i32)
-    (local $x v128) (local $w0 v128) (local $w1 v128)
+    (local $i i32) (local $j i32) (local $rowC i32) (local $panelA i32) (local $panelB i32) (local $kEnd i32)
+    (local $pa i32) (local $pb i32) (local $pc i32) (local $x v128) (local $w0 v128) (local $w1 v128)
     (local $s00 v128) (local $s01 v128) (local $s10 v128) (local $s11 v128) (local $s20 v128) (local $s21 v128) (local $s30 v128) (local $s31 v128)
-    (local.set $rowA (i32.shl (local.get $K) (i32.const 3)))
     (local.set $rowC (i32.shl (local.get $N) (i32.const 3)))
+    (local.set $panelA (i32.shl (local.get $K) (i32.const 5)))
+    (local.set $panelB (i32.shl (local.get $K) (i32.const 4)))
     (local.set $i (i32.const 0))
     (block $doneI (loop $loopI
       (br_if $doneI (i32.ge_u (local.get $i) (local.get $M)))
@@ -28,35 +29,27 @@
         (local.set $s21 (v128.const i64x2 0 0))
         (local.set $s30 (v128.const i64x2 0 0))
         (local.set $s31 (v128.const i64x2 0 0))
-        (local.set $pa0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rowA))))
-        (local.set $pa1 (i32.add (local.get $pa0) (local.get $rowA)))
-        (local.set $pa2 (i32.add (local.get $pa1) (local.get $rowA)))
-        (local.set $pa3 (i32.add (local.get $pa2) (local.get $rowA)))
-        (local.set $pb0 (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $rowA))))
-        (local.set $pb1 (i32.add (local.get $pb0) (local.get $rowA)))
-        (local.set $kEnd (i32.add (local.get $pb0) (local.get $rowA)))
+        (local.set $pa (i32.add (local.get $a) (i32.mul (i32.shr_u (local.get $i) (i32.const 2)) (local.get $panelA))))
+        (local.set $pb (i32.add (local.get $b) (i32.mul (i32.shr_u (local.get $j) (i32.const 1)) (local.get $panelB))))
+        (local.set $kEnd (i32.add (local.get $pb) (local.get $panelB)))
         (block $doneK (loop $loopK
-          (br_if $doneK (i32.ge_u (local.get $pb0) (local.get $kEnd)))
-            (local.set $w0 (v128.load (local.get $pb0)))
-            (local.set $w1 (v128.load (local.get $pb1)))
-            (local.set $x (v128.load (local.get $pa0)))
+          (br_if $doneK (i32.ge_u (local.get $pb) (local.get $kEnd)))
+            (local.set $w0 (v128.load (local.get $pb)))
+            (local.set $w1 (v128.load offset=16 (local.get $pb)))
+            (local.set $x (v128.load offset=0 (local.get $pa)))
             (local.set $s00 (f64x2.add (local.get $s00) (f64x2.mul (local.get $x) (local.get $w0))))
             (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x) (local.get $w1))))
-            (local.set $x (v128.load (local.get $pa1)))
+            (local.set $x (v128.load offset=16 (local.get $pa)))
             (local.set $s10 (f64x2.add (local.get $s10) (f64x2.mul (local.get $x) (local.get $w0))))
             (local.set $s11 (f64x2.add (local.get $s11) (f64x2.mul (local.get $x) (local.get $w1))))
-            (local.set $x (v128.load (local.get $pa2)))
+            (local.set $x (v128.load offset=32 (local.get $pa)))
             (local.set $s20 (f64x2.add (local.get $s20) (f64x2.mul (local.get $x) (local.get $w0))))
             (local.set $s21 (f64x2.add (local.get $s21) (f64x2.mul (local.get $x) (local.get $w1))))
-            (local.set $x (v128.load (local.get $pa3)))
+            (local.set $x (v128.load offset=48 (local.get $pa)))
             (local.set $s30 (f64x2.add (local.get $s30) (f64x2.mul (local.get $x) (local.get $w0))))
             (local.set $s31 (f64x2.add (local.get $s31) (f64x2.mul (local.get $x) (local.get $w1))))
-            (local.set $pa0 (i32.add (local.get $pa0) (i32.const 16)))
-            (local.set $pa1 (i32.add (local.get $pa1) (i32.const 16)))
-            (local.set $pa2 (i32.add (local.get $pa2) (i32.const 16)))
-            (local.set $pa3 (i32.add (local.get $pa3) (i32.const 16)))
-            (local.set $pb0 (i32.add (local.get $pb0) (i32.const 16)))
-            (local.set $pb1 (i32.add (local.get $pb1) (i32.const 16)))
+            (local.set $pa (i32.add (local.get $pa) (i32.const 64)))
+            (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
           (br $loopK)))
         (local.set $pc (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $N)) (local.get $j)) (i32.const 3))))
         (f64.store (local.get $pc)
@@ -83,6 +76,30 @@
         (br $loopJ)))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $loopI)))
+  )
+;; pack: row-major src[rowsP, Kp] (Kp even, rowsP % R == 0) → dst as [rowsP/R][Kp/2][R][2], the layout gemmNT reads.
+  (func (export "pack") (param $src i32) (param $rowsP i32) (param $Kp i32) (param $R i32) (param $dst i32)
+    (local $p i32) (local $k i32) (local $r i32) (local $rowBytes i32) (local $base i32) (local $q i32)
+    (local.set $rowBytes (i32.shl (local.get $Kp) (i32.const 3)))
+    (local.set $p (i32.const 0))
+    (block $doneP (loop $loopP
+      (br_if $doneP (i32.ge_u (local.get $p) (local.get $rowsP)))
+      (local.set $k (i32.const 0))
+      (block $doneK (loop $loopK
+        (br_if $doneK (i32.ge_u (local.get $k) (local.get $rowBytes)))
+        (local.set $q (i32.add (i32.add (local.get $src) (i32.mul (local.get $p) (local.get $rowBytes))) (local.get $k)))
+        (local.set $r (i32.const 0))
+        (block $doneR (loop $loopR
+          (br_if $doneR (i32.ge_u (local.get $r) (local.get $R)))
+          (v128.store (local.get $dst) (v128.load (local.get $q)))
+          (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+          (local.set $q (i32.add (local.get $q) (local.get $rowBytes)))
+          (local.set $r (i32.add (local.get $r) (i32.const 1)))
+          (br $loopR)))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $loopK)))
+      (local.set $p (i32.add (local.get $p) (local.get $R)))
+      (br $loopP)))
   )
 ;; transpose4: dst[c * ld + r] = src[r * cols + c] for r < rows (rows % 4 == 0), c < cols; byte offsets.
 ;; Four source rows at a time, so each destination write is 32 contiguous bytes and the source is read in four streams.

@@ -1,7 +1,8 @@
 /**
  * Loads the f64x2 SIMD kernel (gemm.wat, assembled into gemmWasm.ts) and runs C (+)= A·Bᵀ in its memory. Operands are
- * copied in with zero padding (M to a multiple of 4, N and K to multiples of 2) and the result copied out. For the
- * recurrent loop, the right operand (W_h) is bound once per pass and stays resident. Falls back to nothing (the caller
+ * copied in with zero padding (M to a multiple of 4, N and K to multiples of 2), packed by the kernel into the panel
+ * layout its product reads, and the result copied out. For the recurrent loop, the right operand (W_h) is bound
+ * (packed) once per pass and stays resident. Falls back to nothing (the caller
  * uses the JS kernel) where WebAssembly SIMD is unavailable. Uses only the WebAssembly global: the engine stays pure.
  */
 import { GEMM_WASM_BASE64 } from './gemmWasm';
@@ -13,6 +14,7 @@ interface WasmMemory {
 interface WasmExports {
   memory: WasmMemory;
   gemmNT(M: number, N: number, K: number, a: number, b: number, c: number, acc: number): void;
+  pack(src: number, rowsP: number, Kp: number, R: number, dst: number): void;
   transpose4(rows: number, cols: number, src: number, dst: number, ld: number): void;
   lstmCell(B: number, m: number, z: number, cPrev: number, c: number, tc: number, h: number): void;
   gruCell(B: number, m: number, x: number, hw: number, bhn: number, hPrev: number, hnOut: number, h: number): void;
@@ -100,6 +102,12 @@ function copyIn(src: Float64Array, srcOff: number, rows: number, cols: number, r
   if (rowsP > rows) heap.fill(0, dst + rows * colsP, dst + rowsP * colsP);
 }
 
+/** Copies src[rows, cols] in at `tmp` (zero padded to [rowsP, Kp]) and packs it at dst for gemmNT (R = 4 or 2). */
+function copyPack(src: Float64Array, off: number, rows: number, cols: number, R: number, rowsP: number, Kp: number, tmp: number, dst: number): void {
+  copyIn(src, off, rows, cols, rowsP, Kp, tmp);
+  (kernel() as WasmExports).pack(tmp * 8, rowsP, Kp, R, dst * 8);
+}
+
 /** A right operand B[N, K] resident in kernel memory (offset in doubles). */
 export interface BoundRight {
   N: number;
@@ -115,8 +123,8 @@ let boundEnd = 0;
 export function bindRight(N: number, K: number, B: Float64Array, bOff: number): BoundRight {
   const Np = up(N, 2);
   const Kp = up(K, 2);
-  ensureDoubles(Np * Kp);
-  copyIn(B, bOff, N, K, Np, Kp, 0);
+  ensureDoubles(2 * Np * Kp);
+  copyPack(B, bOff, N, K, 2, Np, Kp, Np * Kp, 0);
   boundEnd = up(Np * Kp, 2);
   return { N, K, Np, Kp, at: 0 };
 }
@@ -127,9 +135,10 @@ export function gemmBound(bound: BoundRight, M: number, A: Float64Array, aOff: n
   const { N, K, Np, Kp } = bound;
   const Mp = up(M, 4);
   const aAt = boundEnd;
-  const cAt = up(aAt + Mp * Kp, 2);
+  const tmp = up(aAt + Mp * Kp, 2);
+  const cAt = up(tmp + Mp * Kp, 2);
   ensureDoubles(cAt + Mp * Np);
-  copyIn(A, aOff, M, K, Mp, Kp, aAt);
+  copyPack(A, aOff, M, K, 4, Mp, Kp, tmp, aAt);
   if (accumulate) copyIn(C, cOff, M, N, Mp, Np, cAt);
   k.gemmNT(Mp, Np, Kp, aAt * 8, bound.at * 8, cAt * 8, accumulate ? 1 : 0);
   if (N === Np) {
@@ -148,8 +157,8 @@ export function gemmSimd(
   const Kp = up(K, 2);
   const bAt = boundEnd;
   const save = boundEnd;
-  ensureDoubles(bAt + Np * Kp);
-  copyIn(B, bOff, N, K, Np, Kp, bAt);
+  ensureDoubles(bAt + 2 * Np * Kp);
+  copyPack(B, bOff, N, K, 2, Np, Kp, bAt + Np * Kp, bAt);
   boundEnd = up(bAt + Np * Kp, 2);
   try {
     gemmBound({ N, K, Np, Kp, at: bAt }, M, A, aOff, C, cOff, accumulate);
@@ -175,7 +184,9 @@ export function gemmTNSimd(
   const sB = up(sA + Rp * M, 2);
   const tA = up(sB + Rp * N, 2);
   const tB = up(tA + Mp * Rp, 2);
-  const cAt = up(tB + Np * Rp, 2);
+  const pA = up(tB + Np * Rp, 2);
+  const pB = up(pA + Mp * Rp, 2);
+  const cAt = up(pB + Np * Rp, 2);
   ensureDoubles(cAt + Mp * Np);
   copyIn(A, aOff, R, M, Rp, M, sA);
   copyIn(B, bOff, R, N, Rp, N, sB);
@@ -184,7 +195,9 @@ export function gemmTNSimd(
   k.transpose4(Rp, N, sB * 8, tB * 8, Rp);
   if (bias) heap.fill(1, tB + N * Rp, tB + (N + 1) * Rp);
   heap.fill(0, tB + nRows * Rp, tB + Np * Rp);
-  k.gemmNT(Mp, Np, Rp, tA * 8, tB * 8, cAt * 8, 0);
+  k.pack(tA * 8, Mp, Rp, 4, pA * 8);
+  k.pack(tB * 8, Np, Rp, 2, pB * 8);
+  k.gemmNT(Mp, Np, Rp, pA * 8, pB * 8, cAt * 8, 0);
   for (let i = 0; i < M; i++) {
     const src = cAt + i * Np;
     const dst = cOff + i * N;
@@ -217,8 +230,9 @@ export function lstmStepSimd(
   const cAt = cpAt + B * m;
   const tcAt = cAt + B * m;
   const hAt = tcAt + B * m;
-  ensureDoubles(hAt + B * m);
-  copyIn(h, hPrevOff, B, m, Mp, Kp, aAt);
+  const tmp = up(hAt + B * m, 2);
+  ensureDoubles(tmp + Mp * Kp);
+  copyPack(h, hPrevOff, B, m, 4, Mp, Kp, tmp, aAt);
   copyIn(pre, preOff, B, Gm, Mp, Np, zAt);
   heap.set(c.subarray(cPrevOff, cPrevOff + B * m), cpAt);
   k.gemmNT(Mp, Np, Kp, aAt * 8, bound.at * 8, zAt * 8, 1);
@@ -251,12 +265,14 @@ export function gruStepSimd(
   const bAt = xAt + B * Gm;
   const hnAt = up(bAt + m, 2);
   const hAt = hnAt + B * m;
-  ensureDoubles(hAt + B * m);
-  copyIn(h, hPrevOff, B, m, Mp, Kp, aAt);
+  const tmp = up(hAt + B * m, 2);
+  ensureDoubles(tmp + Mp * Kp);
+  // the row-major copy of h₋₁ (Kp = m, m even) is also the cell's h₋₁ input
+  copyPack(h, hPrevOff, B, m, 4, Mp, Kp, tmp, aAt);
   heap.set(pre.subarray(preOff, preOff + B * Gm), xAt);
   heap.set(theta.subarray(bhnOff, bhnOff + m), bAt);
   k.gemmNT(Mp, Np, Kp, aAt * 8, bound.at * 8, wAt * 8, 0);
-  k.gruCell(B, m, xAt * 8, wAt * 8, bAt * 8, aAt * 8, hnAt * 8, hAt * 8);
+  k.gruCell(B, m, xAt * 8, wAt * 8, bAt * 8, tmp * 8, hnAt * 8, hAt * 8);
   pre.set(heap.subarray(xAt, xAt + B * Gm), preOff);
   hn.set(heap.subarray(hnAt, hnAt + B * m), hnOff);
   h.set(heap.subarray(hAt, hAt + B * m), hNextOff);
