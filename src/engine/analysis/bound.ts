@@ -200,7 +200,7 @@ export function analyseBound(model: Model, x: Float64Array, opts: BoundOptions =
     else verdict = `fails at ${violations} of ${lagsWord}; worst at lag ${worstLag}, ratio ${fmt(worstRatio as number)}`;
     if (normKind === 'frobenius') verdict += ' (Frobenius: not covered by the theorem)';
   } else {
-    verdict = `no bound for a gated cell; ${measuredOf.replace(/_/g, '')} stays ≥ ${epsilon} up to lag ${effectiveMemory} (effective memory ${effectiveMemory} of ${T})`;
+    verdict = `no bound for a gated cell; ${measuredOf.replace(/_/g, '')} stays ≥ ${epsilon.toExponential(0)} up to lag ${effectiveMemory} (effective memory ${effectiveMemory} of ${T})`;
   }
   return {
     cell: cfg.cell,
