@@ -186,7 +186,7 @@ export function train(model: Model, samples: Sample[], opts: TrainOptions): Trai
         const res = headLoss(model, ws, chunk.batch, chunk.targets, grads);
         if (!Number.isFinite(res.loss)) {
           status = 'diverged';
-          divergence = divergenceInfo(model, epoch, bi + 1, 'the loss', `loss became ${res.loss}`);
+          divergence = divergenceInfo(epoch, bi + 1, 'the loss', `loss became ${res.loss}`);
           break outer;
         }
         if (res.count === 0) continue;
@@ -203,7 +203,7 @@ export function train(model: Model, samples: Sample[], opts: TrainOptions): Trai
         const bad = firstNonFinite(grads);
         if (bad >= 0) {
           status = 'diverged';
-          divergence = divergenceInfo(model, epoch, bi + 1, describeIndex(model.layout, bad), `the gradient of ${describeIndex(model.layout, bad)} became ${grads[bad]}`);
+          divergence = divergenceInfo(epoch, bi + 1, describeIndex(model.layout, bad), `the gradient of ${describeIndex(model.layout, bad)} became ${grads[bad]}`);
           break outer;
         }
         before.set(model.theta);
@@ -212,7 +212,7 @@ export function train(model: Model, samples: Sample[], opts: TrainOptions): Trai
         if (badP >= 0) {
           model.theta.set(before);
           status = 'diverged';
-          divergence = divergenceInfo(model, epoch, bi + 1, describeIndex(model.layout, badP), `the update made ${describeIndex(model.layout, badP)} non-finite`);
+          divergence = divergenceInfo(epoch, bi + 1, describeIndex(model.layout, badP), `the update made ${describeIndex(model.layout, badP)} non-finite`);
           break outer;
         }
         updates++;
@@ -262,8 +262,7 @@ export function train(model: Model, samples: Sample[], opts: TrainOptions): Trai
   return { status, epochs, bestEpoch, bestValLoss: validating && Number.isFinite(best.loss) ? best.loss : null, divergence };
 }
 
-function divergenceInfo(model: Model, epoch: number, batch: number, where: string, what: string): NonNullable<TrainResult['divergence']> {
-  void model;
+function divergenceInfo(epoch: number, batch: number, where: string, what: string): NonNullable<TrainResult['divergence']> {
   return {
     epoch, batch, where,
     message: `Training stopped at epoch ${epoch}, batch ${batch}: ${what}. Lower the learning rate or set gradient clipping (e.g. clip 1).`,

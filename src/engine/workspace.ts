@@ -52,11 +52,9 @@ export interface LayerWork {
   dOut: Float64Array;
   /** [T, B, d] ∂L/∂x_t, filled when asked. */
   dX: Float64Array;
-  /** scratch: Whᵀ [m, G·m], Wxᵀ [d, G·m], and transposes for weight gradients. */
+  /** scratch: Whᵀ [m, G·m] and Wxᵀ [d, G·m] for the backward products. */
   WhT: Float64Array;
   WxT: Float64Array;
-  dPreT: Float64Array;
-  statesT: Float64Array;
   /** [T] ‖∂L/∂h_t‖ over the batch, for t = 1…T, from the latest backward pass. */
   stepGradNorm: Float64Array;
   /** Counters over backward passes (reset by the caller): valid (sequence, step) pairs, and those with ‖∂L/∂h_t‖² ≥ 1e-20. */
@@ -96,8 +94,6 @@ export function createLayerWork(
     dX: new Float64Array(TB * d),
     WhT: new Float64Array(m * Gm),
     WxT: new Float64Array(d * Gm),
-    dPreT: new Float64Array(TB * Gm),
-    statesT: new Float64Array(TB * Math.max(m, d)),
     stepGradNorm: new Float64Array(T),
     validSteps: 0,
     aliveSteps: 0,

@@ -40,7 +40,7 @@ export async function predictCommand(file: string, v: Values, json: boolean) {
     const batch = { T: steps, B: 1, inputSize: cfg.inputSize, x, lengths: new Int32Array([steps]) };
     forwardStack(model, ws, batch);
     headForward(model, ws, batch);
-    const emit = (step: number, rowIndex: number, outOff: number): void => {
+    const emit = (rowIndex: number, outOff: number): void => {
       const row = seq.rows[rowIndex];
       const cells: (string | number)[] = [seq.id, tbl.lineOf(row), ...timeText(row)];
       if (classes) {
@@ -61,12 +61,11 @@ export async function predictCommand(file: string, v: Values, json: boolean) {
       }
       lines.push(cells.map(field).join(','));
       predictions++;
-      void step;
     };
-    if (cfg.readout === 'last') emit(steps - 1, steps - 1, 0);
+    if (cfg.readout === 'last') emit(steps - 1, 0);
     else {
       const shift = ds.task === 'next-step' ? 1 : 0;
-      for (let t = 0; t + shift < steps; t++) emit(t, t + shift, t * cfg.outputSize);
+      for (let t = 0; t + shift < steps; t++) emit(t + shift, t * cfg.outputSize);
     }
   }
   try {
