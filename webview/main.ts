@@ -1,7 +1,84 @@
-/** Webview entry point: announces itself to the host. The playground views are built on this later. */
-import type { FromWebview } from '../src/shared/protocol';
+/**
+ * Side-view script: renders the host's state (current file, running job, loss sparkline, latest result) and turns
+ * button presses into `command/run` messages. Plain DOM; the full playground panel builds on this later.
+ */
+import type { FromWebview, SidebarState, ToWebview } from '../src/shared/protocol';
 
-declare function acquireVsCodeApi(): { postMessage(msg: FromWebview): void };
+declare function acquireVsCodeApi(): { postMessage(msg: FromWebview): void; getState(): unknown; setState(s: unknown): void };
 
-const vscodeApi = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : null;
-vscodeApi?.postMessage({ type: 'webview/ready' });
+const vscodeApi = acquireVsCodeApi();
+const root = document.getElementById('sidebar') as HTMLElement;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const e = Object.assign(document.createElement(tag), props);
+  e.append(...children);
+  return e;
+}
+
+function button(label: string, command: Extract<FromWebview, { type: 'command/run' }>['command'], secondary = false): HTMLButtonElement {
+  const b = el('button', { textContent: label, className: secondary ? 'secondary' : '' });
+  b.addEventListener('click', () => vscodeApi.postMessage({ type: 'command/run', command }));
+  return b;
+}
+
+/** A polyline of the losses on a log scale (the shape of a loss curve is multiplicative). */
+function sparkline(losses: number[]): SVGSVGElement {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('class', 'spark');
+  svg.setAttribute('viewBox', '0 0 100 40');
+  svg.setAttribute('preserveAspectRatio', 'none');
+  svg.setAttribute('role', 'img');
+  const logs = losses.filter((l) => l > 0 && Number.isFinite(l)).map(Math.log10);
+  const lo = Math.min(...logs);
+  const hi = Math.max(...logs);
+  svg.setAttribute('aria-label', `training loss over ${losses.length} epochs, from ${losses[0]?.toPrecision(3)} to ${losses[losses.length - 1]?.toPrecision(3)}`);
+  const line = document.createElementNS(ns, 'polyline');
+  const span = hi - lo || 1;
+  line.setAttribute('points', logs.map((l, i) => `${logs.length === 1 ? 50 : (i / (logs.length - 1)) * 100},${38 - ((l - lo) / span) * 36}`).join(' '));
+  svg.append(line);
+  return svg;
+}
+
+function render(s: SidebarState): void {
+  const parts: Node[] = [];
+  parts.push(el('h2', { textContent: 'Data' }));
+  parts.push(s.current
+    ? el('p', { className: 'file', textContent: s.current.split(/[\\/]/).pop() ?? s.current, title: s.current })
+    : el('p', { className: 'muted', textContent: 'Right-click a CSV in the Explorer and choose "Train on This CSV", or open one and press Train.' }));
+  const actions = el('div', { className: 'actions' });
+  if (s.running) actions.append(button('Stop', 'rnnPlayground.stopTraining'));
+  else actions.append(button('Train on Current File', 'rnnPlayground.trainCurrentFile'));
+  actions.append(
+    button('Verify Vanishing-Gradient Bound', 'rnnPlayground.verifyBound', true),
+    button('Compare Cells', 'rnnPlayground.compareCells', true),
+    button('New Experiment', 'rnnPlayground.newExperiment', true),
+  );
+  parts.push(actions);
+  if (s.running) {
+    parts.push(el('h2', { textContent: 'Running' }), el('p', { textContent: s.running.message }));
+    const bar = el('progress', { max: 1 });
+    if (s.running.fraction !== null) bar.value = s.running.fraction;
+    bar.setAttribute('aria-label', s.running.title);
+    parts.push(bar);
+  }
+  if (s.losses.length > 0) {
+    parts.push(el('h2', { textContent: 'Training loss' }), sparkline(s.losses));
+  }
+  if (s.last) {
+    parts.push(el('h2', { textContent: s.last.title }), el('pre', { textContent: s.last.lines.join('\n') }));
+  }
+  root.replaceChildren(...parts);
+}
+
+window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
+  const msg = event.data;
+  if (msg?.type === 'state/show') {
+    vscodeApi.setState(msg.state);
+    render(msg.state);
+  }
+});
+
+const saved = vscodeApi.getState() as SidebarState | undefined;
+render(saved ?? { current: null, running: null, losses: [], last: null });
+vscodeApi.postMessage({ type: 'webview/ready' });

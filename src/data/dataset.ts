@@ -7,7 +7,7 @@
  * Every error names the file, the line and the column where it can, and says what was expected.
  */
 import type { ModelConfig, Sample } from '../engine/index';
-import type { CsvColumn, CsvTable } from './csv';
+import type { CsvColumn, CsvTable } from './csvTypes';
 import type { ColumnRoles } from './roles';
 
 /** What the model learns. */

@@ -3,7 +3,7 @@
  * per-sequence label, and a time/date column (kept for plots, never fed to the model). Suggested from names and types,
  * overridable by the user; every suggestion carries its reason.
  */
-import type { CsvColumn, CsvTable } from './csv';
+import type { CsvColumn, CsvTable } from './csvTypes';
 
 /** The roles of a table's columns, by column name. */
 export interface ColumnRoles {

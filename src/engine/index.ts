@@ -31,3 +31,4 @@ export { gradientProfile, type GradientProfile } from './analysis/gradients';
 export { runGolden, type GoldenReport, type GoldenCaseReport } from './golden';
 export { chapterExamples, type ChapterExamples } from './examples';
 export { gemmNT } from './linalg';
+export { torchScript, type TorchScriptOptions } from './exportTorch';

@@ -1,37 +1,40 @@
 /**
- * Extension entry point. This first version wires one command end to end (palette → worker → engine → result):
- * "Run Gradient Check". The playground, CSV commands and webviews arrive with later work.
+ * Extension entry point: creates the engine client (the worker starts on first use), the status bar, the side view
+ * and the commands. Activation only wires things up; nothing is computed or read here.
  */
 import * as vscode from 'vscode';
-import { modelConfig, type CellKind } from '../engine/index';
+import { Commands } from './commands';
 import { EngineClient } from './engineClient';
+import { showOnStartup, stuckTimeoutMs } from './settings';
+import { SidebarProvider } from './sidebarView';
+import { StatusBar } from './statusBar';
 
-/** Called by VS Code on first use of a contributed command. */
-export function activate(context: vscode.ExtensionContext): void {
+/** What `activate` returns: handles for the extension-host tests (killing the worker, reading the status bar). */
+export interface PlaygroundApi {
+  engine: EngineClient;
+  status: StatusBar;
+  sidebar: SidebarProvider;
+  commands: Commands;
+}
+
+/** Called by VS Code on first use of a command or view, or when a workspace with experiment files opens. */
+export function activate(context: vscode.ExtensionContext): PlaygroundApi {
   const output = vscode.window.createOutputChannel('RNN Playground');
-  const client = new EngineClient(vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath);
-  context.subscriptions.push(output, { dispose: () => client.dispose() });
-  context.subscriptions.push(
-    vscode.commands.registerCommand('rnnPlayground.gradientCheck', async (options?: { cell?: CellKind; hidden?: number; seed?: number }) => {
-      const config = modelConfig({ cell: options?.cell ?? 'lstm', inputSize: 3, hiddenSize: options?.hidden ?? 8 });
-      const reply = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: 'RNN Playground: gradient check' },
-        () => client.request({ type: 'gradcheck/run', config, steps: 6, batch: 3, seed: options?.seed ?? 0 }),
-      );
-      if (reply.type === 'error') {
-        void vscode.window.showErrorMessage(`Gradient check failed: ${reply.message}`);
-        return { error: reply.message };
-      }
-      if (reply.type !== 'gradcheck/result') return { error: `unexpected reply ${reply.type}` };
-      const { maxRelErr, checked } = reply.report;
-      output.appendLine(`Gradient check (${config.cell}, hidden ${config.hiddenSize}): max relative error ${maxRelErr.toExponential(2)} over ${checked} entries`);
-      const ok = maxRelErr < 1e-5;
-      void (ok ? vscode.window.showInformationMessage : vscode.window.showWarningMessage)(
-        `Gradient check ${ok ? 'passed' : 'FAILED'}: max relative error ${maxRelErr.toExponential(2)} over ${checked} entries.`,
-      );
-      return { maxRelErr, checked };
-    }),
-  );
+  const engine = new EngineClient(vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath, {
+    stuckAfterMs: stuckTimeoutMs(),
+    log: (line) => output.appendLine(line),
+  });
+  const status = new StatusBar();
+  const sidebar = new SidebarProvider(context.extensionUri);
+  const commands = new Commands(engine, output, status, sidebar);
+  context.subscriptions.push(output, status, { dispose: () => engine.dispose() });
+  context.subscriptions.push(vscode.window.registerWebviewViewProvider(SidebarProvider.viewType, sidebar));
+  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('rnnPlayground.engine.stuckTimeoutSeconds')) engine.stuckAfterMs = stuckTimeoutMs();
+  }));
+  commands.register(context);
+  if (showOnStartup()) void commands.openPlayground();
+  return { engine, status, sidebar, commands };
 }
 
 /** Nothing to clean beyond the subscriptions. */

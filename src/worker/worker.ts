@@ -1,26 +1,78 @@
-/** The engine worker (worker_threads): turns protocol messages into engine calls and engine results into replies. */
+/**
+ * The engine worker (worker_threads): turns protocol messages into data and engine calls, streams progress, and
+ * answers every request with exactly one result or one error.
+ */
 import { parentPort } from 'node:worker_threads';
 import { randomGradCheck } from '../engine/index';
-import { assertNever, type FromWorker, type ToWorker } from '../shared/protocol';
+import { CsvError } from '../data/csv';
+import { DataError } from '../data/dataset';
+import { ExperimentError } from '../data/experiment';
+import { FileExistsError } from '../data/writeFile';
+import { assertNever, type ErrorMessage, type FromWorker, type ToWorker } from '../shared/protocol';
+import { compareJob, createExperimentJob, exportJob, InputError, inspectJob, JobCancelled, trainJob, verifyJob, type JobContext } from './jobs';
 
 const port = parentPort;
 if (!port) throw new Error('dist/worker.js must run as a worker thread');
 
 const reply = (msg: FromWorker): void => port.postMessage(msg);
 
-port.on('message', (msg: ToWorker) => {
-  try {
-    switch (msg.type) {
-      case 'worker/ping':
-        reply({ type: 'worker/pong', inReplyTo: msg.id });
-        break;
-      case 'gradcheck/run':
-        reply({ type: 'gradcheck/result', inReplyTo: msg.id, report: randomGradCheck({ config: msg.config, steps: msg.steps, batch: msg.batch, seed: msg.seed }) });
-        break;
-      default:
-        assertNever(msg);
-    }
-  } catch (e) {
-    reply({ type: 'error', inReplyTo: (msg as { id?: number }).id ?? -1, message: (e as Error).message });
+function context(id: number, cancel: Int32Array | null): JobContext {
+  return {
+    report: (p) => reply({ type: 'job/progress', inReplyTo: id, ...p }),
+    stopped: () => cancel !== null && Atomics.load(cancel, 0) !== 0,
+  };
+}
+
+/** Maps an exception to the error reply: the user's problem in their words, or an internal error with its stack. */
+function toError(id: number, e: unknown): ErrorMessage {
+  const err = e instanceof Error ? e : new Error(String(e));
+  if (err instanceof JobCancelled) return { type: 'error', inReplyTo: id, kind: 'cancelled', message: err.message };
+  if (err instanceof FileExistsError) return { type: 'error', inReplyTo: id, kind: 'exists', message: `${err.path} already exists` };
+  if (err instanceof InputError || err instanceof CsvError || err instanceof DataError || err instanceof ExperimentError || err instanceof RangeError) {
+    return { type: 'error', inReplyTo: id, kind: 'input', message: err.message };
   }
+  return { type: 'error', inReplyTo: id, kind: 'internal', message: err.message, detail: err.stack };
+}
+
+async function handle(msg: ToWorker): Promise<void> {
+  switch (msg.type) {
+    case 'worker/ping':
+      reply({ type: 'worker/pong', inReplyTo: msg.id });
+      return;
+    case 'worker/block': {
+      const end = Date.now() + msg.ms;
+      while (Date.now() < end) { /* deliberately unresponsive */ }
+      reply({ type: 'worker/pong', inReplyTo: msg.id });
+      return;
+    }
+    case 'gradcheck/run':
+      reply({ type: 'gradcheck/result', inReplyTo: msg.id, report: randomGradCheck({ config: msg.config, steps: msg.steps, batch: msg.batch, seed: msg.seed }) });
+      return;
+    case 'train/start':
+      reply({ type: 'train/result', inReplyTo: msg.id, summary: await trainJob(msg.source, msg.saveTo, context(msg.id, msg.cancel)) });
+      return;
+    case 'verify/run':
+      reply({ type: 'verify/result', inReplyTo: msg.id, report: await verifyJob(msg.source, msg.modelFile, msg.sequence, context(msg.id, msg.cancel)) });
+      return;
+    case 'compare/run':
+      reply({ type: 'compare/result', inReplyTo: msg.id, summary: await compareJob(msg.source, msg.cells, context(msg.id, msg.cancel)) });
+      return;
+    case 'experiment/create': {
+      const { experiment, reasons } = await createExperimentJob(msg.csvFile, msg.experimentFile, msg.defaults, context(msg.id, msg.cancel));
+      reply({ type: 'experiment/created', inReplyTo: msg.id, experimentFile: msg.experimentFile, experiment, reasons });
+      return;
+    }
+    case 'model/export':
+      reply({ type: 'model/exported', inReplyTo: msg.id, files: exportJob(msg.modelFile, msg.folder, msg.overwrite) });
+      return;
+    case 'model/inspect':
+      reply({ type: 'model/info', inReplyTo: msg.id, info: inspectJob(msg.modelFile) });
+      return;
+    default:
+      assertNever(msg);
+  }
+}
+
+port.on('message', (msg: ToWorker) => {
+  handle(msg).catch((e) => reply(toError(msg.id, e)));
 });

@@ -1,0 +1,337 @@
+/**
+ * The commands behind the palette, the menus and the side view. Each one does its job through the engine worker,
+ * shows progress with Cancel, writes what it found to the output channel and a notification, and resolves with a
+ * JSON-serialisable result (or `{ error, kind }`) so it can be driven with `executeCommand(id, uri?, options?)`.
+ */
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import type { CellKind, ModelConfig } from '../engine/index';
+import type { ExperimentPatch } from '../data/experiment';
+import type { BoundSummary, CompareSummary, ExperimentSource, ModelInfo, ProgressMessage, RunSummary } from '../shared/protocol';
+import { EngineClient, EngineError, type EngineRequest, type Reply } from './engineClient';
+import { kindOf, resolveFile, sibling } from './files';
+import { boundLines, compareLines, fmt, modelLines, runLines } from './format';
+import { experimentDefaults, saveModels } from './settings';
+import type { SidebarProvider } from './sidebarView';
+import type { StatusBar } from './statusBar';
+
+/** What a command resolves with when it could not do its job. */
+export interface CommandFailure {
+  error: string;
+  kind: string;
+}
+
+type Options = Record<string, unknown>;
+
+const CELLS: CellKind[] = ['vanilla', 'lstm', 'gru', 'gated'];
+
+/** Options passed programmatically; the explorer passes an array of selected URIs as the second argument instead. */
+function options(raw: unknown): Options {
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && !(raw instanceof vscode.Uri) ? (raw as Options) : {};
+}
+
+/** The experiment overrides among a command's options (`data`, `model`, `training`). */
+function patchOf(o: Options): ExperimentPatch | undefined {
+  const patch: ExperimentPatch = {};
+  for (const k of ['data', 'model', 'training'] as const) if (o[k] !== undefined) (patch as Options)[k] = o[k];
+  return Object.keys(patch).length ? patch : undefined;
+}
+
+/** The commands, their shared state (running jobs, latest models) and their outputs. */
+export class Commands {
+  /** Stop functions of the running jobs. */
+  private readonly running = new Set<() => void>();
+  /** Latest model per experiment file or CSV (from training or loading), used by Verify. */
+  private readonly models = new Map<string, string>();
+  private lastModel: string | null = null;
+
+  constructor(
+    private readonly client: EngineClient,
+    private readonly output: vscode.OutputChannel,
+    private readonly status: StatusBar,
+    private readonly sidebar: SidebarProvider,
+  ) {}
+
+  /** Registers every command. */
+  register(context: vscode.ExtensionContext): void {
+    const reg = (id: string, fn: (uri: unknown, opts: Options) => Promise<unknown>): void => {
+      context.subscriptions.push(vscode.commands.registerCommand(id, (uri?: unknown, raw?: unknown) => this.guard(id, () => fn(uri, options(raw)))));
+    };
+    reg('rnnPlayground.openPlayground', () => this.openPlayground());
+    reg('rnnPlayground.trainCsv', (uri, o) => this.train(uri, o));
+    reg('rnnPlayground.trainCurrentFile', (uri, o) => this.train(uri, o));
+    reg('rnnPlayground.stopTraining', async () => this.stop());
+    reg('rnnPlayground.verifyBound', (uri, o) => this.verify(uri, o));
+    reg('rnnPlayground.compareCells', (uri, o) => this.compare(uri, o));
+    reg('rnnPlayground.gradientCheck', (uri, o) => this.gradientCheck(uri instanceof vscode.Uri ? o : options(uri)));
+    reg('rnnPlayground.newExperiment', (uri, o) => this.newExperiment(uri, o));
+    reg('rnnPlayground.exportModel', (uri, o) => this.exportModel(uri, o));
+    reg('rnnPlayground.loadModel', (uri, o) => this.loadModel(uri, o));
+    context.subscriptions.push(vscode.commands.registerCommand('rnnPlayground.showOutput', () => this.output.show(true)));
+  }
+
+  /** Number of jobs in flight. */
+  get busy(): number {
+    return this.running.size;
+  }
+
+  /** Runs a command; failures become a clear message (never a stack trace) and a `{ error, kind }` result. */
+  private async guard(id: string, fn: () => Promise<unknown>): Promise<unknown> {
+    try {
+      return await fn();
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      const kind = err instanceof EngineError ? err.kind : 'input';
+      if (kind === 'cancelled') {
+        this.output.appendLine(`${id}: ${err.message}`);
+        return { error: err.message, kind } satisfies CommandFailure;
+      }
+      this.output.appendLine(`${id} failed: ${err.message}`);
+      if (err instanceof EngineError && err.detail) this.output.appendLine(err.detail);
+      const shown = kind === 'internal' ? `RNN Playground hit a bug: ${err.message} (details in the output channel)` : err.message;
+      void vscode.window.showErrorMessage(shown, 'Show Output').then((a) => a && this.output.show(true));
+      return { error: err.message, kind } satisfies CommandFailure;
+    }
+  }
+
+  /** Runs an engine job under a cancellable progress notification, feeding the status bar and side view. */
+  private job<K extends Parameters<EngineClient['request']>[1]>(title: string, msg: EngineRequest, expect: K, onProgress?: (p: ProgressMessage) => void): Promise<Reply<K>> {
+    return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      let done = 0;
+      let stop: (() => void) | null = null;
+      const stopper = (): void => stop?.();
+      this.running.add(stopper);
+      void vscode.commands.executeCommand('setContext', 'rnnPlayground.running', true);
+      const sub = token.onCancellationRequested(stopper);
+      this.sidebar.update({ running: { title, message: 'starting the engine', fraction: null } });
+      try {
+        return await this.client.request(msg, expect, {
+          onCancelRequested: (cancel) => {
+            stop = cancel;
+          },
+          onProgress: (p) => {
+            const increment = p.fraction === null ? undefined : Math.max(0, p.fraction * 100 - done);
+            if (increment !== undefined) done += increment;
+            progress.report({ message: p.message, increment });
+            this.sidebar.update({ running: { title, message: p.message, fraction: p.fraction } });
+            onProgress?.(p);
+          },
+        });
+      } finally {
+        sub.dispose();
+        this.running.delete(stopper);
+        if (this.running.size === 0) void vscode.commands.executeCommand('setContext', 'rnnPlayground.running', false);
+        this.sidebar.update({ running: null });
+      }
+    }));
+  }
+
+  private source(file: string, o: Options): ExperimentSource {
+    return { file, defaults: experimentDefaults(), overrides: patchOf(o) };
+  }
+
+  /** Train on This CSV / Train on Current File (a CSV or an experiment). */
+  async train(uri: unknown, o: Options): Promise<RunSummary | CommandFailure | null> {
+    const file = await resolveFile(uri, ['csv', 'experiment'], 'train on');
+    if (!file) return null;
+    const save = o.save === undefined ? saveModels() : o.save === true;
+    const name = path.basename(file);
+    this.sidebar.update({ current: file, losses: [] });
+    this.output.appendLine(`\n▶ Training on ${file}`);
+    const losses: number[] = [];
+    const reply = await this.job(`RNN Playground: training on ${name}`, {
+      type: 'train/start', source: this.source(file, o), saveTo: save ? sibling(file, '.model.json') : null,
+    }, 'train/result', (p) => {
+      if (p.epoch) {
+        losses.push(p.epoch.trainLoss);
+        this.sidebar.update({ losses: [...losses] });
+        this.output.appendLine(`  ${p.message}`);
+      }
+      if (p.phase === 'training') this.status.training(p.epoch?.epoch ?? null, p.message, p.loss ?? null);
+    });
+    const s = reply.summary;
+    if (s.modelFile) {
+      this.models.set(file, s.modelFile);
+      this.models.set(s.csvFile, s.modelFile);
+      this.lastModel = s.modelFile;
+    }
+    const lines = runLines(s);
+    for (const l of lines) this.output.appendLine(`  ${l}`);
+    this.status.result(s);
+    this.sidebar.update({ last: { title: `Trained ${s.cell} on ${path.basename(s.csvFile)}`, lines } });
+    const headline = s.cancelled
+      ? `Training stopped after ${s.epochs} of ${s.epochsPlanned} epochs; validation loss ${fmt(s.valLoss)} (baseline ${fmt(s.baselineLoss)}).`
+      : s.status === 'diverged'
+        ? `Training diverged: ${s.divergence}`
+        : `${s.cell.toUpperCase()} trained on ${path.basename(s.csvFile)}: validation loss ${fmt(s.valLoss)} vs ${fmt(s.baselineLoss)} for ${s.baseline}${s.accuracy !== null ? `, accuracy ${(s.accuracy * 100).toFixed(1)}%` : ''}.`;
+    const actions = s.modelFile ? ['Verify Bound', 'Show Output'] : ['Show Output'];
+    const show = s.status === 'diverged' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    void show(headline, ...actions).then((a) => {
+      if (a === 'Show Output') this.output.show(true);
+      if (a === 'Verify Bound') void vscode.commands.executeCommand('rnnPlayground.verifyBound', vscode.Uri.file(file));
+    });
+    return s;
+  }
+
+  /** Stop Training: stops every running job; each keeps its partial result. */
+  stop(): { stopped: number } {
+    const n = this.running.size;
+    for (const stop of this.running) stop();
+    if (n === 0) void vscode.window.showInformationMessage('No training is running.');
+    return { stopped: n };
+  }
+
+  /** Verify Vanishing-Gradient Bound on Current File (a CSV, an experiment or a model). */
+  async verify(uri: unknown, o: Options): Promise<BoundSummary | CommandFailure | null> {
+    let file = await resolveFile(uri, ['csv', 'experiment', 'model'], 'verify the bound on');
+    if (!file) return null;
+    let modelFile: string | null = typeof o.model === 'string' ? o.model : null;
+    if (kindOf(file) === 'model') {
+      const info = await this.inspect(file);
+      if (!info.data) throw new Error(`${path.basename(file)} does not say which CSV it was trained on; open the CSV and run Verify with it.`);
+      modelFile = file;
+      file = info.data.file;
+    } else if (o.model === undefined) {
+      modelFile = this.models.get(file) ?? null;
+    }
+    const sequence = typeof o.sequence === 'number' ? o.sequence : 1;
+    const reply = await this.job(`RNN Playground: verifying the bound on ${path.basename(file)}`, {
+      type: 'verify/run', source: this.source(file, o), modelFile, sequence,
+    }, 'verify/result');
+    const r = reply.report;
+    this.output.appendLine(`\n▶ Vanishing-gradient bound on ${file}`);
+    const lines = boundLines(r);
+    for (const l of lines) this.output.appendLine(`  ${l}`);
+    this.sidebar.update({ last: { title: `Bound on ${path.basename(file)}`, lines } });
+    const show = r.holds === false ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    void show(`Bound (${r.model}, ${r.sequence.steps} steps): ${r.verdict}. Effective memory ${r.effectiveMemory} steps.`, 'Show Output').then((a) => a && this.output.show(true));
+    return r;
+  }
+
+  /** Compare Cells on Current File: same data, seed and budget for every cell. */
+  async compare(uri: unknown, o: Options): Promise<CompareSummary | CommandFailure | null> {
+    const file = await resolveFile(uri, ['csv', 'experiment'], 'compare cells on');
+    if (!file) return null;
+    const cells = Array.isArray(o.cells) ? (o.cells as unknown[]) : CELLS;
+    for (const c of cells) if (!CELLS.includes(c as CellKind)) throw new Error(`options.cells: unknown cell ${JSON.stringify(c)} (vanilla, lstm, gru, gated)`);
+    const reply = await this.job(`RNN Playground: comparing ${cells.length} cells on ${path.basename(file)}`, {
+      type: 'compare/run', source: this.source(file, o), cells: cells as CellKind[],
+    }, 'compare/result', (p) => p.phase === 'training' && this.status.training(p.epoch?.epoch ?? null, p.message, p.loss ?? null));
+    const s = reply.summary;
+    this.status.idle();
+    this.output.appendLine(`\n▶ Cells compared on ${file}`);
+    const lines = compareLines(s);
+    for (const l of lines) this.output.appendLine(`  ${l}`);
+    this.sidebar.update({ last: { title: `Cells on ${path.basename(file)}`, lines } });
+    void vscode.window.showInformationMessage(
+      s.best ? `Best validation loss on ${path.basename(file)}: ${s.best}${s.cancelled ? ' (stopped early)' : ''}.` : 'No cell finished.', 'Show Output',
+    ).then((a) => a && this.output.show(true));
+    return s;
+  }
+
+  /** Run Gradient Check: finite differences against backpropagation on a seeded random model. */
+  async gradientCheck(o: Options): Promise<{ maxRelErr: number; checked: number; passed: boolean; cell: string } | CommandFailure> {
+    const cell = (CELLS.includes(o.cell as CellKind) ? o.cell : 'lstm') as CellKind;
+    const hiddenSize = typeof o.hiddenSize === 'number' ? o.hiddenSize : 8;
+    const config: ModelConfig = {
+      cell, activation: 'tanh', coupled: false, inputSize: 3, hiddenSize, layers: 1, residual: false, readout: 'last', loss: 'mse', outputSize: 1,
+    };
+    const reply = await this.job('RNN Playground: gradient check', {
+      type: 'gradcheck/run', config, steps: 6, batch: 3, seed: typeof o.seed === 'number' ? o.seed : 0,
+    }, 'gradcheck/result');
+    const { maxRelErr, checked } = reply.report;
+    const passed = maxRelErr < 1e-5;
+    this.output.appendLine(`Gradient check (${cell}, hidden ${hiddenSize}): max relative error ${maxRelErr.toExponential(2)} over ${checked} entries — ${passed ? 'passed' : 'FAILED'}`);
+    void (passed ? vscode.window.showInformationMessage : vscode.window.showWarningMessage)(
+      `Gradient check ${passed ? 'passed' : 'FAILED'}: max relative error ${maxRelErr.toExponential(2)} over ${checked} entries.`,
+    );
+    return { maxRelErr, checked, passed, cell };
+  }
+
+  /** New Experiment: writes `<csv>.rnn.json` (or a free name) with the suggested roles and the default settings. */
+  async newExperiment(uri: unknown, o: Options): Promise<{ experimentFile: string; reasons: Record<string, string> } | CommandFailure | null> {
+    const csv = await resolveFile(uri, ['csv'], 'create an experiment for');
+    if (!csv) return null;
+    let target = sibling(csv, '.rnn.json');
+    for (let k = 2; await exists(target); k++) target = sibling(csv, `-${k}.rnn.json`);
+    const reply = await this.job(`RNN Playground: new experiment for ${path.basename(csv)}`, {
+      type: 'experiment/create', csvFile: csv, experimentFile: target, defaults: experimentDefaults(),
+    }, 'experiment/created');
+    this.output.appendLine(`\n▶ New experiment ${target}`);
+    for (const [col, why] of Object.entries(reply.reasons)) this.output.appendLine(`  ${col}: ${why}`);
+    this.sidebar.update({ current: target });
+    if (o.open !== false) await vscode.window.showTextDocument(vscode.Uri.file(target), { preview: false });
+    void vscode.window.showInformationMessage(`Created ${path.basename(target)} with the suggested column roles. Edit it, then run "Train on Current File".`);
+    return { experimentFile: target, reasons: reply.reasons };
+  }
+
+  /** Export Model: the JSON model, a PyTorch state_dict JSON and a PyTorch script, in a folder beside the model. */
+  async exportModel(uri: unknown, o: Options): Promise<{ files: { model: string; stateDict: string; script: string } } | CommandFailure | null> {
+    const modelFile = uri instanceof vscode.Uri || typeof uri === 'string' ? await resolveFile(uri, ['model'], 'export')
+      : this.lastModel && !isModelEditor() ? this.lastModel : await resolveFile(undefined, ['model'], 'export');
+    if (!modelFile) return null;
+    const folder = typeof o.folder === 'string' ? o.folder : sibling(modelFile, '-pytorch');
+    let overwrite = o.overwrite === true;
+    let reply: Reply<'model/exported'>;
+    try {
+      reply = await this.client.request({ type: 'model/export', modelFile, folder, overwrite }, 'model/exported');
+    } catch (e) {
+      if (!(e instanceof EngineError && e.kind === 'exists') || o.overwrite !== undefined) throw e;
+      const answer = await vscode.window.showWarningMessage(`${e.message}. Replace the exported files?`, { modal: true }, 'Replace');
+      if (answer !== 'Replace') return null;
+      overwrite = true;
+      reply = await this.client.request({ type: 'model/export', modelFile, folder, overwrite }, 'model/exported');
+    }
+    this.output.appendLine(`\n▶ Exported ${modelFile}`);
+    for (const f of Object.values(reply.files)) this.output.appendLine(`  ${f}`);
+    this.output.appendLine(`  Run: python3 ${reply.files.script} --input x.json   (x.json: {"x": [[[...], ...], ...]} of scaled inputs)`);
+    void vscode.window.showInformationMessage(`Exported to ${vscode.workspace.asRelativePath(folder)}: model.json, state_dict.json and model.py for PyTorch.`, 'Open Script').then((a) => {
+      if (a) void vscode.window.showTextDocument(vscode.Uri.file(reply.files.script));
+    });
+    return { files: reply.files };
+  }
+
+  /** Load Model: reads a model file, describes it, and makes it the model Verify analyses for its data. */
+  async loadModel(uri: unknown, _o: Options): Promise<ModelInfo | CommandFailure | null> {
+    let file: string | null;
+    if (uri instanceof vscode.Uri || typeof uri === 'string') file = await resolveFile(uri, ['model'], 'load');
+    else {
+      const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'RNN Playground model': ['json'] }, openLabel: 'Load Model' });
+      file = picked?.[0]?.fsPath ?? null;
+    }
+    if (!file) return null;
+    const info = await this.inspect(file);
+    this.lastModel = file;
+    if (info.data) this.models.set(info.data.file, file);
+    const lines = modelLines(info);
+    this.output.appendLine(`\n▶ Loaded ${file}`);
+    for (const l of lines) this.output.appendLine(`  ${l}`);
+    this.sidebar.update({ last: { title: `Model ${path.basename(file)}`, lines } });
+    void vscode.window.showInformationMessage(`Loaded ${info.config.cell} model (${info.config.hiddenSize} hidden, ${info.parameters.toLocaleString('en')} parameters)${info.data ? ` trained on ${path.basename(info.data.file)}; Verify will analyse it` : ''}.`);
+    return info;
+  }
+
+  private async inspect(file: string): Promise<ModelInfo> {
+    return (await this.client.request({ type: 'model/inspect', modelFile: file }, 'model/info')).info;
+  }
+
+  /** Open Playground: shows the RNN Playground side view. */
+  async openPlayground(): Promise<{ shown: string }> {
+    await vscode.commands.executeCommand('rnnPlayground.sidebar.focus');
+    return { shown: 'rnnPlayground.sidebar' };
+  }
+}
+
+function isModelEditor(): boolean {
+  const doc = vscode.window.activeTextEditor?.document;
+  return !!doc && kindOf(doc.uri.fsPath) === 'model';
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(vscode.Uri.file(file));
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,73 @@
+/** Plain-text summaries of results for the output channel and the side view. */
+import * as path from 'node:path';
+import type { BoundSummary, CompareSummary, ModelInfo, RunSummary } from '../shared/protocol';
+
+/** A number in 4 significant digits, or exponent form outside [1e-3, 1e4). */
+export function fmt(x: number | null): string {
+  if (x === null || !Number.isFinite(x)) return String(x);
+  return Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4 ? x.toPrecision(4) : x.toExponential(2);
+}
+
+/** A value from its log10 (values below the smallest double stay readable). */
+function fromLog(l: number | null): string {
+  if (l === null) return '0';
+  if (l > -300 && l < 300) return Math.pow(10, l).toExponential(2);
+  const e = Math.floor(l);
+  return `${Math.pow(10, l - e).toFixed(2)}e${e}`;
+}
+
+/** Lines describing a training run. */
+export function runLines(s: RunSummary): string[] {
+  const better = s.valLoss < s.baselineLoss;
+  return [
+    `${s.cell}, hidden ${s.config.hiddenSize} × ${s.config.layers} layer(s), ${s.parameters.toLocaleString('en')} parameters; task ${s.task}`,
+    `features ${s.roles.features.join(', ') || '—'}; target ${s.roles.targets.join(', ') || s.roles.label || '—'}${s.roles.sequenceId ? `; sequences by ${s.roles.sequenceId}` : ''}`,
+    `${s.samples.train} training / ${s.samples.validation} validation samples`,
+    `validation loss ${fmt(s.valLoss)} vs baseline ${fmt(s.baselineLoss)} (${s.baseline})${better ? ` — ${fmt(s.baselineLoss / Math.max(s.valLoss, 1e-300))}× better` : ' — not better than the baseline'}`,
+    ...(s.accuracy !== null ? [`accuracy ${(s.accuracy * 100).toFixed(1)}% vs ${((s.baselineAccuracy ?? 0) * 100).toFixed(1)}% for the majority class`] : []),
+    `${s.epochs} of ${s.epochsPlanned} epoch(s) in ${s.seconds.toFixed(1)} s, ${s.status}${s.bestEpoch !== s.epochs ? `; weights of epoch ${s.bestEpoch} (best validation)` : ''}`,
+    ...(s.divergence ? [s.divergence] : []),
+    ...s.notes.map((n) => `note: ${n}`),
+    s.modelFile ? `model saved to ${s.modelFile}` : 'model not saved',
+  ];
+}
+
+/** Lines describing a bound analysis. */
+export function boundLines(r: BoundSummary): string[] {
+  const picks = Array.from(new Set([1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, r.lags.length].filter((l) => l >= 1 && l <= r.lags.length)));
+  const vanilla = r.tightLog10 !== null;
+  return [
+    `${r.model}; sample ${r.sequence.index} of ${r.sequence.of} (sequence "${r.sequence.id}", line ${r.sequence.firstLine}, ${r.sequence.steps} steps, ${r.sequence.split})`,
+    `‖W_h‖₂ = ${fmt(r.normWh)}, ρ(W_h) = ${fmt(r.rhoWh)}${r.gamma !== null ? `, γ = ${r.gamma}` : ''}`,
+    `lag  measured ${r.measuredOf}  ${vanilla ? 'tight bound  loose bound' : 'additive path ∏α'}`,
+    ...picks.map((lag) => {
+      const i = lag - 1;
+      return vanilla
+        ? `${String(lag).padStart(4)}  ${fromLog(r.measuredLog10[i]).padStart(10)}  ${fromLog(r.tightLog10?.[i] ?? null).padStart(11)}  ${fromLog(r.looseLog10?.[i] ?? null).padStart(11)}`
+        : `${String(lag).padStart(4)}  ${fromLog(r.measuredLog10[i]).padStart(10)}  ${fromLog(r.additiveLog10?.[i] ?? null).padStart(11)}`;
+    }),
+    `verdict: ${r.verdict}`,
+    `effective memory (≥ ${r.epsilon.toExponential(0)}): ${r.effectiveMemory} of ${r.sequence.steps} steps`,
+    ...r.warnings.map((w) => `warning: ${w}`),
+  ];
+}
+
+/** Lines describing a comparison of cells. */
+export function compareLines(s: CompareSummary): string[] {
+  return [
+    `task ${s.task}; baseline ${s.baseline.kind} ${fmt(s.baseline.loss)}; same data, seed and budget for every cell`,
+    ...s.cells.map((r) => `${r.cell.padEnd(8)} val ${fmt(r.valLoss).padStart(9)}  train ${fmt(r.trainLoss).padStart(9)}${r.accuracy !== null ? `  acc ${(r.accuracy * 100).toFixed(1)}%` : ''}  memory ${r.effectiveMemory}/${r.steps}  ${r.parameters} params  ${r.epochs} ep  ${r.seconds.toFixed(1)} s${r.status === 'cancelled' ? ' (stopped)' : ''}`),
+    s.best ? `best: ${s.best}${s.cells.find((c) => c.cell === s.best)!.valLoss < s.baseline.loss ? '' : ' (no cell beats the baseline)'}` : 'no cell finished',
+  ];
+}
+
+/** Lines describing a model file. */
+export function modelLines(m: ModelInfo): string[] {
+  const c = m.config;
+  return [
+    `${c.cell}${c.cell === 'vanilla' ? ` (${c.activation})` : ''}${c.cell === 'gated' && c.coupled ? ' (coupled)' : ''}, input ${c.inputSize}, hidden ${c.hiddenSize} × ${c.layers} layer(s)${c.residual ? ', residual' : ''}; head ${c.outputSize} output(s), ${c.loss}, readout ${c.readout}`,
+    `${m.parameters.toLocaleString('en')} parameters`,
+    ...(m.data ? [`trained on ${path.basename(m.data.file)} (${m.data.task}; features ${m.data.roles.features.join(', ')})`] : ['no data settings recorded']),
+    ...(m.training ? [`${m.training.epochs} epochs, ${m.training.status}; validation loss ${fmt(m.training.valLoss)} vs baseline ${fmt(m.training.baselineLoss)}`] : []),
+  ];
+}

@@ -1,0 +1,35 @@
+/** The extension's settings (`rnnPlayground.*`), read fresh on every use so changes apply without a reload. */
+import * as vscode from 'vscode';
+import type { ExperimentPatch } from '../data/experiment';
+
+const SECTION = 'rnnPlayground';
+
+/** Model and training defaults from the settings, applied where an experiment file says nothing. */
+export function experimentDefaults(): ExperimentPatch {
+  const c = vscode.workspace.getConfiguration(SECTION);
+  return {
+    model: {
+      cell: c.get('defaults.cell'), hiddenSize: c.get('defaults.hiddenSize'), layers: c.get('defaults.layers'),
+      activation: c.get('defaults.activation'), init: c.get('defaults.init'),
+    },
+    training: {
+      epochs: c.get('defaults.epochs'), learningRate: c.get('defaults.learningRate'), batchSize: c.get('defaults.batchSize'),
+      optimizer: c.get('defaults.optimizer'), clip: c.get('defaults.clip'), seed: c.get('defaults.seed'),
+    },
+  };
+}
+
+/** Whether trained models are saved next to their experiment or CSV. */
+export function saveModels(): boolean {
+  return vscode.workspace.getConfiguration(SECTION).get('saveModels', true);
+}
+
+/** Seconds without word from the engine before it is considered stuck and replaced. */
+export function stuckTimeoutMs(): number {
+  return Math.max(1, vscode.workspace.getConfiguration(SECTION).get('engine.stuckTimeoutSeconds', 120)) * 1000;
+}
+
+/** Whether to reveal the playground when a workspace with experiments opens. */
+export function showOnStartup(): boolean {
+  return vscode.workspace.getConfiguration(SECTION).get('showPlaygroundOnStartup', false);
+}

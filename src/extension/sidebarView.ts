@@ -1,0 +1,61 @@
+/** The activity-bar side view: the current file, the running job with Stop, a loss sparkline, the latest result. */
+import * as vscode from 'vscode';
+import { parseFromWebview, type SidebarState, type ToWebview } from '../shared/protocol';
+
+/** Provides the `rnnPlayground.sidebar` webview view and keeps its state while it is hidden. */
+export class SidebarProvider implements vscode.WebviewViewProvider {
+  static readonly viewType = 'rnnPlayground.sidebar';
+  private view: vscode.WebviewView | null = null;
+  private state: SidebarState = { current: null, running: null, losses: [], last: null };
+  private pendingPost: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly extensionUri: vscode.Uri) {}
+
+  /** Merges a change into the state and shows it (posts are coalesced to at most ~10 per second). */
+  update(change: Partial<SidebarState>): void {
+    this.state = { ...this.state, ...change };
+    if (this.pendingPost) return;
+    this.pendingPost = setTimeout(() => {
+      this.pendingPost = null;
+      this.post();
+    }, 100);
+  }
+
+  /** The state shown (for tests). */
+  get current(): SidebarState {
+    return this.state;
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
+    view.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
+    const nonce = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const script = view.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js'));
+    const style = view.webview.asWebviewUri(vscode.Uri.joinPath(media, 'sidebar.css'));
+    view.webview.html = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}'; style-src ${view.webview.cspSource}; img-src ${view.webview.cspSource} data:;">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>RNN Playground</title></head>
+<body><main id="sidebar" aria-live="polite"></main>
+<script nonce="${nonce}" src="${script}"></script></body></html>`;
+    view.webview.onDidReceiveMessage((raw) => {
+      const msg = parseFromWebview(raw);
+      if (!msg) return;
+      if (msg.type === 'webview/ready') this.post();
+      else void vscode.commands.executeCommand(msg.command);
+    });
+    view.onDidChangeVisibility(() => view.visible && this.post());
+    view.onDidDispose(() => {
+      this.view = null;
+    });
+  }
+
+  private post(): void {
+    const msg: ToWebview = { type: 'state/show', state: this.state };
+    void this.view?.webview.postMessage(msg);
+  }
+}

@@ -1,0 +1,314 @@
+/**
+ * The worker's jobs: each turns a request into data-layer and engine calls and returns a plain, JSON-serialisable
+ * result. Progress goes through `report`; `stopped()` reads the host's cancel flag.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import {
+  analyseBound, createModel, evaluate, modelConfig, modelFromJson, modelToJson, toStateDict, torchScript, train,
+  type CellKind, type EpochRecord, type Model, type TrainResult,
+} from '../engine/index';
+import { CsvCancelled, readCsv, type CsvTable } from '../data/csv';
+import { buildDataset, type Dataset, type DatasetSpec } from '../data/dataset';
+import {
+  experimentDatasetSpec, experimentToText, parseExperiment, parseExperimentText, suggestExperiment, withOverrides,
+  type Experiment,
+} from '../data/experiment';
+import { modelDataMeta, specFromMeta, type ModelDataMeta, type ModelTrainingMeta } from '../data/modelMeta';
+import { FileExistsError, writeFileAtomic } from '../data/writeFile';
+import type {
+  BoundSummary, CompareRow, CompareSummary, EpochPoint, ExperimentSource, ModelInfo, ProgressMessage, RunSummary,
+} from '../shared/protocol';
+
+/** A problem with the user's files or settings; the message is shown as is. */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+/** The run was cancelled before it produced anything worth keeping. */
+export class JobCancelled extends Error {
+  constructor(what: string) {
+    super(`${what} was cancelled`);
+    this.name = 'JobCancelled';
+  }
+}
+
+/** What a job gets from the worker loop. */
+export interface JobContext {
+  report: (p: Omit<ProgressMessage, 'type' | 'inReplyTo'>) => void;
+  stopped: () => boolean;
+}
+
+/** The CSV an experiment reads, as an absolute path (relative paths are relative to the experiment file). */
+function experimentDataPath(exp: Experiment, experimentFile: string | null): string {
+  if (isAbsolute(exp.data.file) || !experimentFile) return resolve(exp.data.file);
+  return resolve(dirname(experimentFile), exp.data.file);
+}
+
+const isExperimentFile = (file: string): boolean => /\.rnn\.json$/i.test(file);
+
+/** Reads an experiment file, or makes an in-memory experiment for a CSV; applies defaults and overrides. */
+export function loadExperiment(source: ExperimentSource): { experiment: Experiment; experimentFile: string | null; csvFile: string } {
+  if (isExperimentFile(source.file)) {
+    let text: string;
+    try {
+      text = readFileSync(source.file, 'utf8');
+    } catch (e) {
+      throw new InputError(`cannot read ${source.file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    }
+    const experiment = parseExperimentText(text, source.file, source.defaults, source.overrides);
+    return { experiment, experimentFile: source.file, csvFile: experimentDataPath(experiment, source.file) };
+  }
+  const doc = withOverrides({ data: { file: source.file } }, source.overrides);
+  const experiment = parseExperiment(doc, 'options', source.defaults);
+  return { experiment, experimentFile: null, csvFile: experimentDataPath(experiment, null) };
+}
+
+/** Reads a CSV with progress; the cancel flag aborts the read. */
+export async function loadTable(csvFile: string, ctx: JobContext): Promise<CsvTable> {
+  const abort = new AbortController();
+  const poll = setInterval(() => {
+    if (ctx.stopped()) abort.abort();
+  }, 25);
+  try {
+    return await readCsv(csvFile, {
+      signal: abort.signal,
+      onProgress: (p) => ctx.report({
+        phase: 'reading', fraction: p.totalBytes ? p.bytes / p.totalBytes : null,
+        message: `reading ${basename(csvFile)}: ${p.rows.toLocaleString('en')} rows`,
+      }),
+    });
+  } catch (e) {
+    if (e instanceof CsvCancelled) throw new JobCancelled(`reading ${basename(csvFile)}`);
+    throw e;
+  } finally {
+    clearInterval(poll);
+  }
+}
+
+const point = (e: EpochRecord): EpochPoint => ({
+  epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss, valAccuracy: e.valAccuracy, gradNorm: e.gradNorm,
+  rhoWh: e.rhoWh, normWh: e.normWh, aliveShare: e.aliveShare, stepGradNorm: e.stepGradNorm,
+});
+
+const fmt = (x: number): string => (Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4 ? x.toPrecision(4) : x.toExponential(2));
+
+/** Trains one model of the experiment's settings (cell overridable) on a dataset, streaming progress. */
+function trainModel(exp: Experiment, ds: Dataset, ctx: JobContext, cell: CellKind = exp.model.cell, label: string = cell): { model: Model; result: TrainResult; seconds: number } {
+  const m = exp.model;
+  const config = modelConfig({
+    cell, activation: m.activation, coupled: m.coupled, hiddenSize: m.hiddenSize, layers: m.layers, residual: m.residual,
+    inputSize: ds.model.inputSize, outputSize: ds.model.outputSize, readout: ds.model.readout, loss: ds.model.loss,
+  });
+  const model = createModel(config, { seed: exp.training.seed, kind: m.init, forgetBias1: cell === 'lstm' && m.forgetBias1 });
+  const t = exp.training;
+  const t0 = Date.now();
+  let lastReport = 0;
+  const result = train(model, ds.train, {
+    epochs: t.epochs,
+    batchSize: t.batchSize,
+    optimizer: { kind: t.optimizer, lr: t.learningRate, clip: t.clip > 0 ? t.clip : undefined },
+    seed: t.seed,
+    tbptt: t.tbptt,
+    validation: ds.validation,
+    patience: t.patience,
+    shouldStop: ctx.stopped,
+    now: () => Date.now(),
+    onBatch: (b) => {
+      const now = Date.now();
+      if (now - lastReport < 100) return;
+      lastReport = now;
+      ctx.report({ phase: 'training', fraction: (b.epoch - 1 + b.batch / b.batches) / t.epochs, message: `${label}: epoch ${b.epoch}/${t.epochs}, loss ${fmt(b.loss)}`, loss: b.loss });
+    },
+    onEpoch: (e) => {
+      lastReport = Date.now();
+      ctx.report({
+        phase: 'training', fraction: e.epoch / t.epochs,
+        message: `${label}: epoch ${e.epoch}/${t.epochs}, loss ${fmt(e.trainLoss)}${e.valLoss !== null ? `, validation ${fmt(e.valLoss)}` : ''}`,
+        epoch: point(e), loss: e.trainLoss,
+      });
+    },
+  });
+  return { model, result, seconds: (Date.now() - t0) / 1000 };
+}
+
+function build(table: CsvTable, spec: DatasetSpec, ctx: JobContext): Dataset {
+  ctx.report({ phase: 'preparing', fraction: null, message: `preparing sequences from ${basename(table.file)}` });
+  return buildDataset(table, spec);
+}
+
+/** Writes `text` to `path`, or to `name-2.ext`, `name-3.ext` … if taken: nothing is ever overwritten. Returns the path. */
+export function writeFresh(path: string, text: string): string {
+  const m = /^(.*?)((?:\.[a-z0-9]+)*)$/i.exec(basename(path)) as RegExpExecArray;
+  for (let k = 1; k < 1000; k++) {
+    const candidate = k === 1 ? path : join(dirname(path), `${m[1]}-${k}${m[2]}`);
+    try {
+      writeFileAtomic(candidate, (append) => append(text));
+      return candidate;
+    } catch (e) {
+      if (!(e instanceof FileExistsError)) throw e;
+    }
+  }
+  throw new InputError(`${dirname(path)}: could not find a free name for ${basename(path)}`);
+}
+
+/** Train on an experiment or CSV; save the model next to it. */
+export async function trainJob(source: ExperimentSource, saveTo: string | null, ctx: JobContext): Promise<RunSummary> {
+  const { experiment, experimentFile, csvFile } = loadExperiment(source);
+  const table = await loadTable(csvFile, ctx);
+  const { spec } = experimentDatasetSpec(experiment, table);
+  const ds = build(table, spec, ctx);
+  const { model, result, seconds } = trainModel(experiment, ds, ctx);
+  ctx.report({ phase: 'analysing', fraction: 1, message: 'evaluating the model' });
+  const trainEval = evaluate(model, ds.train);
+  const valEval = evaluate(model, ds.validation);
+  let modelFile: string | null = null;
+  if (saveTo && result.status !== 'diverged') {
+    const training: ModelTrainingMeta = { epochs: result.epochs.length, bestEpoch: result.bestEpoch, status: result.status, valLoss: valEval.loss, baselineLoss: ds.baseline.loss };
+    const meta = { data: modelDataMeta(csvFile, ds, spec), training, experiment: experimentFile };
+    modelFile = writeFresh(saveTo, JSON.stringify(modelToJson(model, meta)));
+  }
+  return {
+    csvFile, experimentFile, task: ds.task, roles: spec.roles, cell: model.config.cell, config: model.config, parameters: model.theta.length,
+    status: result.status, cancelled: result.status === 'cancelled', epochs: result.epochs.length, epochsPlanned: experiment.training.epochs,
+    bestEpoch: result.bestEpoch, trainLoss: trainEval.loss, valLoss: valEval.loss, baselineLoss: ds.baseline.loss, baseline: ds.baseline.kind,
+    accuracy: valEval.accuracy, baselineAccuracy: ds.baseline.accuracy, history: result.epochs.map(point),
+    samples: { train: ds.train.length, validation: ds.validation.length }, notes: ds.notes,
+    divergence: result.divergence?.message ?? null, modelFile, seconds,
+  };
+}
+
+/** Reads a model file, naming the file in any problem. */
+function readModel(modelFile: string): { model: Model; data: ModelDataMeta | null; training: ModelTrainingMeta | null } {
+  let json: { meta?: { data?: ModelDataMeta; training?: ModelTrainingMeta } };
+  try {
+    json = JSON.parse(readFileSync(modelFile, 'utf8'));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(`${modelFile}: ${code === 'ENOENT' ? 'no such file' : e instanceof SyntaxError ? `not valid JSON (${e.message})` : (e as Error).message}`);
+  }
+  try {
+    return { model: modelFromJson(json), data: json.meta?.data ?? null, training: json.meta?.training ?? null };
+  } catch (e) {
+    throw new InputError(`${modelFile}: not an RNN Playground model (${(e as Error).message})`);
+  }
+}
+
+/** Samples of a dataset in file order, with their source. */
+function samplesInFileOrder(ds: Dataset) {
+  const all = [
+    ...ds.train.map((s, i) => ({ sample: s, source: ds.trainSources[i], split: 'train' as const })),
+    ...ds.validation.map((s, i) => ({ sample: s, source: ds.validationSources[i], split: 'validation' as const })),
+  ];
+  return all.sort((a, b) => a.source.sequenceIndex - b.source.sequenceIndex || a.source.offset - b.source.offset);
+}
+
+const logs = (a: number[] | null): (number | null)[] | null => (a ? a.map((x) => (Number.isFinite(x) ? x : null)) : null);
+
+/** The bound analysis on one sequence of the experiment's data, for a trained model or a fresh one. */
+export async function verifyJob(source: ExperimentSource, modelFile: string | null, sequence: number, ctx: JobContext): Promise<BoundSummary> {
+  const { experiment, csvFile } = loadExperiment(source);
+  const table = await loadTable(csvFile, ctx);
+  let model: Model;
+  let ds: Dataset;
+  let origin: string;
+  if (modelFile) {
+    const loaded = readModel(modelFile);
+    if (!loaded.data) throw new InputError(`${modelFile} does not say which columns it was trained on (it was not saved by a training run)`);
+    ds = build(table, specFromMeta(loaded.data, experiment.data.missing), ctx);
+    model = loaded.model;
+    origin = `trained model ${basename(modelFile)}`;
+    if (model.config.inputSize !== ds.model.inputSize) {
+      throw new InputError(`${modelFile} takes ${model.config.inputSize} inputs; ${csvFile} gives ${ds.model.inputSize} (${ds.featureNames.join(', ')})`);
+    }
+  } else {
+    const { spec } = experimentDatasetSpec(experiment, table);
+    ds = build(table, spec, ctx);
+    const m = experiment.model;
+    model = createModel(modelConfig({
+      cell: m.cell, activation: m.activation, coupled: m.coupled, hiddenSize: m.hiddenSize, layers: m.layers, residual: m.residual,
+      inputSize: ds.model.inputSize, outputSize: ds.model.outputSize, readout: ds.model.readout, loss: ds.model.loss,
+    }), { seed: experiment.training.seed, kind: m.init, forgetBias1: m.cell === 'lstm' && m.forgetBias1 });
+    origin = `untrained ${m.cell} (init ${m.init}, seed ${experiment.training.seed})`;
+  }
+  const all = samplesInFileOrder(ds);
+  if (sequence < 1 || sequence > all.length) throw new InputError(`sample ${sequence} does not exist; ${csvFile} gives ${all.length}`);
+  const chosen = all[sequence - 1];
+  ctx.report({ phase: 'analysing', fraction: null, message: `Jacobian products over ${chosen.source.length} steps` });
+  const r = analyseBound(model, chosen.sample.x);
+  return {
+    csvFile, model: origin, modelFile,
+    sequence: { index: sequence, of: all.length, id: chosen.source.sequence, firstLine: table.lineOf(chosen.source.startRow), steps: chosen.source.length, split: chosen.split },
+    cell: r.cell, activation: r.activation, measuredOf: r.measuredOf, holds: r.holds, verdict: r.verdict, worstRatio: r.worstRatio, worstLag: r.worstLag,
+    effectiveMemory: r.effectiveMemory, epsilon: r.epsilon, normWh: r.normWh, rhoWh: r.rhoWh, gamma: r.gamma, lags: r.lags,
+    measuredLog10: logs(r.measuredLog10) as (number | null)[], tightLog10: logs(r.tightLog10), looseLog10: logs(r.looseLog10), additiveLog10: logs(r.additiveLog10),
+    warnings: r.warnings,
+  };
+}
+
+/** The same data, seed and budget for several cells. */
+export async function compareJob(source: ExperimentSource, cells: CellKind[], ctx: JobContext): Promise<CompareSummary> {
+  const { experiment, csvFile } = loadExperiment(source);
+  const table = await loadTable(csvFile, ctx);
+  const { spec } = experimentDatasetSpec(experiment, table);
+  const ds = build(table, spec, ctx);
+  const rows: CompareRow[] = [];
+  let cancelled = false;
+  for (const [k, cell] of cells.entries()) {
+    if (ctx.stopped()) {
+      cancelled = true;
+      break;
+    }
+    const { model, result, seconds } = trainModel(experiment, ds, ctx, cell, `${cell} (${k + 1}/${cells.length})`);
+    if (result.status === 'cancelled') cancelled = true;
+    const val = evaluate(model, ds.validation);
+    const tr = evaluate(model, ds.train);
+    const bound = analyseBound(model, ds.validation[0]?.x ?? ds.train[0].x);
+    rows.push({
+      cell, status: result.status, parameters: model.theta.length, trainLoss: tr.loss, valLoss: val.loss, accuracy: val.accuracy,
+      effectiveMemory: bound.effectiveMemory, steps: bound.steps, epochs: result.epochs.length, seconds, history: result.epochs.map(point),
+    });
+  }
+  const finite = rows.filter((r) => Number.isFinite(r.valLoss));
+  const best = finite.length ? finite.reduce((a, b) => (b.valLoss < a.valLoss ? b : a)).cell : null;
+  return { csvFile, task: ds.task, baseline: ds.baseline, cells: rows, best, cancelled };
+}
+
+/** Reads a CSV and writes a new experiment file for it; never replaces an existing one. */
+export async function createExperimentJob(csvFile: string, experimentFile: string, defaults: ExperimentSource['defaults'], ctx: JobContext) {
+  const table = await loadTable(csvFile, ctx);
+  const rel = relative(dirname(experimentFile), csvFile).split('\\').join('/');
+  const experiment = suggestExperiment(table, rel, defaults);
+  const { suggestion } = experimentDatasetSpec(experiment, table);
+  writeFileAtomic(experimentFile, (append) => append(experimentToText(experiment)));
+  return { experiment, reasons: suggestion.reasons };
+}
+
+/** Writes the model JSON, its state_dict JSON and a PyTorch script that rebuilds it, into `folder`. */
+export function exportJob(modelFile: string, folder: string, overwrite: boolean) {
+  const { model } = readModel(modelFile);
+  const original = JSON.parse(readFileSync(modelFile, 'utf8')) as { meta?: Record<string, unknown> };
+  const files = { model: join(folder, 'model.json'), stateDict: join(folder, 'state_dict.json'), script: join(folder, 'model.py') };
+  if (!overwrite) {
+    const taken = Object.values(files).filter((f) => existsSync(f));
+    if (taken.length) throw new FileExistsError(taken.join(', '));
+  }
+  mkdirSync(folder, { recursive: true });
+  writeFileAtomic(files.model, (append) => append(JSON.stringify(modelToJson(model, original.meta))), overwrite);
+  writeFileAtomic(files.stateDict, (append) => append(JSON.stringify(toStateDict(model))), overwrite);
+  writeFileAtomic(files.script, (append) => append(torchScript(model.config, { stateDictFile: 'state_dict.json' })), overwrite);
+  return files;
+}
+
+/** Describes a model file. */
+export function inspectJob(modelFile: string): ModelInfo {
+  const { model, data, training } = readModel(modelFile);
+  return {
+    modelFile, config: model.config, parameters: model.theta.length,
+    data: data ? { file: data.file, task: data.task, roles: data.roles } : null,
+    training: training ? { epochs: training.epochs, status: training.status, valLoss: training.valLoss, baselineLoss: training.baselineLoss } : null,
+  };
+}
