@@ -228,7 +228,7 @@ export function parseExperiment(doc: unknown, where: string, defaults: Experimen
   }
   let transforms: Record<string, Transform> | undefined;
   if (dataObj.transforms !== undefined) {
-    if (!isObj(dataObj.transforms)) throw new ExperimentError(`${where}: data.transforms must map column names to a transform`, 'data.transforms');
+    if (!isObj(dataObj.transforms)) throw new ExperimentError(`${where}: data.transforms must map column names to a transform; got ${JSON.stringify(dataObj.transforms)}`, 'data.transforms');
     transforms = {};
     for (const [col, t] of Object.entries(dataObj.transforms)) {
       if (typeof t !== 'string' || !(E.transform as readonly string[]).includes(t)) {
@@ -295,7 +295,8 @@ export function withOverrides(doc: unknown, overrides: ExperimentPatch | undefin
     const o = (overrides as Obj)[key];
     if (o === undefined) continue;
     if (!isObj(o)) throw new ExperimentError(`options.${key} must be an object; got ${JSON.stringify(o)}`, key);
-    out[key] = { ...(isObj(doc[key]) ? doc[key] : {}), ...o };
+    const defined = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+    out[key] = { ...(isObj(doc[key]) ? doc[key] : {}), ...defined };
   }
   return out;
 }
@@ -303,8 +304,9 @@ export function withOverrides(doc: unknown, overrides: ExperimentPatch | undefin
 /** Parses experiment text (with optional overrides), turning JSON syntax errors into messages with a line and column. */
 export function parseExperimentText(text: string, where: string, defaults: ExperimentPatch = {}, overrides?: ExperimentPatch): Experiment {
   let doc: unknown;
+  text = text.replace(/^\uFEFF/, '');
   try {
-    doc = JSON.parse(text.replace(/^\uFEFF/, ''));
+    doc = JSON.parse(text);
   } catch (e) {
     const msg = (e as Error).message;
     const pos = /position (\d+)/.exec(msg);

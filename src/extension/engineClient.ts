@@ -88,6 +88,7 @@ export class EngineClient {
         lastHeard: Date.now(), cancelledAt: null, what,
       };
       this.pending.set(id, pending);
+      this.startWatchdog();
       opts.onCancelRequested?.(() => this.cancel(id));
       const full = (JOBS.has(msg.type) ? { ...msg, id, cancel } : { ...msg, id }) as ToWorker;
       worker.postMessage(full);
@@ -134,7 +135,6 @@ export class EngineClient {
       this.replace(w, new EngineError('crashed', `The engine stopped unexpectedly (exit code ${code}). It has been restarted; run the command again.`));
     });
     this.worker = w;
-    this.startWatchdog();
     return w;
   }
 

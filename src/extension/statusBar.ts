@@ -29,6 +29,7 @@ export class StatusBar implements vscode.Disposable {
 
   /** Nothing to show. */
   idle(): void {
+    this.item.text = '';
     this.item.hide();
   }
 

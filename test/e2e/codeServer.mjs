@@ -1,6 +1,7 @@
-// Starts code-server (VS Code 1.100 as a web app) on 127.0.0.1 with this extension installed as a folder, with its
-// own config, user data and extensions folders and no gallery, and stops exactly the process it started.
-import { spawn } from 'node:child_process';
+// Starts code-server (VS Code 1.100 as a web app) on 127.0.0.1 with this extension installed (from the packaged VSIX,
+// or as a copied folder), with its own config, user data and extensions folders and no gallery, and stops exactly the
+// process it started.
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -28,11 +29,21 @@ export function installExtension(root, extensionsDir) {
   return dest;
 }
 
+const GALLERY = JSON.stringify({ serviceUrl: 'http://127.0.0.1:9/gallery', itemUrl: 'http://127.0.0.1:9/item', resourceUrlTemplate: 'http://127.0.0.1:9/{publisher}/{name}/{version}/{path}' });
+
+/** Packages the extension as a VSIX (offline, no dependencies bundled: everything is in dist/). Returns its path. */
+export function packageVsix(root, outDir) {
+  const out = join(outDir, 'rnn-playground.vsix');
+  execFileSync(join(root, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--out', out], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  return out;
+}
+
 /**
- * Starts code-server on `workspace`; resolves once /healthz answers.
- * Returns { url, port, pid, stop(), log() }.
+ * Starts code-server on `workspace`; resolves once /healthz answers. `install`: 'folder' (copy the built extension),
+ * a path to a .vsix (installed with --install-extension), or 'none' (the tests load it as a development extension).
+ * `settings` are added to the user settings. Returns { url, port, pid, base, stop(), log() }.
  */
-export async function startCodeServer({ entry, root, workspace }) {
+export async function startCodeServer({ entry, root, workspace, install = 'folder', settings = {} }) {
   const base = mkdtempSync(join(tmpdir(), 'rnnpg-vscode-'));
   const userData = join(base, 'user');
   const extensions = join(base, 'extensions');
@@ -46,10 +57,15 @@ export async function startCodeServer({ entry, root, workspace }) {
     'extensions.autoUpdate': false,
     'workbench.enableExperiments': false,
     'security.workspace.trust.enabled': false,
+    ...settings,
   }));
   const config = join(base, 'config.yaml');
   writeFileSync(config, 'auth: none\n');
-  installExtension(root, extensions);
+  const env = { ...process.env, EXTENSIONS_GALLERY: GALLERY };
+  if (install === 'folder') installExtension(root, extensions);
+  else if (install !== 'none') {
+    execFileSync(process.execPath, [entry, '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', install], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  }
   const port = await freePort();
   const lines = [];
   const child = spawn(process.execPath, [
@@ -57,10 +73,7 @@ export async function startCodeServer({ entry, root, workspace }) {
     '--disable-workspace-trust', '--disable-getting-started-override', '--config', config,
     '--user-data-dir', userData, '--extensions-dir', extensions, workspace,
   ], {
-    env: {
-      ...process.env,
-      EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: 'http://127.0.0.1:9/gallery', itemUrl: 'http://127.0.0.1:9/item', resourceUrlTemplate: 'http://127.0.0.1:9/{publisher}/{name}/{version}/{path}' }),
-    },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (d) => lines.push(String(d)));
@@ -83,5 +96,5 @@ export async function startCodeServer({ entry, root, workspace }) {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`, port, pid: child.pid, stop, log: () => lines.join('') };
+  return { url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`, port, pid: child.pid, base, stop, log: () => lines.join('') };
 }
