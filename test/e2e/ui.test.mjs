@@ -1,35 +1,44 @@
-// Tests in a real VS Code: code-server (VS Code 1.100 as a web app, installed offline by setup-vscode.sh) with this
-// extension installed, driven by Playwright in Debian's Chromium like a user. Screenshots go to test-results/.
+// UI tests in a real VS Code: code-server (VS Code 1.100 as a web app, installed offline by setup-vscode.sh) with the
+// packaged VSIX installed, driven by Playwright in Debian's Chromium like a user: the command palette, the explorer's
+// right-click menu, notifications, the status bar and the side view. Screenshots go to test-results/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { startCodeServer } from './codeServer.mjs';
+import { packageVsix, startCodeServer } from './codeServer.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const shots = join(root, 'test-results');
 let server;
 let browser;
 let page;
+let workspace;
+const cspViolations = [];
 
 before(async () => {
   mkdirSync(shots, { recursive: true });
   const entry = execFileSync('bash', [join(root, 'test/e2e/setup-vscode.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop();
-  const workspace = mkdtempSync(join(tmpdir(), 'rnnpg-ws-'));
-  cpSync(join(root, 'samples'), workspace, { recursive: true });
-  server = await startCodeServer({ entry, root, workspace });
+  workspace = mkdtempSync(join(tmpdir(), 'rnnpg-ws-'));
+  cpSync(join(root, 'samples'), workspace, { recursive: true, filter: (src) => !/\.model\.json$|-pytorch$/.test(src) });
+  const vsix = packageVsix(root, mkdtempSync(join(tmpdir(), 'rnnpg-vsix-')));
+  server = await startCodeServer({ entry, root, workspace, install: vsix, settings: { 'rnnPlayground.defaults.epochs': 40, 'workbench.colorTheme': 'Default Dark Modern' } });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
   await page.goto(server.url);
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'adding-50.csv' }).first().waitFor({ timeout: 90000 });
+  // the explorer shows before extensions are registered; the activity-bar icon means ours is
+  await page.locator('.activitybar .action-item a[aria-label^="RNN Playground"]').first().waitFor({ timeout: 90000 });
 });
 
 after(async () => {
@@ -37,35 +46,153 @@ after(async () => {
   server?.stop();
 });
 
-/** Runs a command from the palette like a user; retries while extensions are still registering. */
-async function runCommand(title) {
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
-  for (let attempt = 0; ; attempt++) {
-    await page.keyboard.press('F1');
-    await input.waitFor();
-    await input.fill(`>${title}`);
-    try {
-      await row.waitFor({ timeout: 3000 });
-      break;
-    } catch (e) {
-      if (attempt >= 30) throw e;
-      await page.keyboard.press('Escape');
-    }
+/** Runs `fn`; on failure saves a screenshot and adds the code-server log to the error. */
+async function step(name, fn) {
+  try {
+    await fn();
+  } catch (e) {
+    await page.screenshot({ path: join(shots, `failure-${name}.png`) }).catch(() => {});
+    throw new Error(`${e.message}\n--- code-server log (tail) ---\n${server.log().slice(-3000)}`);
   }
-  await row.click();
+}
+
+/** Opens the palette and types `>` + title. */
+async function openPalette(title) {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await page.keyboard.press('F1');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+}
+
+/** Runs a command from the palette like a user. */
+async function runCommand(title) {
+  await openPalette(title);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().click();
+}
+
+/** Right-clicks a file in the explorer and returns the menu items' labels. */
+async function contextMenu(file) {
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: file }).first();
+  if (!(await row.isVisible())) await runCommand('View: Show Explorer');
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: file }).first().click({ button: 'right' });
+  const menu = page.getByRole('menuitem').first();
+  await menu.waitFor();
+  return page.getByRole('menuitem').allInnerTexts();
+}
+
+/** Chooses an item of the open context menu (with Enter as a fallback if the click lands while it animates). */
+async function chooseMenuItem(name) {
+  const item = page.getByRole('menuitem', { name });
+  await item.hover();
+  await item.click();
+  if (await item.isVisible().catch(() => false)) {
+    await item.hover();
+    await page.keyboard.press('Enter');
+  }
+  await item.waitFor({ state: 'hidden', timeout: 5000 });
+}
+
+/** The visible notification toast containing `text`. */
+function toast(text) {
+  return page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+}
+
+async function clearToasts() {
+  await runCommand('Notifications: Clear All Notifications');
 }
 
 test('"Run Gradient Check" from the command palette runs in the engine worker and reports a passing check', async () => {
-  try {
+  await step('gradient-check', async () => {
     await runCommand('RNN Playground: Run Gradient Check');
-    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Gradient check passed' });
-    await toast.waitFor({ timeout: 90000 });
-    const text = (await toast.innerText()).replace(/\s+/g, ' ');
-    assert.match(text, /max relative error \d\.\d\de-\d+ over \d+ entries/);
+    const t = toast('Gradient check passed');
+    await t.waitFor({ timeout: 90000 });
+    assert.match((await t.innerText()).replace(/\s+/g, ' '), /max relative error \d\.\d\de-\d+ over \d+ entries/);
     await page.screenshot({ path: join(shots, 'vscode-gradient-check.png') });
-  } catch (e) {
-    await page.screenshot({ path: join(shots, 'vscode-failure.png') }).catch(() => {});
-    throw new Error(`${e.message}\n--- code-server log (tail) ---\n${server.log().slice(-3000)}`);
-  }
+    await clearToasts();
+  });
+});
+
+test('"Train on This CSV" appears only for CSV files and is hidden from the palette', async () => {
+  await step('menus', async () => {
+    const onReadme = await contextMenu('README.md');
+    await page.keyboard.press('Escape');
+    assert.ok(!onReadme.some((l) => l.includes('Train on This CSV')), `README.md menu: ${onReadme.join(' | ')}`);
+    await openPalette('RNN Playground: Train on');
+    const rows = page.locator('.quick-input-widget .monaco-list-row');
+    await rows.first().waitFor();
+    const labels = (await rows.allInnerTexts()).join(' | ');
+    await page.keyboard.press('Escape');
+    assert.match(labels, /Train on Current File/);
+    assert.doesNotMatch(labels, /Train on This CSV/);
+  });
+});
+
+test('right-click a sample CSV → "Train on This CSV": visible progress, a result, the status bar and the side view', async () => {
+  await step('train', async () => {
+    const items = await contextMenu('adding-50.csv');
+    assert.ok(items.some((l) => l.includes('Train on This CSV')), `CSV menu: ${items.join(' | ')}`);
+    await chooseMenuItem('Train on This CSV');
+    const progress = toast('training on adding-50.csv');
+    await progress.waitFor({ timeout: 60000 });
+    await progress.filter({ hasText: /epoch \d+\/40, loss/ }).waitFor({ timeout: 60000 });
+    await progress.locator('.monaco-button', { hasText: 'Cancel' }).waitFor({ timeout: 5000 });
+    await page.screenshot({ path: join(shots, 'vscode-train-progress.png') });
+    const done = toast('LSTM trained on adding-50.csv');
+    await done.waitFor({ timeout: 120000 });
+    const text = (await done.innerText()).replace(/\s+/g, ' ');
+    assert.match(text, /validation loss \d[\d.e-]* vs \d[\d.e-]* for predict the training mean/);
+    const status = page.locator('.statusbar-item', { hasText: 'RNN lstm' }).first();
+    await status.waitFor({ timeout: 10000 });
+    assert.match(await status.innerText(), /val \d/);
+    await page.screenshot({ path: join(shots, 'vscode-train-result.png') });
+    assert.ok(readdirSync(workspace).includes('adding-50.model.json'), 'model saved beside the CSV');
+    await clearToasts();
+  });
+});
+
+test('"Open Playground" shows the side view with the data source, the loss sparkline and the latest result', async () => {
+  await step('side-view', async () => {
+    await runCommand('RNN Playground: Open Playground');
+    let frame = null;
+    for (let i = 0; i < 100 && !frame; i++) {
+      for (const f of page.frames()) {
+        if (!f.url().includes('/webview/')) continue;
+        if (await f.locator('#sidebar').count().catch(() => 0)) frame = f;
+      }
+      if (!frame) await page.waitForTimeout(200);
+    }
+    assert.ok(frame, 'side view webview frame');
+    await frame.locator('svg.spark polyline').waitFor({ timeout: 10000 });
+    const body = await frame.locator('#sidebar').innerText();
+    assert.match(body, /adding-50\.csv/);
+    assert.match(body, /validation loss/);
+    const points = (await frame.locator('svg.spark polyline').getAttribute('points')).trim().split(/\s+/);
+    assert.equal(points.length, 40, 'one sparkline point per epoch');
+    const ys = points.map((p) => Number(p.split(',')[1]));
+    assert.ok(Math.max(...ys) - Math.min(...ys) > 5, 'the sparkline is not flat');
+    const box = await frame.locator('svg.spark').boundingBox();
+    assert.ok(box && box.width > 100 && box.height > 20, `sparkline box ${JSON.stringify(box)}`);
+    await page.screenshot({ path: join(shots, 'vscode-side-view.png') });
+  });
+});
+
+test('right-click → "Verify Vanishing-Gradient Bound on Current File" reports a verdict on the trained model', async () => {
+  await step('verify', async () => {
+    await contextMenu('adding-50.csv');
+    await chooseMenuItem('Verify Vanishing-Gradient Bound on Current File');
+    const t = toast('Bound (trained model adding-50.model.json');
+    await t.waitFor({ timeout: 60000 });
+    assert.match((await t.innerText()).replace(/\s+/g, ' '), /50 steps\): .*Effective memory \d+ steps/);
+    await page.screenshot({ path: join(shots, 'vscode-verify.png') });
+    await clearToasts();
+  });
+});
+
+test('no Content Security Policy violations in the webviews', () => {
+  assert.deepEqual(cspViolations, []);
+});
+
+test('the workspace only gained the files the commands said they wrote', () => {
+  const added = readdirSync(workspace).filter((f) => !existsSync(join(root, 'samples', f)));
+  assert.deepEqual(added.sort(), ['adding-50.model.json']);
 });
