@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format } from 'node:util';
 import { chromium } from 'playwright-core';
-import { startCodeServer } from './codeServer.mjs';
+import { startCodeServer } from '../../scripts/codeServer.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 let server;
@@ -23,7 +23,7 @@ after(async () => {
 
 test('mocha suites inside the VS Code extension host: every command, Stop, crash and stuck-worker recovery', async (t) => {
   assert.ok(existsSync(join(root, 'out/test/index.js')), 'run `npm run build` first (it bundles out/test/index.js)');
-  const entry = execFileSync('bash', [join(root, 'test/e2e/setup-vscode.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop();
+  const entry = execFileSync('bash', [join(root, 'scripts/setup-vscode.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop();
   const workspace = mkdtempSync(join(tmpdir(), 'rnnpg-ws-'));
   cpSync(join(root, 'samples'), workspace, { recursive: true });
   server = await startCodeServer({ entry, root, workspace, install: 'none' });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { packageVsix, startCodeServer } from './codeServer.mjs';
+import { packageVsix, startCodeServer } from '../../scripts/codeServer.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const shots = join(root, 'test-results');
@@ -21,7 +21,7 @@ const cspViolations = [];
 
 before(async () => {
   mkdirSync(shots, { recursive: true });
-  const entry = execFileSync('bash', [join(root, 'test/e2e/setup-vscode.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop();
+  const entry = execFileSync('bash', [join(root, 'scripts/setup-vscode.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop();
   workspace = mkdtempSync(join(tmpdir(), 'rnnpg-ws-'));
   cpSync(join(root, 'samples'), workspace, { recursive: true, filter: (src) => !/\.model\.json$|-pytorch$/.test(src) });
   const vsix = packageVsix(root, mkdtempSync(join(tmpdir(), 'rnnpg-vsix-')));

@@ -2,7 +2,7 @@
 // or as a copied folder), with its own config, user data and extensions folders and no gallery, and stops exactly the
 // process it started.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,8 @@ export function installExtension(root, extensionsDir) {
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const dest = join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
   mkdirSync(dest, { recursive: true });
+  rmSync(dest, { recursive: true, force: true });
+  mkdirSync(dest, { recursive: true });
   for (const f of ['package.json', 'README.md', 'LICENSE']) cpSync(join(root, f), join(dest, f));
   for (const d of ['dist', 'media']) if (existsSync(join(root, d))) cpSync(join(root, d), join(dest, d), { recursive: true });
   return dest;
@@ -43,8 +45,7 @@ export function packageVsix(root, outDir) {
  * a path to a .vsix (installed with --install-extension), or 'none' (the tests load it as a development extension).
  * `settings` are added to the user settings. Returns { url, port, pid, base, stop(), log() }.
  */
-export async function startCodeServer({ entry, root, workspace, install = 'folder', settings = {} }) {
-  const base = mkdtempSync(join(tmpdir(), 'rnnpg-vscode-'));
+export async function startCodeServer({ entry, root, workspace, install = 'folder', settings = {}, base = mkdtempSync(join(tmpdir(), 'rnnpg-vscode-')), port: wanted = 0 }) {
   const userData = join(base, 'user');
   const extensions = join(base, 'extensions');
   mkdirSync(join(userData, 'User'), { recursive: true });
@@ -66,7 +67,7 @@ export async function startCodeServer({ entry, root, workspace, install = 'folde
   else if (install !== 'none') {
     execFileSync(process.execPath, [entry, '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', install], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   }
-  const port = await freePort();
+  const port = wanted || (await freePort());
   const lines = [];
   const child = spawn(process.execPath, [
     entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
@@ -81,7 +82,8 @@ export async function startCodeServer({ entry, root, workspace, install = 'folde
   const stop = () => {
     if (child.exitCode === null) child.kill('SIGTERM');
   };
-  const deadline = Date.now() + 30000;
+  process.once('exit', stop);
+  const deadline = Date.now() + 90000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`code-server exited with ${child.exitCode}:\n${lines.join('')}`);
     try {
@@ -92,7 +94,7 @@ export async function startCodeServer({ entry, root, workspace, install = 'folde
     }
     if (Date.now() > deadline) {
       stop();
-      throw new Error(`code-server did not answer on 127.0.0.1:${port} within 30 s:\n${lines.join('')}`);
+      throw new Error(`code-server did not answer on 127.0.0.1:${port} within 90 s:\n${lines.join('')}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
