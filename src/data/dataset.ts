@@ -503,3 +503,12 @@ export function scaledSequence(ds: Dataset, index: number): { x: Float64Array; t
   for (let i = 0; i < n * P; i++) targets[i] = (s.targets[i] - targetMean[i % P]) / targetStd[i % P];
   return { x, targets, steps: n };
 }
+
+/** All samples (training and validation) in file order, with where each came from and which split holds it. */
+export function samplesInFileOrder(ds: Dataset): { sample: Sample; source: SampleSource; split: 'train' | 'validation' }[] {
+  const all = [
+    ...ds.train.map((s, i) => ({ sample: s, source: ds.trainSources[i], split: 'train' as const })),
+    ...ds.validation.map((s, i) => ({ sample: s, source: ds.validationSources[i], split: 'validation' as const })),
+  ];
+  return all.sort((a, b) => a.source.sequenceIndex - b.source.sequenceIndex || a.source.offset - b.source.offset);
+}

@@ -9,7 +9,7 @@ import {
   type CellKind, type EpochRecord, type Model, type TrainResult,
 } from '../engine/index';
 import { CsvCancelled, readCsv, type CsvTable } from '../data/csv';
-import { buildDataset, type Dataset, type DatasetSpec } from '../data/dataset';
+import { buildDataset, samplesInFileOrder, type Dataset, type DatasetSpec } from '../data/dataset';
 import {
   experimentDatasetSpec, experimentToText, parseExperiment, parseExperimentText, suggestExperiment, withOverrides,
   type Experiment,
@@ -195,15 +195,6 @@ function readModel(modelFile: string): { model: Model; data: ModelDataMeta | nul
   } catch (e) {
     throw new InputError(`${modelFile}: not an RNN Playground model (${(e as Error).message})`);
   }
-}
-
-/** Samples of a dataset in file order, with their source. */
-function samplesInFileOrder(ds: Dataset) {
-  const all = [
-    ...ds.train.map((s, i) => ({ sample: s, source: ds.trainSources[i], split: 'train' as const })),
-    ...ds.validation.map((s, i) => ({ sample: s, source: ds.validationSources[i], split: 'validation' as const })),
-  ];
-  return all.sort((a, b) => a.source.sequenceIndex - b.source.sequenceIndex || a.source.offset - b.source.offset);
 }
 
 const logs = (a: number[] | null): (number | null)[] | null => (a ? a.map((x) => (Number.isFinite(x) ? x : null)) : null);

@@ -70,26 +70,44 @@ async function runCommand(title) {
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().click();
 }
 
-/** Right-clicks a file in the explorer and returns the menu items' labels. */
-async function contextMenu(file) {
+/**
+ * Right-clicks a file in the explorer until its context menu is open (the explorer may re-render under the pointer
+ * when files appear, closing a menu), and returns the menu items' labels. `expect`: an item to wait for.
+ */
+async function contextMenu(file, expect = null) {
   const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: file }).first();
   if (!(await row.isVisible())) await runCommand('View: Show Explorer');
-  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: file }).first().click({ button: 'right' });
-  const menu = page.getByRole('menuitem').first();
-  await menu.waitFor();
-  return page.getByRole('menuitem').allInnerTexts();
+  for (let attempt = 0; ; attempt++) {
+    await row.click({ button: 'right' });
+    try {
+      await (expect ? page.getByRole('menuitem', { name: expect }) : page.getByRole('menuitem').first()).waitFor({ timeout: 5000 });
+      return page.getByRole('menuitem').allInnerTexts();
+    } catch (e) {
+      if (attempt >= 4) throw e;
+      await page.keyboard.press('Escape');
+    }
+  }
 }
 
-/** Chooses an item of the open context menu (with Enter as a fallback if the click lands while it animates). */
-async function chooseMenuItem(name) {
+/**
+ * Right-clicks `file` and chooses the menu item `name`; starts over if the menu closes under the pointer (the
+ * explorer re-renders when files appear). The click waits for the menu to settle: one that lands while the menu is
+ * still being placed can hit a neighbouring item.
+ */
+async function menuAction(file, name) {
   const item = page.getByRole('menuitem', { name });
-  await item.hover();
-  await item.click();
-  if (await item.isVisible().catch(() => false)) {
-    await item.hover();
-    await page.keyboard.press('Enter');
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await contextMenu(file, name);
+      await page.waitForTimeout(400);
+      await item.click({ timeout: 3000 });
+      await item.waitFor({ state: 'hidden', timeout: 5000 });
+      return;
+    } catch (e) {
+      if (attempt >= 4) throw e;
+      await page.keyboard.press('Escape');
+    }
   }
-  await item.waitFor({ state: 'hidden', timeout: 5000 });
 }
 
 /** The visible notification toast containing `text`. */
@@ -129,9 +147,10 @@ test('"Train on This CSV" appears only for CSV files and is hidden from the pale
 
 test('right-click a sample CSV → "Train on This CSV": visible progress, a result, the status bar and the side view', async () => {
   await step('train', async () => {
-    const items = await contextMenu('adding-50.csv');
+    const items = await contextMenu('adding-50.csv', 'Train on This CSV');
     assert.ok(items.some((l) => l.includes('Train on This CSV')), `CSV menu: ${items.join(' | ')}`);
-    await chooseMenuItem('Train on This CSV');
+    await page.keyboard.press('Escape');
+    await menuAction('adding-50.csv', 'Train on This CSV');
     const progress = toast('training on adding-50.csv');
     await progress.waitFor({ timeout: 60000 });
     await progress.filter({ hasText: /epoch \d+\/40, loss/ }).waitFor({ timeout: 60000 });
@@ -178,8 +197,7 @@ test('"Open Playground" shows the side view with the data source, the loss spark
 
 test('right-click → "Verify Vanishing-Gradient Bound on Current File" reports a verdict on the trained model', async () => {
   await step('verify', async () => {
-    await contextMenu('adding-50.csv');
-    await chooseMenuItem('Verify Vanishing-Gradient Bound on Current File');
+    await menuAction('adding-50.csv', 'Verify Vanishing-Gradient Bound on Current File');
     const t = toast('Bound (trained model adding-50.model.json');
     await t.waitFor({ timeout: 60000 });
     assert.match((await t.innerText()).replace(/\s+/g, ' '), /50 steps\): .*Effective memory \d+ steps/);

@@ -1,19 +1,10 @@
 /** `rnn-playground verify FILE`: the vanishing-gradient bound analysis on real rows of a CSV. */
 import { analyseBound, createModel, type BoundReport, type Model } from '../../engine/index';
-import type { Dataset, SampleSource } from '../../data/dataset';
+import { samplesInFileOrder, type Dataset, type SampleSource } from '../../data/dataset';
 import { UsageError } from '../errors';
 import { num, table } from '../format';
 import { choice, dataset, datasetSpec, intOpt, loadTable, modelFromFlags, numOpt, resolveRoles, type Values } from './dataCommon';
 import { loadModelFile, specFromModel } from './modelFile';
-
-/** All samples in file order, with where they came from. */
-export function samplesInFileOrder(ds: Dataset) {
-  const all = [
-    ...ds.train.map((s, i) => ({ sample: s, source: ds.trainSources[i], split: 'train' as const })),
-    ...ds.validation.map((s, i) => ({ sample: s, source: ds.validationSources[i], split: 'validation' as const })),
-  ];
-  return all.sort((a, b) => a.source.sequenceIndex - b.source.sequenceIndex || a.source.offset - b.source.offset);
-}
 
 const finiteOrNull = (a: number[] | null): (number | null)[] | null => (a ? a.map((x) => (Number.isFinite(x) ? x : null)) : null);
 
