@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -206,11 +206,36 @@ test('right-click → "Verify Vanishing-Gradient Bound on Current File" reports 
   });
 });
 
+test('Cancel in the progress notification stops a run at once and keeps the partial model', async () => {
+  await step('cancel', async () => {
+    // a long run: the experiment file asks for 1000 epochs; right-click it → Train on Current File
+    const expFile = join(workspace, 'intraday-sessions.rnn.json');
+    const exp = JSON.parse(readFileSync(expFile, 'utf8'));
+    exp.training.epochs = 1000;
+    writeFileSync(expFile, JSON.stringify(exp, null, 2));
+    await menuAction('intraday-sessions.rnn.json', 'Train on Current File');
+    const progress = page.locator('.notifications-toasts .notification-toast', { hasText: /training on intraday-sessions\.rnn\.json: gru: epoch [2-9]\/1000/ }).first();
+    await progress.waitFor({ timeout: 60000 });
+    const t0 = Date.now();
+    await progress.locator('.monaco-button', { hasText: 'Cancel' }).click();
+    const stopped = toast('Training stopped after');
+    await stopped.waitFor({ timeout: 10000 });
+    const ms = Date.now() - t0;
+    const m = /stopped after (\d+) of 1000 epochs/.exec((await stopped.innerText()).replace(/\s+/g, ' '));
+    assert.ok(m && Number(m[1]) >= 1 && Number(m[1]) < 100, await stopped.innerText());
+    assert.ok(ms < 3000, `the result showed ${ms} ms after Cancel`);
+    await page.waitForTimeout(400); // let the toast finish fading in
+    await page.screenshot({ path: join(shots, 'vscode-cancelled.png') });
+    assert.ok(readdirSync(workspace).includes('intraday-sessions.model.json'), 'the partial model is saved');
+    await clearToasts();
+  });
+});
+
 test('no Content Security Policy violations in the webviews', () => {
   assert.deepEqual(cspViolations, []);
 });
 
 test('the workspace only gained the files the commands said they wrote', () => {
   const added = readdirSync(workspace).filter((f) => !existsSync(join(root, 'samples', f)));
-  assert.deepEqual(added.sort(), ['adding-50.model.json']);
+  assert.deepEqual(added.sort(), ['adding-50.model.json', 'intraday-sessions.model.json']);
 });
