@@ -49,6 +49,14 @@ interface Pending {
   what: string;
 }
 
+/** Plain words for a request in messages. */
+const WHAT: Record<string, string> = {
+  train: 'training', verify: 'the bound analysis', compare: 'the comparison', gradcheck: 'the gradient check',
+  experiment: 'the new experiment', model: 'reading the model', worker: 'a liveness check',
+};
+
+const seconds = (ms: number): string => (ms < 10_000 ? (ms / 1000).toFixed(1) : String(Math.round(ms / 1000)));
+
 const JOBS = new Set<ToWorker['type']>(['train/start', 'verify/run', 'compare/run', 'experiment/create']);
 
 /** A lazily started engine worker shared by all commands. */
@@ -81,7 +89,7 @@ export class EngineClient {
     const worker = this.ensure();
     const id = this.nextId++;
     const cancel = new Int32Array(new SharedArrayBuffer(4));
-    const what = msg.type.split('/')[0];
+    const what = WHAT[msg.type.split('/')[0]] ?? msg.type;
     return new Promise<Reply<K>>((resolve, reject) => {
       const pending: Pending = {
         expect, resolve: resolve as (m: FromWorker) => void, reject, onProgress: opts.onProgress, cancel,
@@ -148,7 +156,7 @@ export class EngineClient {
     }
     this.pending.delete(m.inReplyTo);
     if (m.type === 'error') p.reject(new EngineError(m.kind, m.message, m.detail));
-    else if (m.type !== p.expect) p.reject(new EngineError('internal', `the engine answered ${m.type} to a ${p.what} request`));
+    else if (m.type !== p.expect) p.reject(new EngineError('internal', `the engine answered ${m.type} during ${p.what}`));
     else p.resolve(m);
     if (this.pending.size === 0) this.stopWatchdog();
   }
@@ -182,11 +190,11 @@ export class EngineClient {
     const now = Date.now();
     for (const p of this.pending.values()) {
       if (p.cancelledAt !== null && now - p.cancelledAt > this.cancelGraceMs) {
-        this.replace(w, new EngineError('stuck', `The engine did not stop within ${(this.cancelGraceMs / 1000).toFixed(1)} s of Cancel, so it was restarted. Nothing was saved from the ${p.what} run.`));
+        this.replace(w, new EngineError('stuck', `The engine did not stop within ${seconds(this.cancelGraceMs)} s of Cancel, so it was restarted. Nothing was kept from ${p.what}.`));
         return;
       }
       if (now - p.lastHeard > this.stuckAfterMs) {
-        this.replace(w, new EngineError('stuck', `The engine stopped responding (no word for ${Math.round(this.stuckAfterMs / 1000)} s during ${p.what}). It has been restarted; run the command again.`));
+        this.replace(w, new EngineError('stuck', `The engine stopped responding (no word for ${seconds(this.stuckAfterMs)} s during ${p.what}). It has been restarted; run the command again.`));
         return;
       }
     }

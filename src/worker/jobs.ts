@@ -96,14 +96,19 @@ const point = (e: EpochRecord): EpochPoint => ({
 
 const fmt = (x: number): string => (Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4 ? x.toPrecision(4) : x.toExponential(2));
 
-/** Trains one model of the experiment's settings (cell overridable) on a dataset, streaming progress. */
-function trainModel(exp: Experiment, ds: Dataset, ctx: JobContext, cell: CellKind = exp.model.cell, label: string = cell): { model: Model; result: TrainResult; seconds: number } {
+/** A freshly initialised model of the experiment's settings (cell overridable), sized for the dataset. */
+function experimentModel(exp: Experiment, ds: Dataset, cell: CellKind = exp.model.cell): Model {
   const m = exp.model;
   const config = modelConfig({
     cell, activation: m.activation, coupled: m.coupled, hiddenSize: m.hiddenSize, layers: m.layers, residual: m.residual,
     inputSize: ds.model.inputSize, outputSize: ds.model.outputSize, readout: ds.model.readout, loss: ds.model.loss,
   });
-  const model = createModel(config, { seed: exp.training.seed, kind: m.init, forgetBias1: cell === 'lstm' && m.forgetBias1 });
+  return createModel(config, { seed: exp.training.seed, kind: m.init, forgetBias1: cell === 'lstm' && m.forgetBias1 });
+}
+
+/** Trains one model of the experiment's settings (cell overridable) on a dataset, streaming progress. */
+function trainModel(exp: Experiment, ds: Dataset, ctx: JobContext, cell: CellKind = exp.model.cell, label: string = cell): { model: Model; result: TrainResult; seconds: number } {
+  const model = experimentModel(exp, ds, cell);
   const t = exp.training;
   const t0 = Date.now();
   let lastReport = 0;
@@ -218,12 +223,8 @@ export async function verifyJob(source: ExperimentSource, modelFile: string | nu
   } else {
     const { spec } = experimentDatasetSpec(experiment, table);
     ds = build(table, spec, ctx);
-    const m = experiment.model;
-    model = createModel(modelConfig({
-      cell: m.cell, activation: m.activation, coupled: m.coupled, hiddenSize: m.hiddenSize, layers: m.layers, residual: m.residual,
-      inputSize: ds.model.inputSize, outputSize: ds.model.outputSize, readout: ds.model.readout, loss: ds.model.loss,
-    }), { seed: experiment.training.seed, kind: m.init, forgetBias1: m.cell === 'lstm' && m.forgetBias1 });
-    origin = `untrained ${m.cell} (init ${m.init}, seed ${experiment.training.seed})`;
+    model = experimentModel(experiment, ds);
+    origin = `untrained ${experiment.model.cell} (init ${experiment.model.init}, seed ${experiment.training.seed})`;
   }
   const all = samplesInFileOrder(ds);
   if (sequence < 1 || sequence > all.length) throw new InputError(`sample ${sequence} does not exist; ${csvFile} gives ${all.length}`);

@@ -72,6 +72,7 @@ export function registerRecoveryTests(): void {
         assert.ok(Date.now() - t0 < 10_000);
       } finally {
         await config.update('engine.stuckTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
+        await until(() => api.engine.stuckAfterMs === 120_000, 5000, 'the setting to be reset');
       }
       const next = await run<{ passed: boolean }>('rnnPlayground.gradientCheck');
       assert.equal(next.passed, true);
