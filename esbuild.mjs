@@ -9,6 +9,7 @@ const targets = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
   { ...common, entryPoints: ['src/worker/worker.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs' },
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' },
+  { ...common, entryPoints: ['webview/panel.ts'], outfile: 'dist/panel.js', platform: 'browser', format: 'iife' },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
   // extension-host tests (not shipped): loaded by VS Code as extensionTestsPath
   { ...common, entryPoints: ['test/vscode/index.ts'], outfile: 'out/test/index.js', platform: 'node', format: 'cjs', external: ['vscode', 'mocha'] },
@@ -20,5 +21,5 @@ if (watch) {
 } else {
   await Promise.all(targets.map((t) => build(t)));
   chmodSync('dist/cli.js', 0o755);
-  console.log('esbuild: built dist/extension.js, dist/worker.js, dist/webview.js, dist/cli.js, out/test/index.js');
+  console.log('esbuild: built dist/extension.js, dist/worker.js, dist/webview.js, dist/panel.js, dist/cli.js, out/test/index.js');
 }

@@ -9,9 +9,10 @@ import type { CellKind, ModelConfig } from '../engine/index';
 import type { ExperimentPatch } from '../data/experiment';
 import type { BoundSummary, CompareSummary, ExperimentSource, ModelInfo, ProgressMessage, RunSummary } from '../shared/protocol';
 import { EngineClient, EngineError, type EngineRequest, type Reply } from './engineClient';
-import { kindOf, resolveFile, sibling } from './files';
+import { activeFile, kindOf, resolveFile, sibling } from './files';
 import { boundLines, compareLines, fmt, modelLines, runLines } from './format';
 import { experimentDefaults, saveModels } from './settings';
+import type { PlaygroundPanels } from './playgroundPanel';
 import type { SidebarProvider } from './sidebarView';
 import type { StatusBar } from './statusBar';
 
@@ -50,6 +51,7 @@ export class Commands {
     private readonly output: vscode.OutputChannel,
     private readonly status: StatusBar,
     private readonly sidebar: SidebarProvider,
+    private readonly panels: PlaygroundPanels,
   ) {}
 
   /** Registers every command. */
@@ -57,7 +59,7 @@ export class Commands {
     const reg = (id: string, fn: (uri: unknown, opts: Options) => Promise<unknown>): void => {
       context.subscriptions.push(vscode.commands.registerCommand(id, (uri?: unknown, raw?: unknown) => this.guard(id, () => fn(uri, options(raw)))));
     };
-    reg('rnnPlayground.openPlayground', () => this.openPlayground());
+    reg('rnnPlayground.openPlayground', (uri) => this.openPlayground(uri));
     reg('rnnPlayground.trainCsv', (uri, o) => this.train(uri, o));
     reg('rnnPlayground.trainCurrentFile', (uri, o) => this.train(uri, o));
     reg('rnnPlayground.stopTraining', async () => this.stop());
@@ -139,17 +141,18 @@ export class Commands {
     this.sidebar.update({ current: file, losses: [] });
     this.output.appendLine(`\n▶ Training on ${file}`);
     const losses: number[] = [];
-    const reply = await this.job(`RNN Playground: training on ${name}`, {
-      type: 'train/start', source: this.source(file, o), saveTo: save ? sibling(file, '.model.json') : null,
-    }, 'train/result', (p) => {
-      if (p.epoch) {
-        losses.push(p.epoch.trainLoss);
-        this.sidebar.update({ losses: [...losses] });
-        this.output.appendLine(`  ${p.message}`);
-      }
-      if (p.phase === 'training') this.status.training(p.epoch?.epoch ?? null, p.message, p.loss ?? null);
-    });
+    this.panels.runStarted(file);
+    let reply: Reply<'train/result'>;
+    try {
+      reply = await this.job(`RNN Playground: training on ${name}`, {
+        type: 'train/start', source: this.source(file, o), saveTo: save ? sibling(file, '.model.json') : null,
+      }, 'train/result', (p) => this.trainProgress(file, p, losses));
+    } catch (e) {
+      this.panels.runEnded(file, null);
+      throw e;
+    }
     const s = reply.summary;
+    this.panels.runEnded(file, s);
     if (s.modelFile) {
       this.models.set(file, s.modelFile);
       this.models.set(s.csvFile, s.modelFile);
@@ -171,6 +174,17 @@ export class Commands {
       if (a === 'Verify Bound') void vscode.commands.executeCommand('rnnPlayground.verifyBound', vscode.Uri.file(file));
     });
     return s;
+  }
+
+  /** Feeds a training run's progress to the side view, the panel, the output channel and the status bar. */
+  private trainProgress(file: string, p: ProgressMessage, losses: number[]): void {
+    if (p.epoch) {
+      losses.push(p.epoch.trainLoss);
+      this.sidebar.update({ losses: [...losses] });
+      this.panels.epoch(file, p.epoch);
+      this.output.appendLine(`  ${p.message}`);
+    }
+    if (p.phase === 'training') this.status.training(p.epoch?.epoch ?? null, p.message, p.loss ?? null);
   }
 
   /** Stop Training: stops every running job; each keeps its partial result. */
@@ -199,6 +213,8 @@ export class Commands {
       type: 'verify/run', source: this.source(file, o), modelFile, sequence,
     }, 'verify/result');
     const r = reply.report;
+    this.panels.show(file, 'bound');
+    this.panels.bound(file, r);
     this.output.appendLine(`\n▶ Vanishing-gradient bound on ${file}`);
     const lines = boundLines(r);
     for (const l of lines) this.output.appendLine(`  ${l}`);
@@ -219,6 +235,8 @@ export class Commands {
     }, 'compare/result', (p) => p.phase === 'training' && this.status.training(p.epoch?.epoch ?? null, p.message, p.loss ?? null));
     const s = reply.summary;
     this.status.idle();
+    this.panels.show(file, 'compare');
+    this.panels.compare(file, s);
     this.output.appendLine(`\n▶ Cells compared on ${file}`);
     const lines = compareLines(s);
     for (const l of lines) this.output.appendLine(`  ${l}`);
@@ -315,10 +333,16 @@ export class Commands {
     return (await this.client.request({ type: 'model/inspect', modelFile: file }, 'model/info')).info;
   }
 
-  /** Open Playground: shows the RNN Playground side view. */
-  async openPlayground(): Promise<{ shown: string }> {
+  /** Open Playground: reveals the side view and opens the panel of the given or current CSV or experiment. */
+  async openPlayground(uri: unknown): Promise<{ shown: string; panel: string | null }> {
     await vscode.commands.executeCommand('rnnPlayground.sidebar.focus');
-    return { shown: 'rnnPlayground.sidebar' };
+    const active = activeFile();
+    const file = uri instanceof vscode.Uri ? uri.fsPath
+      : active && (kindOf(active.fsPath) === 'csv' || kindOf(active.fsPath) === 'experiment') ? active.fsPath
+        : this.sidebar.current.current;
+    if (!file || (kindOf(file) !== 'csv' && kindOf(file) !== 'experiment')) return { shown: 'rnnPlayground.sidebar', panel: null };
+    this.panels.show(file);
+    return { shown: 'rnnPlayground.sidebar', panel: file };
   }
 }
 

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { Commands } from './commands';
 import { EngineClient } from './engineClient';
 import { showOnStartup, stuckTimeoutMs } from './settings';
+import { PlaygroundPanels } from './playgroundPanel';
 import { SidebarProvider } from './sidebarView';
 import { StatusBar } from './statusBar';
 
@@ -14,6 +15,7 @@ export interface PlaygroundApi {
   engine: EngineClient;
   status: StatusBar;
   sidebar: SidebarProvider;
+  panels: PlaygroundPanels;
   commands: Commands;
 }
 
@@ -26,15 +28,17 @@ export function activate(context: vscode.ExtensionContext): PlaygroundApi {
   });
   const status = new StatusBar();
   const sidebar = new SidebarProvider(context.extensionUri);
-  const commands = new Commands(engine, output, status, sidebar);
+  const panels = new PlaygroundPanels(context.extensionUri);
+  panels.register(context);
+  const commands = new Commands(engine, output, status, sidebar, panels);
   context.subscriptions.push(output, status, { dispose: () => engine.dispose() });
   context.subscriptions.push(vscode.window.registerWebviewViewProvider(SidebarProvider.viewType, sidebar));
   context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('rnnPlayground.engine.stuckTimeoutSeconds')) engine.stuckAfterMs = stuckTimeoutMs();
   }));
   commands.register(context);
-  if (showOnStartup()) void commands.openPlayground();
-  return { engine, status, sidebar, commands };
+  if (showOnStartup()) void commands.openPlayground(undefined);
+  return { engine, status, sidebar, panels, commands };
 }
 
 /** Nothing to clean beyond the subscriptions. */

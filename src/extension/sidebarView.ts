@@ -46,7 +46,7 @@ export class SidebarProvider implements vscode.WebviewViewProvider {
       const msg = parseFromWebview(raw);
       if (!msg) return;
       if (msg.type === 'webview/ready') this.post();
-      else void vscode.commands.executeCommand(msg.command);
+      else if (msg.type === 'command/run') void vscode.commands.executeCommand(msg.command);
     });
     view.onDidChangeVisibility(() => view.visible && this.post());
     view.onDidDispose(() => {

@@ -317,8 +317,38 @@ export interface ShowStateMessage {
   state: SidebarState;
 }
 
+/** What a playground panel shows for one experiment or CSV (also what the serializer restores). */
+export interface PanelState {
+  /** The experiment or CSV this panel belongs to. */
+  file: string;
+  /** The latest finished run, or the run in progress (history so far). */
+  run: RunSummary | null;
+  /** Epochs of the run in progress. */
+  live: EpochPoint[];
+  running: boolean;
+  bound: BoundSummary | null;
+  compare: CompareSummary | null;
+  /** The tab shown. */
+  tab: PanelTab;
+}
+
+/** The panel's views. */
+export type PanelTab = 'training' | 'gradients' | 'bound' | 'compare';
+
+/** Host → panel: the whole state (on open, on restore, after each result). */
+export interface PanelStateMessage {
+  type: 'panel/state';
+  state: PanelState;
+}
+
+/** Host → panel: one more epoch of the run in progress (throttled by the worker to one per epoch). */
+export interface PanelEpochMessage {
+  type: 'panel/epoch';
+  epoch: EpochPoint;
+}
+
 /** Everything the host sends to a webview. */
-export type ToWebview = ShowStateMessage;
+export type ToWebview = ShowStateMessage | PanelStateMessage | PanelEpochMessage;
 
 /** Webview → host: the webview has loaded and listens. */
 export interface ReadyMessage {
@@ -337,14 +367,24 @@ export interface RunCommandMessage {
   command: (typeof WEBVIEW_COMMANDS)[number];
 }
 
+/** Panel → host: the user switched tabs (kept for restore). */
+export interface TabMessage {
+  type: 'panel/tab';
+  tab: PanelTab;
+}
+
 /** Everything a webview sends to the host (validated on arrival). */
-export type FromWebview = ReadyMessage | RunCommandMessage;
+export type FromWebview = ReadyMessage | RunCommandMessage | TabMessage;
+
+const TABS: readonly PanelTab[] = ['training', 'gradients', 'bound', 'compare'];
 
 /** Checks a message that arrived from a webview; returns it typed, or null when it is not one we accept. */
 export function parseFromWebview(raw: unknown): FromWebview | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const m = raw as { type?: unknown; command?: unknown };
   if (m.type === 'webview/ready') return { type: 'webview/ready' };
+  const tab = (raw as { tab?: unknown }).tab;
+  if (m.type === 'panel/tab' && typeof tab === 'string' && (TABS as readonly string[]).includes(tab)) return { type: 'panel/tab', tab: tab as PanelTab };
   if (m.type === 'command/run' && typeof m.command === 'string' && (WEBVIEW_COMMANDS as readonly string[]).includes(m.command)) {
     return { type: 'command/run', command: m.command as RunCommandMessage['command'] };
   }

@@ -18,6 +18,7 @@ let browser;
 let page;
 let workspace;
 const cspViolations = [];
+const consoleErrors = [];
 
 before(async () => {
   mkdirSync(shots, { recursive: true });
@@ -34,6 +35,7 @@ before(async () => {
   page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
   page.on('console', (m) => {
     if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    if (m.type() === 'error' && !/vsda|ECONNREFUSED|127\.0\.0\.1:9\//.test(m.text())) consoleErrors.push(m.text());
   });
   await page.goto(server.url);
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'adding-50.csv' }).first().waitFor({ timeout: 90000 });
@@ -52,7 +54,7 @@ async function step(name, fn) {
     await fn();
   } catch (e) {
     await page.screenshot({ path: join(shots, `failure-${name}.png`) }).catch(() => {});
-    throw new Error(`${e.message}\n--- code-server log (tail) ---\n${server.log().slice(-3000)}`);
+    throw new Error(`${e.message}\n--- console errors ---\n${consoleErrors.join('\n')}\n--- code-server log (tail) ---\n${server.log().slice(-3000)}`);
   }
 }
 
@@ -195,6 +197,48 @@ test('"Open Playground" shows the side view with the data source, the loss spark
   });
 });
 
+/** The webview frame whose document has `selector`. */
+async function webviewFrame(selector) {
+  for (let i = 0; i < 100; i++) {
+    for (const f of page.frames()) {
+      if (!f.url().includes('/webview/')) continue;
+      if (await f.locator(selector).count().catch(() => 0)) return f;
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`no webview with ${selector}`);
+}
+
+/** Non-blank pixels of a canvas (alpha > 0). */
+function inkOf(frame, selector) {
+  return frame.locator(selector).first().evaluate((canvas) => {
+    const ctx = canvas.getContext('2d');
+    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    let n = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+    return { ink: n, total: canvas.width * canvas.height };
+  });
+}
+
+test('the playground panel shows the loss charts and the gradient heatmap with real content', async () => {
+  await step('panel', async () => {
+    const frame = await webviewFrame('#panel [data-view="training"]');
+    await frame.locator('.chart canvas').first().waitFor();
+    assert.match(await frame.locator('.summary').first().innerText(), /LSTM · 40\/40 epochs .* validation loss/);
+    assert.equal(await frame.locator('.chart canvas').count(), 3);
+    for (let i = 0; i < 3; i++) {
+      const { ink, total } = await inkOf(frame, `.chart:nth-child(${i + 1}) canvas`);
+      assert.ok(ink > total * 0.02, `chart ${i + 1}: ${ink} of ${total} pixels drawn`);
+    }
+    await page.screenshot({ path: join(shots, 'panel-training-dark.png') });
+    await frame.getByRole('tab', { name: 'Gradients' }).click();
+    await frame.locator('[data-view="gradients"] canvas').first().waitFor();
+    const { ink, total } = await inkOf(frame, '[data-view="gradients"] canvas');
+    assert.ok(ink > total * 0.3, `heatmap: ${ink} of ${total} pixels drawn`);
+    await page.screenshot({ path: join(shots, 'panel-gradients-dark.png') });
+  });
+});
+
 test('right-click → "Verify Vanishing-Gradient Bound on Current File" reports a verdict on the trained model', async () => {
   await step('verify', async () => {
     await menuAction('adding-50.csv', 'Verify Vanishing-Gradient Bound on Current File');
@@ -202,6 +246,12 @@ test('right-click → "Verify Vanishing-Gradient Bound on Current File" reports 
     await t.waitFor({ timeout: 60000 });
     assert.match((await t.innerText()).replace(/\s+/g, ' '), /50 steps\): .*Effective memory \d+ steps/);
     await page.screenshot({ path: join(shots, 'vscode-verify.png') });
+    // Verify opens the panel's Bound view: the verdict in words and the chart
+    const frame = await webviewFrame('#panel [data-view="bound"] .verdict');
+    assert.match(await frame.locator('.verdict').innerText(), /no bound for a gated cell/);
+    const { ink, total } = await inkOf(frame, '[data-view="bound"] canvas');
+    assert.ok(ink > total * 0.01, `bound chart: ${ink} of ${total} pixels drawn`);
+    await page.screenshot({ path: join(shots, 'panel-bound-dark.png') });
     await clearToasts();
   });
 });

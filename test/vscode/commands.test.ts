@@ -183,9 +183,22 @@ export function registerCommandTests(): void {
       assert.match(wrong.error, /training\.epochs must be an integer from 1 to 100000; got 0/);
     });
 
-    test('Open Playground shows the side view', async () => {
-      const r = await run<{ shown: string }>('rnnPlayground.openPlayground');
+    test('Open Playground shows the side view and the panel of the file, which follows training and verification', async () => {
+      const api = await playground();
+      const csv = workspaceFile('copy-memory.csv');
+      const r = await run<{ shown: string; panel: string | null }>('rnnPlayground.openPlayground', csv);
       assert.equal(r.shown, 'rnnPlayground.sidebar');
+      assert.equal(r.panel, csv.fsPath);
+      assert.ok(api.panels.files.includes(csv.fsPath));
+      const s = await run<RunSummary>('rnnPlayground.trainCsv', csv, { training: { epochs: 2 }, model: { hiddenSize: 6 }, save: false });
+      assert.ok(!failed(s), JSON.stringify(s));
+      const state = api.panels.stateOf(csv.fsPath);
+      assert.equal(state?.running, false);
+      assert.equal(state?.run?.epochs, 2);
+      const b = await run<BoundSummary>('rnnPlayground.verifyBound', csv, { model: { cell: 'vanilla' } });
+      assert.ok(!failed(b), JSON.stringify(b));
+      assert.equal(api.panels.stateOf(csv.fsPath)?.tab, 'bound');
+      assert.equal(api.panels.stateOf(csv.fsPath)?.bound?.verdict, b.verdict);
     });
   });
 }

@@ -15,7 +15,7 @@ export function registerRecoveryTests(): void {
     test('Stop Training stops a long run within a fraction of a second and keeps the partial result', async () => {
       const api = await playground();
       const running = run<RunSummary>('rnnPlayground.trainCsv', workspaceFile('adding-50.csv'), { training: { epochs: 1000 }, model: { hiddenSize: 32 }, save: true });
-      await until(() => api.sidebar.current.losses.length >= 1, 60_000, 'the first epoch');
+      await until(() => api.commands.busy > 0 && api.sidebar.current.losses.length >= 1, 60_000, 'the first epoch');
       const t0 = Date.now();
       const stopped = await run<{ stopped: number }>('rnnPlayground.stopTraining');
       assert.equal(stopped.stopped, 1);

@@ -1,0 +1,186 @@
+/** Pure parts of the webview's heatmap and unrolled graph: colour maps, log ticks, ranges and the collapsed step layout. */
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+// The root tsconfig (node types, no DOM lib) type-checks every file a test imports statically, excluded or not, and
+// these modules also hold DOM code. Loading them by URL keeps tsc out of them (webview/tsconfig.json checks them);
+// the signatures used here are restated below.
+type Rgb = [number, number, number];
+interface HeatmapModule {
+  logColour(t: number, highContrast: boolean): Rgb;
+  relativeLuminance(rgb: Rgb): number;
+  niceLogTicks(minPositive: number, max: number, maxTicks?: number): number[];
+  tickLabel(v: number): string;
+  positiveRange(values: ArrayLike<number>, length?: number): { min: number; max: number; count: number } | null;
+  fastLog10(v: number): number;
+  columnMaxima(values: ArrayLike<number>, rows: number, cols: number, width: number): Float64Array;
+  logBounds(min: number, max: number): { lo: number; hi: number };
+  logPosition(v: number, lo: number, hi: number): number;
+  formatExponent(v: number, digits?: number): string;
+  indexTicks(n: number, maxTicks: number): number[];
+  hasValue(v: number): boolean;
+}
+type StepColumn = { kind: 'step'; t: number } | { kind: 'ellipsis'; hidden: number };
+interface GraphModule {
+  visibleSteps(steps: number, maxVisible?: number, expanded?: boolean): StepColumn[];
+  GATES: Record<'vanilla' | 'lstm' | 'gru' | 'gated', ReadonlyArray<{ id: string; label: string; name: string }>>;
+  COLLAPSED_EDGE_STEPS: number;
+}
+
+const load = async <T>(rel: string): Promise<T> => (await import(new URL(rel, import.meta.url).href)) as T;
+let heatmap: HeatmapModule;
+let graph: GraphModule;
+before(async () => {
+  heatmap = await load<HeatmapModule>('../../webview/heatmap.ts');
+  graph = await load<GraphModule>('../../webview/unrolledGraph.ts');
+});
+
+const sample = (n: number): number[] => Array.from({ length: n + 1 }, (_, k) => k / n);
+const contrast = (a: number, b: number): number => (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+
+test('logColour: endpoints of both maps, clamping, NaN, integer channels', () => {
+  const { logColour } = heatmap;
+  assert.deepEqual(logColour(0, false), [68, 1, 84]);
+  assert.deepEqual(logColour(1, false), [253, 231, 37]);
+  assert.deepEqual(logColour(0, true), [0, 0, 90]);
+  assert.deepEqual(logColour(1, true), [255, 255, 200]);
+  for (const hc of [false, true]) {
+    assert.deepEqual(logColour(-3, hc), logColour(0, hc));
+    assert.deepEqual(logColour(7, hc), logColour(1, hc));
+    assert.deepEqual(logColour(Number.NaN, hc), logColour(0, hc));
+    for (const t of sample(50)) {
+      for (const ch of logColour(t, hc)) assert.ok(Number.isInteger(ch) && ch >= 0 && ch <= 255, `${t}: ${ch}`);
+    }
+  }
+});
+
+test('logColour: luminance rises monotonically from low to high values, with a wide range', () => {
+  const { logColour, relativeLuminance } = heatmap;
+  assert.equal(relativeLuminance([0, 0, 0]), 0);
+  assert.equal(relativeLuminance([255, 255, 255]), 1);
+  for (const hc of [false, true]) {
+    const lum = sample(400).map((t) => relativeLuminance(logColour(t, hc)));
+    // rounding channels to 8 bits may wobble luminance by < 5e-4 between neighbours; anything more is a real drop
+    for (let k = 1; k < lum.length; k++) assert.ok(lum[k] > lum[k - 1] - 5e-4, `highContrast=${hc}: luminance drops at t=${k / 400}`);
+    const coarse = sample(16).map((t) => relativeLuminance(logColour(t, hc)));
+    for (let k = 1; k < coarse.length; k++) assert.ok(coarse[k] >= coarse[k - 1], `highContrast=${hc}: luminance drops before t=${k / 16}`);
+    assert.ok(contrast(lum[0], lum[lum.length - 1]) > (hc ? 14 : 10), `highContrast=${hc}: ends too close`);
+  }
+  // high contrast: a few flat bands, each a clear luminance step above the one below
+  const bands = [...new Set(sample(400).map((t) => logColour(t, true).join(',')))].map((s) => s.split(',').map(Number) as Rgb);
+  assert.equal(bands.length, 9);
+  for (let k = 1; k < bands.length; k++) {
+    assert.ok(contrast(relativeLuminance(bands[k]), relativeLuminance(bands[k - 1])) > 1.2, `band ${k} too close to band ${k - 1}`);
+  }
+});
+
+test('niceLogTicks: powers of ten inside the range, thinned to at most 7', () => {
+  const { niceLogTicks } = heatmap;
+  assert.deepEqual(niceLogTicks(1e-6, 1), [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1]);
+  assert.deepEqual(niceLogTicks(3e-7, 0.5), [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1]);
+  assert.deepEqual(niceLogTicks(1e-12, 1e3), [1e-12, 1e-9, 1e-6, 1e-3, 1, 1e3]);
+  assert.deepEqual(niceLogTicks(0.5, 20), [1, 10]);
+  assert.deepEqual(niceLogTicks(1e-6, 1, 3), [1e-6, 1e-3, 1]);
+  assert.deepEqual(niceLogTicks(1e-4, 1, 2), [1e-4, 1]);
+  assert.deepEqual(niceLogTicks(1e-4, 1, 3), [1e-4, 1e-2, 1]);
+  for (const [lo, hi] of [[1e-300, 1e300], [2.5e-9, 7.1e-2], [1e-6, 1]]) {
+    const ticks = niceLogTicks(lo, hi);
+    assert.ok(ticks.length >= 2 && ticks.length <= 7, `${lo}..${hi}: ${ticks}`);
+    for (const v of ticks) assert.ok(v >= lo && v <= hi, `${v} outside ${lo}..${hi}`);
+  }
+});
+
+test('niceLogTicks: 1-2-5 steps within a decade, the ends when nothing nice fits, [] for bad input', () => {
+  const { niceLogTicks } = heatmap;
+  assert.deepEqual(niceLogTicks(0.02, 0.3), [0.02, 0.05, 0.1, 0.2]);
+  assert.deepEqual(niceLogTicks(1.5, 6), [2, 5]);
+  assert.deepEqual(niceLogTicks(0.3, 0.45), [0.3, 0.45]);
+  assert.deepEqual(niceLogTicks(5, 5), [5]);
+  assert.deepEqual(niceLogTicks(0.011, 0.99, 2), [0.02, 0.5]);
+  for (const [lo, hi] of [[0, 1], [-1, 1], [1, 0.5], [Number.NaN, 1], [1, Number.POSITIVE_INFINITY]]) {
+    assert.deepEqual(niceLogTicks(lo, hi), [], `${lo}..${hi}`);
+  }
+});
+
+test('positiveRange, hasValue, logBounds, logPosition: zeros, NaN, negatives and infinities are "no value"', () => {
+  const { positiveRange, hasValue, logBounds, logPosition } = heatmap;
+  assert.deepEqual(positiveRange([0, Number.NaN, 3e-4, -2, 0.5, Number.POSITIVE_INFINITY, 2e-6]), { min: 2e-6, max: 0.5, count: 3 });
+  assert.deepEqual(positiveRange(new Float64Array([4, 1, 9]), 2), { min: 1, max: 4, count: 2 });
+  assert.equal(positiveRange([0, Number.NaN, -1]), null);
+  assert.equal(positiveRange([]), null);
+  assert.deepEqual([0, -1, Number.NaN, Number.POSITIVE_INFINITY, 1e-300].map(hasValue), [false, false, false, false, true]);
+  assert.deepEqual(logBounds(1e-6, 1), { lo: -6, hi: 0 });
+  assert.deepEqual(logBounds(0.01, 0.01), { lo: -2.5, hi: -1.5 });
+  assert.equal(logPosition(1e-3, -6, 0), 0.5);
+  assert.equal(logPosition(1e-9, -6, 0), 0);
+  assert.equal(logPosition(10, -6, 0), 1);
+});
+
+test('fastLog10 is within 2.2e-4 decades of Math.log10 from the smallest normal double to the largest', () => {
+  const { fastLog10 } = heatmap;
+  const probes = [2.2250738585072014e-308, 1e-300, 3.7e-12, 1e-6, 0.1, 0.999999, 1, 1.0009765625, 2, 10, 12345.678, 1e300, Number.MAX_VALUE];
+  for (let e = -40; e <= 40; e += 0.0137) probes.push(10 ** e);
+  for (const v of probes) assert.ok(Math.abs(fastLog10(v) - Math.log10(v)) < 2.2e-4, `${v}: ${fastLog10(v)} vs ${Math.log10(v)}`);
+});
+
+test('columnMaxima keeps the largest value under each narrower column, treating no-value entries as 0', () => {
+  const { columnMaxima } = heatmap;
+  // [2, 5] → [2, 2]: columns {0,1} and {2,3,4}
+  assert.deepEqual([...columnMaxima([1, 3, 2, 9, 4, 0, Number.NaN, 7, -1, 0.5], 2, 5, 2)], [3, 9, 0, 7]);
+  assert.deepEqual([...columnMaxima([1, 2, 3], 1, 3, 3)], [1, 2, 3]);
+  assert.deepEqual([...columnMaxima([1, 2, 3, 4], 1, 4, 1)], [4]);
+  assert.deepEqual([...columnMaxima([Number.POSITIVE_INFINITY, 2], 1, 2, 1)], [2]);
+});
+
+test('formatExponent and indexTicks', () => {
+  const { formatExponent, indexTicks } = heatmap;
+  assert.equal(formatExponent(0.000123), '1.23e-4');
+  assert.equal(formatExponent(12345), '1.23e4');
+  assert.equal(formatExponent(1e-6, 0), '1e-6');
+  assert.equal(formatExponent(1, 0), '1e0');
+  assert.equal(heatmap.tickLabel(1e-6), '1e-6');
+  assert.equal(heatmap.tickLabel(0.02), '2e-2');
+  assert.equal(heatmap.tickLabel(0.45), '4.50e-1');
+  assert.deepEqual(indexTicks(5, 10), [0, 1, 2, 3, 4]);
+  assert.deepEqual(indexTicks(1000, 8), [0, 199, 399, 599, 799, 999]);
+  assert.deepEqual(indexTicks(30, 4), [0, 9, 19, 29]);
+  assert.deepEqual(indexTicks(1, 3), [0]);
+  assert.deepEqual(indexTicks(0, 3), []);
+});
+
+const shape = (columns: StepColumn[]): (number | string)[] => columns.map((c) => (c.kind === 'step' ? c.t : `…${c.hidden}`));
+
+test('visibleSteps: first 5, an ellipsis, last 5 when steps > maxVisible; everything when expanded', () => {
+  const { visibleSteps, COLLAPSED_EDGE_STEPS } = graph;
+  assert.equal(COLLAPSED_EDGE_STEPS, 5);
+  assert.deepEqual(shape(visibleSteps(100)), [1, 2, 3, 4, 5, '…90', 96, 97, 98, 99, 100]);
+  assert.deepEqual(shape(visibleSteps(13, 12)), [1, 2, 3, 4, 5, '…3', 9, 10, 11, 12, 13]);
+  assert.deepEqual(shape(visibleSteps(12, 12)), Array.from({ length: 12 }, (_, k) => k + 1));
+  assert.deepEqual(shape(visibleSteps(3)), [1, 2, 3]);
+  assert.equal(visibleSteps(100, 12, true).length, 100);
+  assert.ok(visibleSteps(100, 12, true).every((c, k) => c.kind === 'step' && c.t === k + 1));
+  assert.deepEqual(visibleSteps(0), []);
+  assert.deepEqual(visibleSteps(-4), []);
+});
+
+test('visibleSteps: a small maxVisible keeps fewer steps each side; hidden + shown = steps', () => {
+  const { visibleSteps } = graph;
+  assert.deepEqual(shape(visibleSteps(10, 4)), [1, '…8', 10]);
+  assert.deepEqual(shape(visibleSteps(10, 7)), [1, 2, 3, '…4', 8, 9, 10]);
+  assert.deepEqual(shape(visibleSteps(2, 1)), [1, 2]);
+  for (const [steps, maxVisible] of [[1000, 12], [50, 20], [14, 13], [7, 2]]) {
+    const columns = visibleSteps(steps, maxVisible);
+    const shown = columns.filter((c) => c.kind === 'step').length;
+    const hidden = columns.reduce((s, c) => s + (c.kind === 'ellipsis' ? c.hidden : 0), 0);
+    assert.equal(shown + hidden, steps);
+    assert.ok(columns.length <= Math.max(maxVisible, 3), `${steps}/${maxVisible}: ${columns.length} columns`);
+  }
+});
+
+test('GATES: LSTM i f g o, GRU r z n, gated α β h̃, none for vanilla', () => {
+  const { GATES } = graph;
+  assert.deepEqual(GATES.lstm.map((g) => g.id), ['i', 'f', 'g', 'o']);
+  assert.deepEqual(GATES.gru.map((g) => g.id), ['r', 'z', 'n']);
+  assert.deepEqual(GATES.gated.map((g) => g.label), ['α', 'β', 'h̃']);
+  assert.deepEqual(GATES.vanilla, []);
+});

@@ -1,0 +1,288 @@
+/**
+ * Playground panel script: tabs for training (losses against the baseline, gradient norm, ρ(W_h) and ‖W_h‖₂),
+ * gradients (‖∂L/∂h_t‖ over time × epoch), the bound (measured against the bounds, log scale) and the comparison of
+ * cells. Renders the host's PanelState, appends epochs live, and keeps its state for tab switches and reloads.
+ */
+import {
+  CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartDataset,
+} from 'chart.js';
+import type { BoundSummary, CompareSummary, EpochPoint, FromWebview, PanelState, PanelTab, RunSummary, ToWebview } from '../src/shared/protocol';
+import { renderHeatmap } from './heatmap';
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip, Filler);
+
+declare function acquireVsCodeApi(): { postMessage(msg: FromWebview): void; getState(): unknown; setState(s: unknown): void };
+
+const vscodeApi = acquireVsCodeApi();
+const root = document.getElementById('panel') as HTMLElement;
+let state: PanelState | null = (vscodeApi.getState() as PanelState | undefined) ?? null;
+const charts: Chart[] = [];
+const cleanups: (() => void)[] = [];
+let trainingCharts: { loss: Chart; grad: Chart; spectrum: Chart } | null = null;
+
+const TABS: { id: PanelTab; label: string }[] = [
+  { id: 'training', label: 'Training' }, { id: 'gradients', label: 'Gradients' }, { id: 'bound', label: 'Bound' }, { id: 'compare', label: 'Compare' },
+];
+
+/** Theme colours from the --vscode-* variables (re-read on every render, so theme changes apply). */
+function colours() {
+  const css = getComputedStyle(document.body);
+  const v = (name: string, fallback: string): string => css.getPropertyValue(name).trim() || fallback;
+  return {
+    foreground: v('--vscode-foreground', '#333'),
+    muted: v('--vscode-descriptionForeground', '#777'),
+    grid: v('--vscode-editorWidget-border', v('--vscode-panel-border', '#8884')),
+    background: v('--vscode-editor-background', '#fff'),
+    series: [v('--vscode-charts-blue', '#3794ff'), v('--vscode-charts-orange', '#d18616'), v('--vscode-charts-green', '#89d185'), v('--vscode-charts-purple', '#b180d7'), v('--vscode-charts-red', '#f14c4c'), v('--vscode-charts-yellow', '#cca700')],
+    highContrast: document.body.classList.contains('vscode-high-contrast') || document.body.classList.contains('vscode-high-contrast-light'),
+  };
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const e = Object.assign(document.createElement(tag), props);
+  e.append(...children);
+  return e;
+}
+
+const fmt = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x === 0 ? '0' : Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4 ? x.toPrecision(4) : x.toExponential(2));
+
+/** A line chart in a labelled box. */
+function lineChart(title: string, labels: (number | string)[], datasets: ChartDataset<'line'>[], opts: { yTitle?: string; logTicks?: boolean; xTitle?: string } = {}): { box: HTMLElement; chart: Chart } {
+  const c = colours();
+  const canvas = el('canvas', { role: 'img' });
+  canvas.setAttribute('aria-label', `${title}: ${datasets.map((d) => d.label).join(', ')}`);
+  const box = el('section', { className: 'chart' }, el('h3', { textContent: title }), el('div', { className: 'chart-body' }, canvas));
+  const chart = new Chart(canvas, {
+    type: 'line',
+    data: { labels, datasets },
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      interaction: { mode: 'index', intersect: false },
+      plugins: { legend: { labels: { color: c.foreground, boxWidth: 12 } }, tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${opts.logTicks ? `1e${Number(ctx.parsed.y).toFixed(2)}` : fmt(ctx.parsed.y)}` } } },
+      scales: {
+        x: { ticks: { color: c.muted, maxTicksLimit: 12 }, grid: { color: c.grid }, title: { display: !!opts.xTitle, text: opts.xTitle ?? '', color: c.muted } },
+        y: {
+          ticks: { color: c.muted, callback: (v) => (opts.logTicks ? `1e${Number(v).toFixed(0)}` : fmt(Number(v))) },
+          grid: { color: c.grid }, title: { display: !!opts.yTitle, text: opts.yTitle ?? '', color: c.muted },
+        },
+      },
+    },
+  });
+  charts.push(chart);
+  return { box, chart };
+}
+
+function series(label: string, data: (number | null)[], colour: string, extra: Partial<ChartDataset<'line'>> = {}): ChartDataset<'line'> {
+  return { label, data, borderColor: colour, backgroundColor: colour, pointRadius: data.length > 40 ? 0 : 2, borderWidth: 2, spanGaps: true, ...extra };
+}
+
+/** The run to show: the one in progress (live epochs) or the latest finished one. */
+function history(s: PanelState): EpochPoint[] {
+  return s.running ? s.live : s.run?.history ?? [];
+}
+
+function summaryLine(run: RunSummary): string {
+  const better = run.valLoss < run.baselineLoss;
+  return `${run.cell.toUpperCase()} · ${run.epochs}/${run.epochsPlanned} epochs (${run.status}) · validation loss ${fmt(run.valLoss)} vs ${fmt(run.baselineLoss)} for ${run.baseline}${better ? ` — ${fmt(run.baselineLoss / Math.max(run.valLoss, 1e-300))}× better` : ' — not better than the baseline'}${run.accuracy !== null ? ` · accuracy ${(run.accuracy * 100).toFixed(1)}% (majority ${((run.baselineAccuracy ?? 0) * 100).toFixed(1)}%)` : ''}`;
+}
+
+function renderTraining(s: PanelState): HTMLElement {
+  const h = history(s);
+  const view = el('div', { className: 'view' });
+  if (h.length === 0) {
+    view.append(el('p', { className: 'empty', textContent: s.running ? 'Training… the first epoch is on its way.' : 'No run yet. Train to see the losses, the gradient norm and the spectrum of W_h epoch by epoch.' }));
+    view.append(actions());
+    return view;
+  }
+  const c = colours();
+  const labels = h.map((e) => e.epoch);
+  if (s.run && !s.running) view.append(el('p', { className: 'summary', textContent: summaryLine(s.run) }));
+  else view.append(el('p', { className: 'summary', textContent: `Training… epoch ${h[h.length - 1].epoch}` }));
+  const baseline = s.run && !s.running ? s.run.baselineLoss : null;
+  const loss = lineChart('Loss', labels, [
+    series('training', h.map((e) => e.trainLoss), c.series[0]),
+    series('validation', h.map((e) => e.valLoss), c.series[1]),
+    ...(baseline !== null ? [series(`baseline (${s.run?.baseline})`, h.map(() => baseline), c.muted, { borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5 })] : []),
+    ...(h.some((e) => e.valAccuracy !== null) ? [series('validation accuracy', h.map((e) => e.valAccuracy), c.series[2], { yAxisID: 'y' })] : []),
+  ], { xTitle: 'epoch' });
+  const grad = lineChart('Gradient norm before clipping', labels, [series('mean ‖∇θ‖', h.map((e) => e.gradNorm), c.series[4])], { xTitle: 'epoch' });
+  const spectrum = lineChart('Recurrent matrix', labels, [
+    series('ρ(W_h)', h.map((e) => e.rhoWh), c.series[3]),
+    series('‖W_h‖₂', h.map((e) => e.normWh), c.series[2]),
+  ], { xTitle: 'epoch' });
+  trainingCharts = { loss: loss.chart, grad: grad.chart, spectrum: spectrum.chart };
+  view.append(el('div', { className: 'grid' }, loss.box, grad.box, spectrum.box));
+  view.append(actions());
+  return view;
+}
+
+/** Appends one epoch to the live charts without rebuilding them. */
+function appendEpoch(e: EpochPoint): void {
+  if (!trainingCharts) return;
+  const { loss, grad, spectrum } = trainingCharts;
+  for (const chart of [loss, grad, spectrum]) (chart.data.labels as number[]).push(e.epoch);
+  loss.data.datasets[0].data.push(e.trainLoss);
+  loss.data.datasets[1].data.push(e.valLoss);
+  grad.data.datasets[0].data.push(e.gradNorm);
+  spectrum.data.datasets[0].data.push(e.rhoWh);
+  spectrum.data.datasets[1].data.push(e.normWh);
+  for (const chart of [loss, grad, spectrum]) chart.update('none');
+  const summary = root.querySelector('.summary');
+  if (summary) summary.textContent = `Training… epoch ${e.epoch}`;
+}
+
+function renderGradients(s: PanelState): HTMLElement {
+  const h = history(s);
+  const view = el('div', { className: 'view' });
+  if (h.length === 0 || h.every((e) => e.stepGradNorm.length === 0)) {
+    view.append(el('p', { className: 'empty', textContent: 'Train to see how much gradient reaches each time step, epoch by epoch.' }));
+    return view;
+  }
+  const cols = Math.max(...h.map((e) => e.stepGradNorm.length));
+  const values = new Float64Array(h.length * cols);
+  h.forEach((e, r) => e.stepGradNorm.forEach((v, t) => { values[r * cols + t] = v; }));
+  const box = el('section', { className: 'heatmap' });
+  view.append(el('p', { className: 'summary', textContent: `‖∂L/∂h_t‖ averaged over each epoch's batches: rows are epochs, columns time steps t = 1…${cols}. Dark on the left means the early steps receive almost no gradient.` }), box);
+  const c = colours();
+  requestAnimationFrame(() => {
+    const hm = renderHeatmap(box, {
+      rows: h.length, cols, values, rowLabel: 'epoch', colLabel: 'time step t', rowNames: h.map((e) => String(e.epoch)),
+      title: '‖∂L/∂h_t‖ over time × epoch',
+    }, { foreground: c.foreground, background: c.background, border: c.grid, highContrast: c.highContrast });
+    cleanups.push(() => hm.destroy());
+  });
+  return view;
+}
+
+function renderBound(b: BoundSummary | null): HTMLElement {
+  const view = el('div', { className: 'view' });
+  if (!b) {
+    view.append(el('p', { className: 'empty', textContent: 'Run "Verify Vanishing-Gradient Bound" to compare ‖∂h_T/∂h_t‖ with the chapter\'s bounds on a sequence of this data.' }), actions());
+    return view;
+  }
+  const c = colours();
+  const verdict = el('p', { className: `verdict ${b.holds === false ? 'bad' : 'good'}`, textContent: b.verdict });
+  verdict.setAttribute('role', 'status');
+  view.append(
+    verdict,
+    el('p', { className: 'summary', textContent: `${b.model} · sample ${b.sequence.index} of ${b.sequence.of} (sequence "${b.sequence.id}", line ${b.sequence.firstLine}, ${b.sequence.steps} steps) · effective memory ${b.effectiveMemory} of ${b.sequence.steps} steps (‖∂s_T/∂s_t‖ ≥ ${b.epsilon.toExponential(0)}) · ‖W_h‖₂ = ${fmt(b.normWh)}, ρ(W_h) = ${fmt(b.rhoWh)}` }),
+  );
+  const sets = [series(`measured ${b.measuredOf}`, b.measuredLog10, c.series[0])];
+  if (b.tightLog10) sets.push(series('tight bound ∏ max φ′ · ‖W_h‖₂', b.tightLog10, c.series[1], { borderDash: [6, 3] }));
+  if (b.looseLog10) sets.push(series('loose bound (γ‖W_h‖₂)^lag', b.looseLog10, c.series[4], { borderDash: [2, 3] }));
+  if (b.additiveLog10) sets.push(series('additive path ∏ α', b.additiveLog10, c.series[2], { borderDash: [6, 3] }));
+  const chart = lineChart('Gradient reaching back, by lag T − t (log scale)', b.lags, sets, { logTicks: true, xTitle: 'lag T − t', yTitle: 'norm' });
+  chart.box.classList.add('wide');
+  view.append(chart.box);
+  for (const w of b.warnings) view.append(el('p', { className: 'warning', textContent: w }));
+  return view;
+}
+
+function renderCompare(cmp: CompareSummary | null): HTMLElement {
+  const view = el('div', { className: 'view' });
+  if (!cmp) {
+    view.append(el('p', { className: 'empty', textContent: 'Run "Compare Cells" to train every cell on this data with the same seed and budget.' }), actions());
+    return view;
+  }
+  const c = colours();
+  const table = el('table', {}, el('thead', {}, el('tr', {}, ...['cell', 'parameters', 'train loss', 'validation loss', ...(cmp.task === 'classify' ? ['accuracy'] : []), 'effective memory', 'seconds'].map((h) => el('th', { textContent: h, scope: 'col' })))));
+  const body = el('tbody');
+  for (const r of cmp.cells) {
+    body.append(el('tr', { className: r.cell === cmp.best ? 'best' : '' }, ...[r.cell, String(r.parameters), fmt(r.trainLoss), fmt(r.valLoss), ...(cmp.task === 'classify' ? [`${((r.accuracy ?? 0) * 100).toFixed(1)}%`] : []), `${r.effectiveMemory} of ${r.steps}`, r.seconds.toFixed(1)].map((v) => el('td', { textContent: v }))));
+  }
+  table.append(body);
+  table.setAttribute('aria-label', 'cells compared');
+  const longest = Math.max(...cmp.cells.map((r) => r.history.length));
+  const chart = lineChart('Validation loss by epoch', Array.from({ length: longest }, (_, i) => i + 1), [
+    ...cmp.cells.map((r, i) => series(r.cell, r.history.map((e) => e.valLoss), c.series[i % c.series.length])),
+    series(`baseline (${cmp.baseline.kind})`, Array.from({ length: longest }, () => cmp.baseline.loss), c.muted, { borderDash: [6, 4], pointRadius: 0 }),
+  ], { xTitle: 'epoch' });
+  view.append(el('p', { className: 'summary', textContent: `Same data, seed and budget for every cell. Best: ${cmp.best ?? '—'}.` }), table, chart.box);
+  return view;
+}
+
+function actions(): HTMLElement {
+  const bar = el('div', { className: 'actions' });
+  const add = (label: string, command: Extract<FromWebview, { type: 'command/run' }>['command']): void => {
+    const b = el('button', { textContent: label });
+    b.addEventListener('click', () => vscodeApi.postMessage({ type: 'command/run', command }));
+    bar.append(b);
+  };
+  if (state?.running) add('Stop', 'rnnPlayground.stopTraining');
+  else add('Train', 'rnnPlayground.trainCurrentFile');
+  add('Verify Bound', 'rnnPlayground.verifyBound');
+  add('Compare Cells', 'rnnPlayground.compareCells');
+  return bar;
+}
+
+function render(): void {
+  for (const chart of charts.splice(0)) chart.destroy();
+  for (const f of cleanups.splice(0)) f();
+  trainingCharts = null;
+  if (!state) {
+    root.replaceChildren(el('p', { className: 'empty', textContent: 'Loading…' }));
+    return;
+  }
+  const s = state;
+  const tabs = el('div', { className: 'tabs' });
+  tabs.setAttribute('role', 'tablist');
+  for (const t of TABS) {
+    const b = el('button', { textContent: t.label, className: t.id === s.tab ? 'tab active' : 'tab', id: `tab-${t.id}` });
+    b.setAttribute('role', 'tab');
+    b.setAttribute('aria-selected', String(t.id === s.tab));
+    b.tabIndex = t.id === s.tab ? 0 : -1;
+    b.addEventListener('click', () => selectTab(t.id));
+    b.addEventListener('keydown', (ev) => {
+      const i = TABS.findIndex((x) => x.id === s.tab);
+      if (ev.key === 'ArrowRight' || ev.key === 'ArrowLeft') {
+        const next = TABS[(i + (ev.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length];
+        selectTab(next.id);
+        document.getElementById(`tab-${next.id}`)?.focus();
+      }
+    });
+    tabs.append(b);
+  }
+  const header = el('header', {}, el('h2', { textContent: s.file.split(/[\\/]/).pop() ?? s.file, title: s.file }), tabs);
+  const body = s.tab === 'training' ? renderTraining(s) : s.tab === 'gradients' ? renderGradients(s) : s.tab === 'bound' ? renderBound(s.bound) : renderCompare(s.compare);
+  body.setAttribute('role', 'tabpanel');
+  body.setAttribute('aria-labelledby', `tab-${s.tab}`);
+  body.dataset.view = s.tab;
+  root.replaceChildren(header, body);
+}
+
+function selectTab(tab: PanelTab): void {
+  if (!state || state.tab === tab) return;
+  state = { ...state, tab };
+  vscodeApi.setState(state);
+  vscodeApi.postMessage({ type: 'panel/tab', tab });
+  render();
+}
+
+let pendingRender = false;
+window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
+  const msg = event.data;
+  if (msg?.type === 'panel/state') {
+    state = msg.state;
+    vscodeApi.setState(state);
+    if (!pendingRender) {
+      pendingRender = true;
+      requestAnimationFrame(() => {
+        pendingRender = false;
+        render();
+      });
+    }
+  } else if (msg?.type === 'panel/epoch' && state) {
+    state = { ...state, live: [...state.live, msg.epoch] };
+    vscodeApi.setState(state);
+    if (state.tab === 'training' && trainingCharts) appendEpoch(msg.epoch);
+    else if (state.tab === 'training' || state.tab === 'gradients') render();
+  }
+});
+
+// theme changes switch body classes: re-render with the new colours
+new MutationObserver(() => render()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
+render();
+vscodeApi.postMessage({ type: 'webview/ready' });
