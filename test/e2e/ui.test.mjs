@@ -17,6 +17,10 @@ let server;
 let browser;
 let page;
 let workspace;
+// RNNPG_THEME=light|dark|hc runs the suite in another theme (screenshots are named after it)
+const THEMES = { dark: 'Default Dark Modern', light: 'Default Light Modern', hc: 'Default High Contrast' };
+const THEME_KEY = process.env.RNNPG_THEME in THEMES ? process.env.RNNPG_THEME : 'dark';
+const THEME = THEMES[THEME_KEY];
 const cspViolations = [];
 const consoleErrors = [];
 
@@ -26,7 +30,7 @@ before(async () => {
   workspace = mkdtempSync(join(tmpdir(), 'rnnpg-ws-'));
   cpSync(join(root, 'samples'), workspace, { recursive: true, filter: (src) => !/\.model\.json$|-pytorch$/.test(src) });
   const vsix = packageVsix(root, mkdtempSync(join(tmpdir(), 'rnnpg-vsix-')));
-  server = await startCodeServer({ entry, root, workspace, install: vsix, settings: { 'rnnPlayground.defaults.epochs': 40, 'workbench.colorTheme': 'Default Dark Modern' } });
+  server = await startCodeServer({ entry, root, workspace, install: vsix, settings: { 'rnnPlayground.defaults.epochs': 40, 'workbench.colorTheme': THEME } });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
@@ -230,12 +234,12 @@ test('the playground panel shows the loss charts and the gradient heatmap with r
       const { ink, total } = await inkOf(frame, `.chart:nth-child(${i + 1}) canvas`);
       assert.ok(ink > total * 0.02, `chart ${i + 1}: ${ink} of ${total} pixels drawn`);
     }
-    await page.screenshot({ path: join(shots, 'panel-training-dark.png') });
+    await page.screenshot({ path: join(shots, `panel-training-${THEME_KEY}.png`) });
     await frame.getByRole('tab', { name: 'Gradients' }).click();
     await frame.locator('[data-view="gradients"] canvas').first().waitFor();
     const { ink, total } = await inkOf(frame, '[data-view="gradients"] canvas');
     assert.ok(ink > total * 0.3, `heatmap: ${ink} of ${total} pixels drawn`);
-    await page.screenshot({ path: join(shots, 'panel-gradients-dark.png') });
+    await page.screenshot({ path: join(shots, `panel-gradients-${THEME_KEY}.png`) });
   });
 });
 
@@ -251,7 +255,7 @@ test('right-click → "Verify Vanishing-Gradient Bound on Current File" reports 
     assert.match(await frame.locator('.verdict').innerText(), /no bound for a gated cell/);
     const { ink, total } = await inkOf(frame, '[data-view="bound"] canvas');
     assert.ok(ink > total * 0.01, `bound chart: ${ink} of ${total} pixels drawn`);
-    await page.screenshot({ path: join(shots, 'panel-bound-dark.png') });
+    await page.screenshot({ path: join(shots, `panel-bound-${THEME_KEY}.png`) });
     await clearToasts();
   });
 });
