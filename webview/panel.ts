@@ -8,6 +8,7 @@ import {
 } from 'chart.js';
 import type { BoundSummary, CompareSummary, EpochPoint, FromWebview, PanelState, PanelTab, RunSummary, ToWebview } from '../src/shared/protocol';
 import { renderHeatmap } from './heatmap';
+import { renderUnrolledGraph } from './unrolledGraph';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip, Filler);
 
@@ -21,7 +22,7 @@ const cleanups: (() => void)[] = [];
 let trainingCharts: { loss: Chart; grad: Chart; spectrum: Chart } | null = null;
 
 const TABS: { id: PanelTab; label: string }[] = [
-  { id: 'training', label: 'Training' }, { id: 'gradients', label: 'Gradients' }, { id: 'bound', label: 'Bound' }, { id: 'compare', label: 'Compare' },
+  { id: 'training', label: 'Training' }, { id: 'graph', label: 'Unrolled Graph' }, { id: 'gradients', label: 'Gradients' }, { id: 'bound', label: 'Bound' }, { id: 'compare', label: 'Compare' },
 ];
 
 /** Theme colours from the --vscode-* variables (re-read on every render, so theme changes apply). */
@@ -156,6 +157,32 @@ function renderGradients(s: PanelState): HTMLElement {
   return view;
 }
 
+/** The unrolled graph of the latest run, edges weighted by the last epoch's ‖∂L/∂h_t‖. */
+function renderGraph(s: PanelState): HTMLElement {
+  const h = history(s);
+  const view = el('div', { className: 'view' });
+  const config = s.run?.config;
+  const last = h[h.length - 1];
+  if (!config || !last || last.stepGradNorm.length === 0) {
+    view.append(el('p', { className: 'empty', textContent: 'Train to see the network unrolled over time, with each edge drawn by how much gradient flowed through it.' }));
+    return view;
+  }
+  const steps = last.stepGradNorm.length;
+  const info = el('p', { className: 'summary', textContent: `${config.cell.toUpperCase()} unrolled over ${steps} steps; edges coloured and sized by ‖∂L/∂h_t‖ of epoch ${last.epoch}. Click a step to inspect it.` });
+  const picked = el('p', { className: 'summary' });
+  picked.setAttribute('aria-live', 'polite');
+  const box = el('section', { className: 'graph' });
+  view.append(info, box, picked);
+  const graph = renderUnrolledGraph(box, { cell: config.cell, steps, readout: config.readout, gradNorm: last.stepGradNorm }, {
+    highContrast: colours().highContrast,
+    onSelectStep: (t) => {
+      picked.textContent = `step ${t}: ‖∂L/∂h_${t}‖ = ${fmt(last.stepGradNorm[t - 1])} (epoch ${last.epoch})`;
+    },
+  });
+  cleanups.push(() => graph.destroy());
+  return view;
+}
+
 function renderBound(b: BoundSummary | null): HTMLElement {
   const view = el('div', { className: 'view' });
   if (!b) {
@@ -245,7 +272,7 @@ function render(): void {
     tabs.append(b);
   }
   const header = el('header', {}, el('h2', { textContent: s.file.split(/[\\/]/).pop() ?? s.file, title: s.file }), tabs);
-  const body = s.tab === 'training' ? renderTraining(s) : s.tab === 'gradients' ? renderGradients(s) : s.tab === 'bound' ? renderBound(s.bound) : renderCompare(s.compare);
+  const body = s.tab === 'training' ? renderTraining(s) : s.tab === 'graph' ? renderGraph(s) : s.tab === 'gradients' ? renderGradients(s) : s.tab === 'bound' ? renderBound(s.bound) : renderCompare(s.compare);
   body.setAttribute('role', 'tabpanel');
   body.setAttribute('aria-labelledby', `tab-${s.tab}`);
   body.dataset.view = s.tab;
@@ -277,7 +304,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
     state = { ...state, live: [...state.live, msg.epoch] };
     vscodeApi.setState(state);
     if (state.tab === 'training' && trainingCharts) appendEpoch(msg.epoch);
-    else if (state.tab === 'training' || state.tab === 'gradients') render();
+    else if (state.tab === 'training' || state.tab === 'gradients' || state.tab === 'graph') render();
   }
 });
 

@@ -336,6 +336,8 @@ export function renderUnrolledGraph(container: HTMLElement, data: GraphData, opt
     svg.setAttribute('width', String(width));
     svg.setAttribute('height', String(HEIGHT));
     svg.setAttribute('viewBox', `0 0 ${width} ${HEIGHT}`);
+    // collapsed graphs scale down to fit the view (CSS); expanded ones keep their size and scroll
+    svg.classList.toggle('expanded', expanded || columns.length === steps);
     svg.setAttribute('aria-label', `Unrolled ${data.cell === 'vanilla' ? 'vanilla RNN' : data.cell.toUpperCase()} over ${steps} steps`
       + `${columns.length < steps ? `, showing ${columns.filter((c) => c.kind === 'step').length}` : ''}; readout at ${data.readout === 'last' ? 'the last step' : 'every step'}`);
     if (steps === 0) {

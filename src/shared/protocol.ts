@@ -333,7 +333,7 @@ export interface PanelState {
 }
 
 /** The panel's views. */
-export type PanelTab = 'training' | 'gradients' | 'bound' | 'compare';
+export type PanelTab = 'training' | 'graph' | 'gradients' | 'bound' | 'compare';
 
 /** Host → panel: the whole state (on open, on restore, after each result). */
 export interface PanelStateMessage {
@@ -376,7 +376,7 @@ export interface TabMessage {
 /** Everything a webview sends to the host (validated on arrival). */
 export type FromWebview = ReadyMessage | RunCommandMessage | TabMessage;
 
-const TABS: readonly PanelTab[] = ['training', 'gradients', 'bound', 'compare'];
+const TABS: readonly PanelTab[] = ['training', 'graph', 'gradients', 'bound', 'compare'];
 
 /** Checks a message that arrived from a webview; returns it typed, or null when it is not one we accept. */
 export function parseFromWebview(raw: unknown): FromWebview | null {

@@ -240,6 +240,18 @@ test('the playground panel shows the loss charts and the gradient heatmap with r
     const { ink, total } = await inkOf(frame, '[data-view="gradients"] canvas');
     assert.ok(ink > total * 0.3, `heatmap: ${ink} of ${total} pixels drawn`);
     await page.screenshot({ path: join(shots, `panel-gradients-${THEME_KEY}.png`) });
+    // the unrolled graph: collapsed to the first and last steps, then expanded to one node per time step
+    await frame.getByRole('tab', { name: 'Unrolled Graph' }).click();
+    const graph = frame.locator('[data-view="graph"] svg.unrolled');
+    await graph.waitFor();
+    const collapsed = await graph.locator('.step').count();
+    assert.ok(collapsed >= 2 && collapsed < 50, `${collapsed} step nodes while collapsed`);
+    await page.screenshot({ path: join(shots, `panel-graph-${THEME_KEY}.png`) });
+    await frame.locator('[data-view="graph"] .ellipsis').first().click();
+    await frame.waitForFunction(() => document.querySelectorAll('[data-view="graph"] svg.unrolled .step').length === 50);
+    assert.equal(await graph.locator('.step').count(), 50, 'one h_t node per time step of the 50-step sequences');
+    await graph.locator('.step[data-step="7"]').first().click();
+    assert.match(await frame.locator('[data-view="graph"] [aria-live]').innerText(), /step 7: ‖∂L\/∂h_7‖ = /);
   });
 });
 
