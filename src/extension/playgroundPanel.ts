@@ -5,7 +5,6 @@
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { webviewHtml } from './webviewHtml';
 import {
   parseFromWebview, type BoundSummary, type CompareSummary, type EpochPoint, type PanelState, type RunSummary, type ToWebview,
 } from '../shared/protocol';
@@ -17,10 +16,21 @@ class Panel {
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly webview: vscode.WebviewPanel, public state: PanelState, extensionUri: vscode.Uri, private readonly onClose: () => void) {
+    const dist = vscode.Uri.joinPath(extensionUri, 'dist');
+    const media = vscode.Uri.joinPath(extensionUri, 'media');
+    webview.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
     webview.title = `RNN Playground: ${path.basename(state.file)}`;
-    webview.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
+    webview.iconPath = vscode.Uri.joinPath(media, 'icon.svg');
     const w = webview.webview;
-    w.html = webviewHtml(w, extensionUri, { script: 'panel.js', style: 'panel.css', rootId: 'panel' });
+    const nonce = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    w.html = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}'; style-src ${w.cspSource}; img-src ${w.cspSource} data:;">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${w.asWebviewUri(vscode.Uri.joinPath(media, 'panel.css'))}">
+<title>RNN Playground</title></head>
+<body><main id="panel"></main>
+<script nonce="${nonce}" src="${w.asWebviewUri(vscode.Uri.joinPath(dist, 'panel.js'))}"></script></body></html>`;
     this.disposables.push(
       w.onDidReceiveMessage((raw) => {
         const msg = parseFromWebview(raw);

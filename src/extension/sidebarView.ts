@@ -1,6 +1,5 @@
 /** The activity-bar side view: the current file, the running job with Stop, a loss sparkline, the latest result. */
 import * as vscode from 'vscode';
-import { webviewHtml } from './webviewHtml';
 import { parseFromWebview, type SidebarState, type ToWebview } from '../shared/protocol';
 
 /** Provides the `rnnPlayground.sidebar` webview view and keeps its state while it is hidden. */
@@ -29,7 +28,20 @@ export class SidebarProvider implements vscode.WebviewViewProvider {
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
-    view.webview.html = webviewHtml(view.webview, this.extensionUri, { script: 'webview.js', style: 'sidebar.css', rootId: 'sidebar', live: true });
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
+    view.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
+    const nonce = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const script = view.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js'));
+    const style = view.webview.asWebviewUri(vscode.Uri.joinPath(media, 'sidebar.css'));
+    view.webview.html = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}'; style-src ${view.webview.cspSource}; img-src ${view.webview.cspSource} data:;">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>RNN Playground</title></head>
+<body><main id="sidebar" aria-live="polite"></main>
+<script nonce="${nonce}" src="${script}"></script></body></html>`;
     view.webview.onDidReceiveMessage((raw) => {
       const msg = parseFromWebview(raw);
       if (!msg) return;

@@ -187,8 +187,8 @@ export async function trainJob(source: ExperimentSource, saveTo: string | null, 
 }
 
 /** Reads a model file, naming the file in any problem. */
-function readModel(modelFile: string): { model: Model; data: ModelDataMeta | null; training: ModelTrainingMeta | null; meta: Record<string, unknown> | undefined } {
-  let json: { meta?: { data?: ModelDataMeta; training?: ModelTrainingMeta } & Record<string, unknown> };
+function readModel(modelFile: string): { model: Model; data: ModelDataMeta | null; training: ModelTrainingMeta | null } {
+  let json: { meta?: { data?: ModelDataMeta; training?: ModelTrainingMeta } };
   try {
     json = JSON.parse(readFileSync(modelFile, 'utf8'));
   } catch (e) {
@@ -196,7 +196,7 @@ function readModel(modelFile: string): { model: Model; data: ModelDataMeta | nul
     throw new InputError(`${modelFile}: ${code === 'ENOENT' ? 'no such file' : e instanceof SyntaxError ? `not valid JSON (${e.message})` : (e as Error).message}`);
   }
   try {
-    return { model: modelFromJson(json), data: json.meta?.data ?? null, training: json.meta?.training ?? null, meta: json.meta };
+    return { model: modelFromJson(json), data: json.meta?.data ?? null, training: json.meta?.training ?? null };
   } catch (e) {
     throw new InputError(`${modelFile}: not an RNN Playground model (${(e as Error).message})`);
   }
@@ -281,14 +281,15 @@ export async function createExperimentJob(csvFile: string, experimentFile: strin
 
 /** Writes the model JSON, its state_dict JSON and a PyTorch script that rebuilds it, into `folder`. */
 export function exportJob(modelFile: string, folder: string, overwrite: boolean) {
-  const { model, meta } = readModel(modelFile);
+  const { model } = readModel(modelFile);
+  const original = JSON.parse(readFileSync(modelFile, 'utf8')) as { meta?: Record<string, unknown> };
   const files = { model: join(folder, 'model.json'), stateDict: join(folder, 'state_dict.json'), script: join(folder, 'model.py') };
   if (!overwrite) {
     const taken = Object.values(files).filter((f) => existsSync(f));
     if (taken.length) throw new FileExistsError(taken.join(', '));
   }
   mkdirSync(folder, { recursive: true });
-  writeFileAtomic(files.model, (append) => append(JSON.stringify(modelToJson(model, meta))), overwrite);
+  writeFileAtomic(files.model, (append) => append(JSON.stringify(modelToJson(model, original.meta))), overwrite);
   writeFileAtomic(files.stateDict, (append) => append(JSON.stringify(toStateDict(model))), overwrite);
   writeFileAtomic(files.script, (append) => append(torchScript(model.config, { stateDictFile: 'state_dict.json' })), overwrite);
   return files;
