@@ -46,9 +46,18 @@ function render(s: SidebarState): void {
   parts.push(s.current
     ? el('p', { className: 'file', textContent: s.current.split(/[\\/]/).pop() ?? s.current, title: s.current })
     : el('p', { className: 'muted', textContent: 'Right-click a CSV in the Explorer and choose "Train on This CSV", or open one and press Train.' }));
+  if (s.current && s.settings) parts.push(el('h2', { textContent: 'Model' }), el('p', { className: 'settings', textContent: s.settings }));
   const actions = el('div', { className: 'actions' });
   if (s.running) actions.append(button('Stop', 'rnnPlayground.stopTraining'));
-  else actions.append(button('Train on Current File', 'rnnPlayground.trainCurrentFile'));
+  else actions.append(button('Train on Current File', 'rnnPlayground.trainCurrentFile'), button('Step One Epoch', 'rnnPlayground.stepEpoch', true));
+  if (s.current) {
+    const open = el('a', { href: '#', className: 'link', textContent: 'Open the playground panel →' });
+    open.addEventListener('click', (ev) => {
+      ev.preventDefault();
+      vscodeApi.postMessage({ type: 'command/run', command: 'rnnPlayground.openPlayground' });
+    });
+    parts.push(open);
+  }
   actions.append(
     button('Verify Vanishing-Gradient Bound', 'rnnPlayground.verifyBound', true),
     button('Compare Cells', 'rnnPlayground.compareCells', true),

@@ -3,81 +3,30 @@
  * gradients (‖∂L/∂h_t‖ over time × epoch), the bound (measured against the bounds, log scale) and the comparison of
  * cells. Renders the host's PanelState, appends epochs live, and keeps its state for tab switches and reloads.
  */
-import {
-  CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartDataset,
-} from 'chart.js';
-import type { BoundSummary, CompareSummary, EpochPoint, FromWebview, PanelState, PanelTab, RunSummary, ToWebview } from '../src/shared/protocol';
+import type { BoundSummary, CompareSummary, EpochPoint, ExperimentChange, FromWebview, PanelState, PanelTab, RunSummary, ToWebview } from '../src/shared/protocol';
 import { renderHeatmap } from './heatmap';
+import { renderModelView } from './modelView';
+import { renderDataView, sequencePicker } from './dataView';
+import type { DataTable } from './dataTable';
+import { renderPredictionsView } from './predictionsView';
 import { renderUnrolledGraph } from './unrolledGraph';
-
-Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip, Filler);
+import { colours, el, fmt, lineChart, live, series, teardown } from './ui';
+import type { Chart } from 'chart.js';
 
 declare function acquireVsCodeApi(): { postMessage(msg: FromWebview): void; getState(): unknown; setState(s: unknown): void };
 
 const vscodeApi = acquireVsCodeApi();
 const root = document.getElementById('panel') as HTMLElement;
 let state: PanelState | null = (vscodeApi.getState() as PanelState | undefined) ?? null;
-const charts: Chart[] = [];
-const cleanups: (() => void)[] = [];
 let trainingCharts: { loss: Chart; grad: Chart; spectrum: Chart } | null = null;
 
+let dataTable: DataTable | null = null;
+
 const TABS: { id: PanelTab; label: string }[] = [
-  { id: 'training', label: 'Training' }, { id: 'graph', label: 'Unrolled Graph' }, { id: 'gradients', label: 'Gradients' }, { id: 'bound', label: 'Bound' }, { id: 'compare', label: 'Compare' },
+  { id: 'data', label: 'Data' }, { id: 'model', label: 'Model' },
+  { id: 'training', label: 'Training' }, { id: 'graph', label: 'Unrolled Graph' }, { id: 'gradients', label: 'Gradients' }, { id: 'bound', label: 'Bound' },
+  { id: 'predictions', label: 'Predictions' }, { id: 'compare', label: 'Compare' },
 ];
-
-/** Theme colours from the --vscode-* variables (re-read on every render, so theme changes apply). */
-function colours() {
-  const css = getComputedStyle(document.body);
-  const v = (name: string, fallback: string): string => css.getPropertyValue(name).trim() || fallback;
-  return {
-    foreground: v('--vscode-foreground', '#333'),
-    muted: v('--vscode-descriptionForeground', '#777'),
-    grid: v('--vscode-editorWidget-border', v('--vscode-panel-border', '#8884')),
-    background: v('--vscode-editor-background', '#fff'),
-    series: [v('--vscode-charts-blue', '#3794ff'), v('--vscode-charts-orange', '#d18616'), v('--vscode-charts-green', '#89d185'), v('--vscode-charts-purple', '#b180d7'), v('--vscode-charts-red', '#f14c4c'), v('--vscode-charts-yellow', '#cca700')],
-    highContrast: document.body.classList.contains('vscode-high-contrast') || document.body.classList.contains('vscode-high-contrast-light'),
-  };
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...children);
-  return e;
-}
-
-const fmt = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x === 0 ? '0' : Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4 ? x.toPrecision(4) : x.toExponential(2));
-
-/** A line chart in a labelled box. */
-function lineChart(title: string, labels: (number | string)[], datasets: ChartDataset<'line'>[], opts: { yTitle?: string; logTicks?: boolean; xTitle?: string } = {}): { box: HTMLElement; chart: Chart } {
-  const c = colours();
-  const canvas = el('canvas', { role: 'img' });
-  canvas.setAttribute('aria-label', `${title}: ${datasets.map((d) => d.label).join(', ')}`);
-  const box = el('section', { className: 'chart' }, el('h3', { textContent: title }), el('div', { className: 'chart-body' }, canvas));
-  const chart = new Chart(canvas, {
-    type: 'line',
-    data: { labels, datasets },
-    options: {
-      animation: false,
-      responsive: true,
-      maintainAspectRatio: false,
-      interaction: { mode: 'index', intersect: false },
-      plugins: { legend: { labels: { color: c.foreground, boxWidth: 12 } }, tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${opts.logTicks ? `1e${Number(ctx.parsed.y).toFixed(2)}` : fmt(ctx.parsed.y)}` } } },
-      scales: {
-        x: { ticks: { color: c.muted, maxTicksLimit: 12 }, grid: { color: c.grid }, title: { display: !!opts.xTitle, text: opts.xTitle ?? '', color: c.muted } },
-        y: {
-          ticks: { color: c.muted, callback: (v) => (opts.logTicks ? `1e${Number(v).toFixed(0)}` : fmt(Number(v))) },
-          grid: { color: c.grid }, title: { display: !!opts.yTitle, text: opts.yTitle ?? '', color: c.muted },
-        },
-      },
-    },
-  });
-  charts.push(chart);
-  return { box, chart };
-}
-
-function series(label: string, data: (number | null)[], colour: string, extra: Partial<ChartDataset<'line'>> = {}): ChartDataset<'line'> {
-  return { label, data, borderColor: colour, backgroundColor: colour, pointRadius: data.length > 40 ? 0 : 2, borderWidth: 2, spanGaps: true, ...extra };
-}
 
 /** The run to show: the one in progress (live epochs) or the latest finished one. */
 function history(s: PanelState): EpochPoint[] {
@@ -137,24 +86,55 @@ function appendEpoch(e: EpochPoint): void {
 function renderGradients(s: PanelState): HTMLElement {
   const h = history(s);
   const view = el('div', { className: 'view' });
+  const c = colours();
+  const theme = { foreground: c.foreground, background: c.background, border: c.grid, highContrast: c.highContrast };
   if (h.length === 0 || h.every((e) => e.stepGradNorm.length === 0)) {
     view.append(el('p', { className: 'empty', textContent: 'Train to see how much gradient reaches each time step, epoch by epoch.' }));
+  } else {
+    const cols = Math.max(...h.map((e) => e.stepGradNorm.length));
+    const values = new Float64Array(h.length * cols);
+    h.forEach((e, r) => e.stepGradNorm.forEach((v, t) => { values[r * cols + t] = v; }));
+    const box = el('section', { className: 'heatmap' });
+    view.append(el('h3', { textContent: 'Over training' }), el('p', { className: 'summary', textContent: `‖∂L/∂h_t‖ averaged over each epoch's batches: rows are epochs, columns time steps t = 1…${cols}. Dark on the left means the early steps receive almost no gradient.` }), box);
+    requestAnimationFrame(() => {
+      const hm = renderHeatmap(box, {
+        rows: h.length, cols, values, rowLabel: 'epoch', colLabel: 'time step t', rowNames: h.map((e) => String(e.epoch)),
+        title: '‖∂L/∂h_t‖ over time × epoch',
+      }, theme);
+      live.cleanups.push(() => hm.destroy());
+    });
+  }
+  // one sequence, unit by unit
+  const of = s.preview?.sequences ? s.preview.sequences.train + s.preview.sequences.validation : null;
+  view.append(el('h3', { textContent: 'One sequence, unit by unit' }), sequencePicker(s.sequence ?? 1, of, selectSequence));
+  const i = s.inspection;
+  if (!i || i.sequence.index !== (s.sequence ?? 1)) {
+    view.append(el('p', { className: s.inspectError ? 'warning' : 'empty', textContent: s.inspectError ?? (s.preview ? 'Running the sequence forward and backward…' : 'Reading the data…') }));
     return view;
   }
-  const cols = Math.max(...h.map((e) => e.stepGradNorm.length));
-  const values = new Float64Array(h.length * cols);
-  h.forEach((e, r) => e.stepGradNorm.forEach((v, t) => { values[r * cols + t] = v; }));
-  const box = el('section', { className: 'heatmap' });
-  view.append(el('p', { className: 'summary', textContent: `‖∂L/∂h_t‖ averaged over each epoch's batches: rows are epochs, columns time steps t = 1…${cols}. Dark on the left means the early steps receive almost no gradient.` }), box);
-  const c = colours();
+  const p = i.profile;
+  const unitBox = el('section', { className: 'heatmap' });
+  view.append(el('p', { className: 'summary', textContent: `|∂L/∂h_{t,i}| for sequence "${i.sequence.id}" (${p.steps} steps) through the ${i.model}: rows are the ${p.hiddenSize} hidden units of layer 1, columns time steps. Loss ${fmt(p.loss)}.` }), unitBox);
   requestAnimationFrame(() => {
-    const hm = renderHeatmap(box, {
-      rows: h.length, cols, values, rowLabel: 'epoch', colLabel: 'time step t', rowNames: h.map((e) => String(e.epoch)),
-      title: '‖∂L/∂h_t‖ over time × epoch',
-    }, { foreground: c.foreground, background: c.background, border: c.grid, highContrast: c.highContrast });
-    cleanups.push(() => hm.destroy());
+    const hm = renderHeatmap(unitBox, {
+      rows: p.hiddenSize, cols: p.steps, values: Float64Array.from(p.units.length === p.steps * p.hiddenSize ? transpose(p.units, p.steps, p.hiddenSize) : []),
+      rowLabel: 'hidden unit i', colLabel: 'time step t', rowNames: Array.from({ length: p.hiddenSize }, (_, k) => String(k + 1)),
+      title: '|∂L/∂h_{t,i}| over time × hidden unit',
+    }, theme);
+    live.cleanups.push(() => hm.destroy());
   });
   return view;
+}
+
+/** [T, m] row-major → [m, T] row-major (units as rows). */
+function transpose(a: number[], rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = a[r * cols + c];
+  return out;
+}
+
+function selectSequence(k: number): void {
+  vscodeApi.postMessage({ type: 'panel/sequence', sequence: k });
 }
 
 /** The unrolled graph of the latest run, edges weighted by the last epoch's ‖∂L/∂h_t‖. */
@@ -179,7 +159,7 @@ function renderGraph(s: PanelState): HTMLElement {
       picked.textContent = `step ${t}: ‖∂L/∂h_${t}‖ = ${fmt(last.stepGradNorm[t - 1])} (epoch ${last.epoch})`;
     },
   });
-  cleanups.push(() => graph.destroy());
+  live.cleanups.push(() => graph.destroy());
   return view;
 }
 
@@ -238,15 +218,24 @@ function actions(): HTMLElement {
     bar.append(b);
   };
   if (state?.running) add('Stop', 'rnnPlayground.stopTraining');
-  else add('Train', 'rnnPlayground.trainCurrentFile');
+  else {
+    add('Train', 'rnnPlayground.trainCurrentFile');
+    add('Step One Epoch', 'rnnPlayground.stepEpoch');
+  }
   add('Verify Bound', 'rnnPlayground.verifyBound');
   add('Compare Cells', 'rnnPlayground.compareCells');
   return bar;
 }
 
+const edit = (changes: ExperimentChange[]): void => vscodeApi.postMessage({ type: 'experiment/edit', changes });
+
 function render(): void {
-  for (const chart of charts.splice(0)) chart.destroy();
-  for (const f of cleanups.splice(0)) f();
+  // keep keyboard focus on the control the user was on (a state update redraws the view)
+  const focusedId = document.activeElement instanceof HTMLElement && document.activeElement.id ? document.activeElement.id : null;
+  // and the page's and the data table's scroll positions
+  const pageTop = document.scrollingElement?.scrollTop ?? 0;
+  const tableTop = root.querySelector('.data-table')?.scrollTop ?? 0;
+  teardown();
   trainingCharts = null;
   if (!state) {
     root.replaceChildren(el('p', { className: 'empty', textContent: 'Loading…' }));
@@ -272,11 +261,24 @@ function render(): void {
     tabs.append(b);
   }
   const header = el('header', {}, el('h2', { textContent: s.file.split(/[\\/]/).pop() ?? s.file, title: s.file }), tabs);
-  const body = s.tab === 'training' ? renderTraining(s) : s.tab === 'graph' ? renderGraph(s) : s.tab === 'gradients' ? renderGradients(s) : s.tab === 'bound' ? renderBound(s.bound) : renderCompare(s.compare);
+  const of = s.preview?.sequences ? s.preview.sequences.train + s.preview.sequences.validation : null;
+  const body = s.tab === 'data' ? renderDataView({
+    preview: s.preview, previewError: s.previewError, inspection: s.inspection, inspectError: s.inspectError, sequence: s.sequence ?? 1,
+    editable: !!s.experiment?.file, edit, selectSequence,
+    fetchRows: (start, count) => vscodeApi.postMessage({ type: 'panel/fetchRows', start, count }),
+    onTable: (t) => { dataTable = t; },
+  })
+    : s.tab === 'predictions' ? renderPredictionsView(s.inspection, s.inspectError, s.sequence ?? 1, of, selectSequence)
+    : s.tab === 'model' ? renderModelView(s.experiment, s.editError, edit, () => vscodeApi.postMessage({ type: 'command/run', command: 'rnnPlayground.newExperiment' }))
+    : s.tab === 'training' ? renderTraining(s) : s.tab === 'graph' ? renderGraph(s) : s.tab === 'gradients' ? renderGradients(s) : s.tab === 'bound' ? renderBound(s.bound) : renderCompare(s.compare);
   body.setAttribute('role', 'tabpanel');
   body.setAttribute('aria-labelledby', `tab-${s.tab}`);
   body.dataset.view = s.tab;
   root.replaceChildren(header, body);
+  if (focusedId) document.getElementById(focusedId)?.focus({ preventScroll: true });
+  const table = root.querySelector('.data-table');
+  if (table && tableTop) table.scrollTop = tableTop;
+  if (document.scrollingElement) document.scrollingElement.scrollTop = pageTop;
 }
 
 function selectTab(tab: PanelTab): void {
@@ -300,6 +302,8 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
         render();
       });
     }
+  } else if (msg?.type === 'panel/rows') {
+    dataTable?.setRows(msg.start, msg.rows);
   } else if (msg?.type === 'panel/epoch' && state) {
     state = { ...state, live: [...state.live, msg.epoch] };
     vscodeApi.setState(state);

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
+import { existsSync } from 'node:fs';
 import type { CellKind, ModelConfig } from '../engine/index';
 import type { ExperimentPatch } from '../data/experiment';
 import type { BoundSummary, CompareSummary, ExperimentSource, ModelInfo, ProgressMessage, RunSummary } from '../shared/protocol';
@@ -54,8 +55,19 @@ export class Commands {
     private readonly panels: PlaygroundPanels,
   ) {}
 
+  /** Records the latest model of `files`; kept in the workspace state so it survives a window reload. */
+  private rememberModel(modelFile: string, ...files: string[]): void {
+    for (const f of files) this.models.set(f, modelFile);
+    void this.memory?.update('rnnPlayground.models', Object.fromEntries(this.models));
+  }
+
+  private memory: vscode.Memento | null = null;
+
   /** Registers every command. */
   register(context: vscode.ExtensionContext): void {
+    this.memory = context.workspaceState;
+    const saved = context.workspaceState.get<Record<string, string>>('rnnPlayground.models') ?? {};
+    for (const [f, m] of Object.entries(saved)) if (typeof m === 'string') this.models.set(f, m);
     const reg = (id: string, fn: (uri: unknown, opts: Options) => Promise<unknown>): void => {
       context.subscriptions.push(vscode.commands.registerCommand(id, (uri?: unknown, raw?: unknown) => this.guard(id, () => fn(uri, options(raw)))));
     };
@@ -63,6 +75,7 @@ export class Commands {
     reg('rnnPlayground.trainCsv', (uri, o) => this.train(uri, o));
     reg('rnnPlayground.trainCurrentFile', (uri, o) => this.train(uri, o));
     reg('rnnPlayground.stopTraining', async () => this.stop());
+    reg('rnnPlayground.stepEpoch', (uri, o) => this.train(uri, o, true));
     reg('rnnPlayground.verifyBound', (uri, o) => this.verify(uri, o));
     reg('rnnPlayground.compareCells', (uri, o) => this.compare(uri, o));
     reg('rnnPlayground.gradientCheck', (uri, o) => this.gradientCheck(uri instanceof vscode.Uri ? o : options(uri)));
@@ -70,6 +83,12 @@ export class Commands {
     reg('rnnPlayground.exportModel', (uri, o) => this.exportModel(uri, o));
     reg('rnnPlayground.loadModel', (uri, o) => this.loadModel(uri, o));
     context.subscriptions.push(vscode.commands.registerCommand('rnnPlayground.showOutput', () => this.output.show(true)));
+  }
+
+  /** The latest trained or loaded model of an experiment or CSV (what Verify and the panel's views analyse). */
+  modelFor(file: string): string | null {
+    const m = this.models.get(file);
+    return m && existsSync(m) ? m : null;
   }
 
   /** Number of jobs in flight. */
@@ -132,32 +151,40 @@ export class Commands {
     return { file, defaults: experimentDefaults(), overrides: patchOf(o) };
   }
 
-  /** Train on This CSV / Train on Current File (a CSV or an experiment). */
-  async train(uri: unknown, o: Options): Promise<RunSummary | CommandFailure | null> {
-    const file = await resolveFile(uri, ['csv', 'experiment'], 'train on');
+  /**
+   * Train on This CSV / Train on Current File (a CSV or an experiment). With `step`, Step One Epoch: the latest run of
+   * the file continues for one epoch from its saved weights (a first step starts a run of one epoch).
+   */
+  async train(uri: unknown, o: Options, step = false): Promise<RunSummary | CommandFailure | null> {
+    const file = await resolveFile(uri, ['csv', 'experiment'], step ? 'train one more epoch on' : 'train on');
     if (!file) return null;
     const save = o.save === undefined ? saveModels() : o.save === true;
     const name = path.basename(file);
-    this.sidebar.update({ current: file, losses: [] });
-    this.output.appendLine(`\n▶ Training on ${file}`);
-    const losses: number[] = [];
-    this.panels.runStarted(file);
+    const previous = step ? this.panels.latestRun(file) : null;
+    const resume = step && previous?.modelFile && previous.modelFile === this.models.get(file) ? previous.modelFile : null;
+    const earlier = resume && previous ? previous.history : [];
+    const losses: number[] = earlier.map((e) => e.trainLoss);
+    this.sidebar.update({ current: file, losses: [...losses] });
+    this.output.appendLine(`\n▶ ${step ? 'One more epoch' : 'Training'} on ${file}`);
+    this.panels.runStarted(file, earlier);
+    const source = this.source(file, o);
+    if (step) source.overrides = { ...source.overrides, training: { ...source.overrides?.training, epochs: 1 } };
     let reply: Reply<'train/result'>;
     try {
-      reply = await this.job(`RNN Playground: training on ${name}`, {
-        type: 'train/start', source: this.source(file, o), saveTo: save ? sibling(file, '.model.json') : null,
+      reply = await this.job(`RNN Playground: ${step ? 'one more epoch' : 'training'} on ${name}`, {
+        type: 'train/start', source, saveTo: save ? sibling(file, '.model.json') : null, resume,
       }, 'train/result', (p) => this.trainProgress(file, p, losses));
     } catch (e) {
       this.panels.runEnded(file, null);
       throw e;
     }
-    const s = reply.summary;
-    this.panels.runEnded(file, s);
+    let s = reply.summary;
+    if (s.continuedFrom && previous) s = { ...s, history: [...previous.history, ...s.history], epochsPlanned: s.epochs, seconds: previous.seconds + s.seconds };
     if (s.modelFile) {
-      this.models.set(file, s.modelFile);
-      this.models.set(s.csvFile, s.modelFile);
+      this.rememberModel(s.modelFile, file, s.csvFile);
       this.lastModel = s.modelFile;
     }
+    this.panels.runEnded(file, s);
     const lines = runLines(s);
     for (const l of lines) this.output.appendLine(`  ${l}`);
     this.status.result(s);
@@ -169,7 +196,7 @@ export class Commands {
         : `${s.cell.toUpperCase()} trained on ${path.basename(s.csvFile)}: validation loss ${fmt(s.valLoss)} vs ${fmt(s.baselineLoss)} for ${s.baseline}${s.accuracy !== null ? `, accuracy ${(s.accuracy * 100).toFixed(1)}%` : ''}.`;
     const actions = s.modelFile ? ['Verify Bound', 'Show Output'] : ['Show Output'];
     const show = s.status === 'diverged' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-    void show(headline, ...actions).then((a) => {
+    if (!step || s.status === 'diverged') void show(headline, ...actions).then((a) => {
       if (a === 'Show Output') this.output.show(true);
       if (a === 'Verify Bound') void vscode.commands.executeCommand('rnnPlayground.verifyBound', vscode.Uri.file(file));
     });
@@ -206,7 +233,7 @@ export class Commands {
       modelFile = file;
       file = info.data.file;
     } else if (o.model === undefined) {
-      modelFile = this.models.get(file) ?? null;
+      modelFile = this.modelFor(file);
     }
     const sequence = typeof o.sequence === 'number' ? o.sequence : 1;
     const reply = await this.job(`RNN Playground: verifying the bound on ${path.basename(file)}`, {
@@ -320,7 +347,7 @@ export class Commands {
     if (!file) return null;
     const info = await this.inspect(file);
     this.lastModel = file;
-    if (info.data) this.models.set(info.data.file, file);
+    if (info.data) this.rememberModel(file, info.data.file);
     const lines = modelLines(info);
     this.output.appendLine(`\n▶ Loaded ${file}`);
     for (const l of lines) this.output.appendLine(`  ${l}`);
@@ -335,8 +362,12 @@ export class Commands {
 
   /** Open Playground: reveals the side view and opens the panel of the given or current CSV or experiment. */
   async openPlayground(uri: unknown): Promise<{ shown: string; panel: string | null }> {
-    await vscode.commands.executeCommand('rnnPlayground.sidebar.focus');
     const active = activeFile();
+    // a view that was hidden is created anew: let it load before a panel is created (see SidebarProvider)
+    const wasVisible = this.sidebar.visible;
+    const ready = this.sidebar.whenReady(3000);
+    await vscode.commands.executeCommand('rnnPlayground.sidebar.focus');
+    if (!wasVisible) await ready;
     const file = uri instanceof vscode.Uri ? uri.fsPath
       : active && (kindOf(active.fsPath) === 'csv' || kindOf(active.fsPath) === 'experiment') ? active.fsPath
         : this.sidebar.current.current;

@@ -53,11 +53,12 @@ interface Pending {
 const WHAT: Record<string, string> = {
   train: 'training', verify: 'the bound analysis', compare: 'the comparison', gradcheck: 'the gradient check',
   experiment: 'the new experiment', model: 'reading the model', worker: 'a liveness check',
+  data: 'reading the data', sequence: 'inspecting the sequence',
 };
 
 const seconds = (ms: number): string => (ms < 10_000 ? (ms / 1000).toFixed(1) : String(Math.round(ms / 1000)));
 
-const JOBS = new Set<ToWorker['type']>(['train/start', 'verify/run', 'compare/run', 'experiment/create']);
+const JOBS = new Set<ToWorker['type']>(['train/start', 'verify/run', 'compare/run', 'experiment/create', 'data/preview', 'sequence/inspect']);
 
 /** A lazily started engine worker shared by all commands. */
 export class EngineClient {
@@ -147,9 +148,11 @@ export class EngineClient {
   }
 
   private onMessage(m: FromWorker): void {
+    // any word from the worker shows it is alive: requests queued behind a long job are not "stuck"
+    const now = Date.now();
+    for (const q of this.pending.values()) q.lastHeard = now;
     const p = this.pending.get(m.inReplyTo);
     if (!p) return;
-    p.lastHeard = Date.now();
     if (m.type === 'job/progress') {
       p.onProgress?.(m);
       return;

@@ -5,8 +5,11 @@
 import * as vscode from 'vscode';
 import { Commands } from './commands';
 import { EngineClient } from './engineClient';
-import { showOnStartup, stuckTimeoutMs } from './settings';
-import { PlaygroundPanels } from './playgroundPanel';
+import { experimentDefaults, showOnStartup, stuckTimeoutMs } from './settings';
+import { panelExperiment, PlaygroundPanels } from './playgroundPanel';
+import { settingsLine } from './format';
+import { kindOf } from './files';
+import { readFileSync, statSync } from 'node:fs';
 import { SidebarProvider } from './sidebarView';
 import { StatusBar } from './statusBar';
 
@@ -27,18 +30,41 @@ export function activate(context: vscode.ExtensionContext): PlaygroundApi {
     log: (line) => output.appendLine(line),
   });
   const status = new StatusBar();
-  const sidebar = new SidebarProvider(context.extensionUri);
-  const panels = new PlaygroundPanels(context.extensionUri);
+  const sidebar = new SidebarProvider(context.extensionUri, (file) => {
+    const exp = panelExperiment(file, readSmallText(file), experimentDefaults(), null);
+    return exp && !exp.problem ? settingsLine(exp.experiment) : null;
+  });
+  const panels: PlaygroundPanels = new PlaygroundPanels(context.extensionUri, {
+    defaults: experimentDefaults, engine, modelFor: (file): string | null => commands.modelFor(file), log: (line) => output.appendLine(line),
+  });
   panels.register(context);
-  const commands = new Commands(engine, output, status, sidebar, panels);
+  const commands: Commands = new Commands(engine, output, status, sidebar, panels);
   context.subscriptions.push(output, status, { dispose: () => engine.dispose() });
   context.subscriptions.push(vscode.window.registerWebviewViewProvider(SidebarProvider.viewType, sidebar));
   context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('rnnPlayground.engine.stuckTimeoutSeconds')) engine.stuckAfterMs = stuckTimeoutMs();
   }));
+  // the side view follows the CSV or experiment in the active editor
+  context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor((ed) => {
+    const f = ed?.document.uri.scheme === 'file' ? ed.document.uri.fsPath : null;
+    if (f && (kindOf(f) === 'csv' || kindOf(f) === 'experiment') && !commands.busy) sidebar.update({ current: f });
+  }));
+  context.subscriptions.push(vscode.workspace.onDidSaveTextDocument((d) => {
+    if (d.uri.fsPath === sidebar.current.current) sidebar.update({ current: d.uri.fsPath });
+  }));
   commands.register(context);
   if (showOnStartup()) void commands.openPlayground(undefined);
   return { engine, status, sidebar, panels, commands };
+}
+
+/** An experiment file's text (null for other kinds, unreadable or implausibly large files). */
+function readSmallText(file: string): string | null {
+  if (kindOf(file) !== 'experiment') return null;
+  try {
+    return statSync(file).size < 1_000_000 ? readFileSync(file, 'utf8') : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Nothing to clean beyond the subscriptions. */

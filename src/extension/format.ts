@@ -1,5 +1,6 @@
 /** Plain-text summaries of results for the output channel and the side view. */
 import * as path from 'node:path';
+import type { Experiment } from '../data/experiment';
 import type { BoundSummary, CompareSummary, ModelInfo, RunSummary } from '../shared/protocol';
 
 /** A number in 4 significant digits, or exponent form outside [1e-3, 1e4). */
@@ -70,4 +71,14 @@ export function modelLines(m: ModelInfo): string[] {
     ...(m.data ? [`trained on ${path.basename(m.data.file)} (${m.data.task}; features ${m.data.roles.features.join(', ')})`] : ['no data settings recorded']),
     ...(m.training ? [`${m.training.epochs} epochs, ${m.training.status}; validation loss ${fmt(m.training.valLoss)} vs baseline ${fmt(m.training.baselineLoss)}`] : []),
   ];
+}
+
+const CELL_NAMES: Record<string, string> = { vanilla: 'Vanilla RNN', lstm: 'LSTM', gru: 'GRU', gated: 'Gated additive' };
+
+/** An experiment's cell and key settings in one line, for the side view. */
+export function settingsLine(e: Experiment): string {
+  const m = e.model;
+  const t = e.training;
+  const cell = m.cell === 'vanilla' ? `${CELL_NAMES.vanilla} (${m.activation})` : m.cell === 'gated' ? `${CELL_NAMES.gated}${m.coupled ? ' (coupled)' : ''}` : CELL_NAMES[m.cell];
+  return `${cell} · ${m.hiddenSize} hidden × ${m.layers} layer${m.layers > 1 ? 's' : ''}${m.residual && m.layers > 1 ? ' (residual)' : ''} · ${t.optimizer}, lr ${t.learningRate} · ${t.epochs} epochs`;
 }

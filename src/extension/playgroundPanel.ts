@@ -1,21 +1,72 @@
 /**
- * Playground panels: one webview panel per experiment or CSV with the training, gradient, bound and comparison views.
- * Panels survive tab switches (retainContextWhenHidden is not needed: the webview keeps its state with setState and
- * the host re-sends it) and window reloads (a WebviewPanelSerializer revives them from the saved state).
+ * Playground panels: one webview panel per experiment or CSV with the data, model, training, graph, gradient, bound,
+ * prediction and comparison views. Panels survive tab switches (retainContextWhenHidden is not needed: the webview
+ * keeps its state with setState and the host re-sends it) and window reloads (a WebviewPanelSerializer revives them
+ * from the saved state). The Model and Data views edit the experiment file through the editor (undoable, saved), and
+ * edits made in the file show up in the panel as you type.
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
+import { ExperimentError, parseExperiment, parseExperimentText, type ExperimentPatch } from '../data/experiment';
+import { editExperimentText } from '../data/experimentEdit';
 import {
-  parseFromWebview, type BoundSummary, type CompareSummary, type EpochPoint, type PanelState, type RunSummary, type ToWebview,
+  parseFromWebview, type BoundSummary, type FromWebview, type CompareSummary, type EpochPoint, type ExperimentChange, type PanelExperiment, type PanelState,
+  type RunSummary, type ToWebview,
 } from '../shared/protocol';
+import type { EngineClient } from './engineClient';
+import { kindOf } from './files';
 
-const emptyState = (file: string): PanelState => ({ file, run: null, live: [], running: false, bound: null, compare: null, tab: 'training' });
+/** What the panels need from the rest of the extension. */
+export interface PanelServices {
+  /** Model and training defaults from the settings. */
+  defaults(): ExperimentPatch;
+  /** The engine, for the Data view's preview and rows and for inspecting a sequence. */
+  engine: EngineClient;
+  /** The latest trained or loaded model of an experiment or CSV. */
+  modelFor(file: string): string | null;
+  log(line: string): void;
+}
+
+/** Tabs that show the selected sequence run through the model. */
+const SEQUENCE_TABS = new Set<PanelState['tab']>(['data', 'gradients', 'predictions']);
+
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+const emptyState = (file: string): PanelState => ({
+  file, run: null, live: [], running: false, bound: null, compare: null, tab: 'training', experiment: null, editError: null,
+  preview: null, previewError: null, sequence: 1, inspection: null, inspectError: null,
+});
+
+/** The CSV an experiment reads, as an absolute path. */
+function csvOf(dataFile: string, experimentFile: string | null): string {
+  return path.isAbsolute(dataFile) || !experimentFile ? path.resolve(dataFile) : path.resolve(path.dirname(experimentFile), dataFile);
+}
+
+/**
+ * The settings a panel shows for `file`: an experiment file's text parsed with the settings' defaults, or the defaults
+ * for a CSV. A file that does not parse keeps the last good settings and says why.
+ */
+export function panelExperiment(file: string, text: string | null, defaults: ExperimentPatch, previous: PanelExperiment | null | undefined): PanelExperiment | null {
+  if (kindOf(file) !== 'experiment') {
+    const experiment = parseExperiment({ data: { file } }, 'settings', defaults);
+    return { file: null, csvFile: path.resolve(file), experiment, problem: null };
+  }
+  try {
+    if (text === null) throw new ExperimentError(`${path.basename(file)}: cannot read the file`);
+    const experiment = parseExperimentText(text, path.basename(file), defaults);
+    return { file, csvFile: csvOf(experiment.data.file, file), experiment, problem: null };
+  } catch (e) {
+    const problem = e instanceof Error ? e.message : String(e);
+    return previous ? { ...previous, problem } : null;
+  }
+}
 
 /** One panel. */
 class Panel {
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(readonly webview: vscode.WebviewPanel, public state: PanelState, extensionUri: vscode.Uri, private readonly onClose: () => void) {
+  constructor(readonly webview: vscode.WebviewPanel, public state: PanelState, extensionUri: vscode.Uri, private readonly onClose: () => void,
+    private readonly onMessage: (panel: Panel, msg: FromWebview) => void) {
     const dist = vscode.Uri.joinPath(extensionUri, 'dist');
     const media = vscode.Uri.joinPath(extensionUri, 'media');
     webview.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
@@ -25,8 +76,9 @@ class Panel {
     const nonce = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
     w.html = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}'; style-src ${w.cspSource}; img-src ${w.cspSource} data:;">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}'; style-src ${w.cspSource}; font-src ${w.cspSource}; img-src ${w.cspSource} data:;">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${w.asWebviewUri(vscode.Uri.joinPath(dist, 'katex', 'katex.min.css'))}">
 <link rel="stylesheet" href="${w.asWebviewUri(vscode.Uri.joinPath(media, 'panel.css'))}">
 <title>RNN Playground</title></head>
 <body><main id="panel"></main>
@@ -36,8 +88,8 @@ class Panel {
         const msg = parseFromWebview(raw);
         if (!msg) return;
         if (msg.type === 'webview/ready') this.post({ type: 'panel/state', state: this.state });
-        else if (msg.type === 'panel/tab') this.state = { ...this.state, tab: msg.tab };
-        else void vscode.commands.executeCommand(msg.command, vscode.Uri.file(this.state.file));
+        else if (msg.type === 'command/run') void vscode.commands.executeCommand(msg.command, vscode.Uri.file(this.state.file));
+        else this.onMessage(this, msg);
       }),
       webview.onDidDispose(() => this.dispose()),
     );
@@ -65,11 +117,160 @@ export class PlaygroundPanels implements vscode.WebviewPanelSerializer<PanelStat
   /** The latest results per file, so a panel opened later shows them. */
   private readonly latest = new Map<string, Pick<PanelState, 'run' | 'bound' | 'compare'>>();
 
-  constructor(private readonly extensionUri: vscode.Uri) {}
+  private readonly refreshTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
-  /** Registers the serializer so panels come back after a window reload. */
+  constructor(private readonly extensionUri: vscode.Uri, private readonly services: PanelServices) {}
+
+  /** Registers the serializer so panels come back after a window reload, and follows edits of experiment files. */
   register(context: vscode.ExtensionContext): void {
-    context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(PlaygroundPanels.viewType, this), { dispose: () => this.disposeAll() });
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*.rnn.json');
+    const refresh = (uri: vscode.Uri): void => this.scheduleRefresh(uri.fsPath);
+    context.subscriptions.push(
+      vscode.window.registerWebviewPanelSerializer(PlaygroundPanels.viewType, this), { dispose: () => this.disposeAll() },
+      vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length) refresh(e.document.uri); }),
+      vscode.workspace.onDidCloseTextDocument((d) => refresh(d.uri)),
+      watcher, watcher.onDidChange(refresh), watcher.onDidCreate(refresh), watcher.onDidDelete(refresh),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('rnnPlayground.defaults')) for (const f of this.panels.keys()) this.scheduleRefresh(f);
+      }),
+    );
+  }
+
+  /** Re-reads the experiment of `file`'s panel soon (typing in the editor sends a burst of changes). */
+  private scheduleRefresh(file: string): void {
+    if (!this.panels.has(file)) return;
+    clearTimeout(this.refreshTimers.get(file));
+    this.refreshTimers.set(file, setTimeout(() => {
+      this.refreshTimers.delete(file);
+      void this.refreshExperiment(file);
+    }, 150));
+  }
+
+  /** The text of an experiment file: the open editor's (possibly unsaved) text, else the file on disk. */
+  private async experimentText(file: string): Promise<string | null> {
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file);
+    if (open) return open.getText();
+    try {
+      return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(file)));
+    } catch {
+      return null;
+    }
+  }
+
+  /** Reads the experiment of `file` and sends it to its panel. */
+  async refreshExperiment(file: string): Promise<void> {
+    const p = this.panels.get(file);
+    if (!p) return;
+    const text = kindOf(file) === 'experiment' ? await this.experimentText(file) : null;
+    const experiment = panelExperiment(file, text, this.services.defaults(), p.state.experiment);
+    const changed = JSON.stringify(experiment?.experiment) !== JSON.stringify(p.state.experiment?.experiment);
+    p.update({ experiment });
+    if (changed || !p.state.preview) {
+      this.inspected.delete(file);
+      void this.loadPreview(p);
+    }
+  }
+
+  /** What the last inspection of each file was made from (sequence, model, experiment), to skip needless repeats. */
+  private readonly inspected = new Map<string, string>();
+  /** Files whose preview is being read, and whether another read was asked for meanwhile. */
+  private readonly previewing = new Map<string, boolean>();
+
+  /** Reads the Data view's preview of a panel's experiment (one read at a time per file; the latest wins). */
+  private async loadPreview(p: Panel): Promise<void> {
+    const file = p.state.file;
+    if (this.previewing.has(file)) {
+      this.previewing.set(file, true);
+      return;
+    }
+    this.previewing.set(file, false);
+    try {
+      const reply = await this.services.engine.request({ type: 'data/preview', source: { file, defaults: this.services.defaults() } }, 'data/previewed');
+      p.update({ preview: reply.preview, previewError: null });
+    } catch (e) {
+      p.update({ preview: null, previewError: messageOf(e) });
+    } finally {
+      const again = this.previewing.get(file);
+      this.previewing.delete(file);
+      if (again && this.panels.get(file) === p) void this.loadPreview(p);
+      else void this.ensureInspection(p);
+    }
+  }
+
+  /** Runs the selected sequence through the latest model when a view that shows it is open and it is out of date. */
+  private async ensureInspection(p: Panel): Promise<void> {
+    const s = p.state;
+    if (!SEQUENCE_TABS.has(s.tab) || !s.preview?.sequences || s.running) return;
+    const file = s.file;
+    const modelFile = this.services.modelFor(file);
+    const sequence = s.sequence ?? 1;
+    const key = JSON.stringify([sequence, modelFile, s.experiment?.experiment ?? null]);
+    if (this.inspected.get(file) === key) return;
+    this.inspected.set(file, key);
+    try {
+      const reply = await this.services.engine.request({ type: 'sequence/inspect', source: { file, defaults: this.services.defaults() }, modelFile, sequence }, 'sequence/inspected');
+      if (this.inspected.get(file) === key) p.update({ inspection: reply.inspection, inspectError: null });
+    } catch (e) {
+      if (this.inspected.get(file) === key) p.update({ inspectError: messageOf(e) });
+    }
+  }
+
+  /** Messages from a panel besides `ready` and commands. */
+  private onPanelMessage(p: Panel, msg: FromWebview): void {
+    switch (msg.type) {
+      case 'panel/tab':
+        p.state = { ...p.state, tab: msg.tab };
+        void this.ensureInspection(p);
+        return;
+      case 'experiment/edit':
+        void this.edit(p, msg.changes);
+        return;
+      case 'panel/sequence':
+        p.update({ sequence: msg.sequence, inspectError: null });
+        void this.ensureInspection(p);
+        return;
+      case 'panel/fetchRows': {
+        const csvFile = p.state.preview?.csvFile;
+        if (!csvFile) return;
+        this.services.engine.request({ type: 'data/rows', csvFile, start: msg.start, count: msg.count }, 'data/rowsResult').then(
+          (r) => p.post({ type: 'panel/rows', start: r.start, rows: r.rows }),
+          (e) => this.services.log(`reading rows ${msg.start}–${msg.start + msg.count} of ${csvFile}: ${messageOf(e)}`),
+        );
+        return;
+      }
+      default:
+    }
+  }
+
+  /** Applies changes to the experiment of `file`'s panel as if they came from its Model or Data view (for tests). */
+  async applyEdit(file: string, changes: ExperimentChange[]): Promise<void> {
+    const p = this.panels.get(file);
+    if (!p) throw new Error(`no panel is open for ${file}`);
+    await this.edit(p, changes);
+  }
+
+  /** Applies the panel's changes to the experiment file through the editor, then saves it. */
+  private async edit(panel: Panel, changes: ExperimentChange[]): Promise<void> {
+    const file = panel.state.file;
+    if (kindOf(file) !== 'experiment') {
+      panel.update({ editError: `${path.basename(file)} is a CSV and trains with the default settings. Create an experiment file (New Experiment) to change them.` });
+      return;
+    }
+    try {
+      const uri = vscode.Uri.file(file);
+      const doc = await vscode.workspace.openTextDocument(uri);
+      const { edits } = editExperimentText(doc.getText(), changes, path.basename(file), this.services.defaults());
+      if (edits.length) {
+        const we = new vscode.WorkspaceEdit();
+        for (const e of edits) we.replace(uri, new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.length)), e.content);
+        if (!(await vscode.workspace.applyEdit(we))) throw new Error(`VS Code refused the edit to ${path.basename(file)}`);
+        await doc.save();
+      }
+      panel.state = { ...panel.state, editError: null };
+      await this.refreshExperiment(file);
+    } catch (e) {
+      panel.update({ editError: e instanceof Error ? e.message : String(e) });
+    }
   }
 
   /** Shows the panel of `file` (creating it), optionally on a given tab. */
@@ -81,7 +282,8 @@ export class PlaygroundPanels implements vscode.WebviewPanelSerializer<PanelStat
       return;
     }
     const wp = vscode.window.createWebviewPanel(PlaygroundPanels.viewType, `RNN Playground: ${path.basename(file)}`, vscode.ViewColumn.Active, { enableScripts: true });
-    this.adopt(wp, { ...emptyState(file), ...this.latest.get(file), ...(tab ? { tab } : {}) });
+    const latest = this.latest.get(file);
+    this.adopt(wp, { ...emptyState(file), ...latest, tab: tab ?? (latest?.run ? 'training' : 'data') });
   }
 
   private remember(file: string, change: Partial<Pick<PanelState, 'run' | 'bound' | 'compare'>>): void {
@@ -94,7 +296,7 @@ export class PlaygroundPanels implements vscode.WebviewPanelSerializer<PanelStat
       wp.dispose();
       return;
     }
-    this.adopt(wp, { ...emptyState(state.file), ...state, running: false, live: [] });
+    this.adopt(wp, { ...emptyState(state.file), ...state, running: false, live: [], preview: null, inspection: null });
   }
 
   /** The files with an open panel (for tests). */
@@ -107,9 +309,14 @@ export class PlaygroundPanels implements vscode.WebviewPanelSerializer<PanelStat
     return this.panels.get(file)?.state ?? null;
   }
 
-  /** A run started on `file`. */
-  runStarted(file: string): void {
-    this.panels.get(file)?.update({ running: true, live: [] });
+  /** A run started on `file` (`earlier`: the epochs of the run it continues). */
+  runStarted(file: string, earlier: EpochPoint[] = []): void {
+    this.panels.get(file)?.update({ running: true, live: [...earlier] });
+  }
+
+  /** The latest finished run on `file`, if any. */
+  latestRun(file: string): RunSummary | null {
+    return this.latest.get(file)?.run ?? this.panels.get(file)?.state.run ?? null;
   }
 
   /** One more epoch of the run on `file`. */
@@ -124,7 +331,10 @@ export class PlaygroundPanels implements vscode.WebviewPanelSerializer<PanelStat
   runEnded(file: string, run: RunSummary | null): void {
     if (run) this.remember(file, { run });
     const p = this.panels.get(file);
-    if (p) p.update({ running: false, live: [], ...(run ? { run } : {}) });
+    if (p) {
+      p.update({ running: false, live: [], ...(run ? { run } : {}) });
+      void this.ensureInspection(p);
+    }
   }
 
   /** A bound report for `file`. */
@@ -140,8 +350,9 @@ export class PlaygroundPanels implements vscode.WebviewPanelSerializer<PanelStat
   }
 
   private adopt(wp: vscode.WebviewPanel, state: PanelState): void {
-    const panel = new Panel(wp, state, this.extensionUri, () => this.panels.delete(state.file));
+    const panel = new Panel(wp, state, this.extensionUri, () => this.panels.delete(state.file), (p, msg) => this.onPanelMessage(p, msg));
     this.panels.set(state.file, panel);
+    void this.refreshExperiment(state.file);
   }
 
   private disposeAll(): void {

@@ -1,5 +1,6 @@
 /** The activity-bar side view: the current file, the running job with Stop, a loss sparkline, the latest result. */
 import * as vscode from 'vscode';
+import { readFileSync } from 'node:fs';
 import { parseFromWebview, type SidebarState, type ToWebview } from '../shared/protocol';
 
 /** Provides the `rnnPlayground.sidebar` webview view and keeps its state while it is hidden. */
@@ -9,16 +10,36 @@ export class SidebarProvider implements vscode.WebviewViewProvider {
   private state: SidebarState = { current: null, running: null, losses: [], last: null };
   private pendingPost: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(private readonly extensionUri: vscode.Uri) {}
+  /** `describe` gives the settings line of a file (null when it has none or cannot be read). */
+  constructor(private readonly extensionUri: vscode.Uri, private readonly describe: (file: string) => string | null = () => null) {}
 
   /** Merges a change into the state and shows it (posts are coalesced to at most ~10 per second). */
   update(change: Partial<SidebarState>): void {
+    if (change.current !== undefined && change.settings === undefined) change = { ...change, settings: change.current ? this.describe(change.current) : null };
     this.state = { ...this.state, ...change };
     if (this.pendingPost) return;
     this.pendingPost = setTimeout(() => {
       this.pendingPost = null;
       this.post();
     }, 100);
+  }
+
+  private readonly readyWaiters: (() => void)[] = [];
+
+  /** Resolves when the view's script has started (or after `ms`), so another webview is not created at the same time. */
+  whenReady(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.readyWaiters.push(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+
+  /** Whether the view is on screen now. */
+  get visible(): boolean {
+    return this.view?.visible ?? false;
   }
 
   /** The state shown (for tests). */
@@ -32,7 +53,10 @@ export class SidebarProvider implements vscode.WebviewViewProvider {
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
     view.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
     const nonce = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
-    const script = view.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js'));
+    // The script is inlined (with the nonce) rather than loaded by URL: in VS Code for the Web, a webview created while
+    // another one is being created can have its resource requests answered by the other's service worker and never
+    // load its script (seen with Open Playground revealing this view and opening a panel at once).
+    const script = readFileSync(vscode.Uri.joinPath(dist, 'webview.js').fsPath, 'utf8').replace(/<\/script/gi, '<\\/script').replace(/\n\/\/# sourceMappingURL=.*$/, '');
     const style = view.webview.asWebviewUri(vscode.Uri.joinPath(media, 'sidebar.css'));
     view.webview.html = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="UTF-8">
@@ -41,11 +65,14 @@ export class SidebarProvider implements vscode.WebviewViewProvider {
 <link rel="stylesheet" href="${style}">
 <title>RNN Playground</title></head>
 <body><main id="sidebar" aria-live="polite"></main>
-<script nonce="${nonce}" src="${script}"></script></body></html>`;
+<script nonce="${nonce}">${script}</script></body></html>`;
     view.webview.onDidReceiveMessage((raw) => {
       const msg = parseFromWebview(raw);
       if (!msg) return;
-      if (msg.type === 'webview/ready') this.post();
+      if (msg.type === 'webview/ready') {
+        this.post();
+        for (const f of this.readyWaiters.splice(0)) f();
+      }
       else if (msg.type === 'command/run') void vscode.commands.executeCommand(msg.command);
     });
     view.onDidChangeVisibility(() => view.visible && this.post());

@@ -9,6 +9,8 @@
  */
 import type { CellKind, GradCheckReport, ModelConfig, TrainStatus } from '../engine/index';
 import type { Experiment, ExperimentPatch } from '../data/experiment';
+import type { CsvColumnKind, CsvDelimiter } from '../data/csvTypes';
+import type { TaskKind } from '../data/dataset';
 import type { ColumnRoles } from '../data/roles';
 
 /** Where an experiment comes from: an experiment file, or a CSV with the default settings. */
@@ -28,6 +30,8 @@ export interface TrainStartMessage {
   source: ExperimentSource;
   /** Where to save the model; a free name is chosen next to it if it exists (never overwritten). Null: don't save. */
   saveTo: string | null;
+  /** Continue the run saved in this model file (updated in place) instead of starting from fresh weights. */
+  resume?: string | null;
   cancel: Int32Array;
 }
 
@@ -88,6 +92,37 @@ export interface ModelInspectMessage {
   modelFile: string;
 }
 
+/** Host → worker: what the Data view shows for an experiment or CSV (columns, roles, sequences, the first rows). */
+export interface DataPreviewMessage {
+  type: 'data/preview';
+  id: number;
+  source: ExperimentSource;
+  cancel: Int32Array;
+}
+
+/** Host → worker: data rows [start, start + count) of a CSV as written (count ≤ 1000), from the worker's cached read. */
+export interface DataRowsMessage {
+  type: 'data/rows';
+  id: number;
+  /** Absolute path of the CSV (`DataPreview.csvFile`). */
+  csvFile: string;
+  /** 0-based data row. */
+  start: number;
+  count: number;
+}
+
+/** Host → worker: one sequence of an experiment's data through a trained or fresh model. */
+export interface SequenceInspectMessage {
+  type: 'sequence/inspect';
+  id: number;
+  source: ExperimentSource;
+  /** A trained model file; null inspects a freshly initialised model of the experiment. */
+  modelFile: string | null;
+  /** 1-based sample number in file order (as for `verify/run`). */
+  sequence: number;
+  cancel: Int32Array;
+}
+
 /** Host → worker: answer a liveness probe. */
 export interface PingMessage {
   type: 'worker/ping';
@@ -104,7 +139,8 @@ export interface BlockMessage {
 /** Everything the host sends to the worker. */
 export type ToWorker =
   | TrainStartMessage | VerifyRunMessage | CompareRunMessage | GradcheckRunMessage | ExperimentCreateMessage
-  | ModelExportMessage | ModelInspectMessage | PingMessage | BlockMessage;
+  | ModelExportMessage | ModelInspectMessage | DataPreviewMessage | DataRowsMessage | SequenceInspectMessage
+  | PingMessage | BlockMessage;
 
 /** One epoch of a run, as charts and summaries need it. */
 export interface EpochPoint {
@@ -148,6 +184,8 @@ export interface RunSummary {
   cancelled: boolean;
   epochs: number;
   epochsPlanned: number;
+  /** Epochs the run had before this call (a continued run: "Step One Epoch"); its history holds only the new ones. */
+  continuedFrom?: number;
   bestEpoch: number;
   trainLoss: number;
   valLoss: number;
@@ -277,6 +315,122 @@ export interface ModelInfoMessage {
   info: ModelInfo;
 }
 
+/** What a column is used for: a model input, a value to predict, the sequence id, the class label, the time axis, or nothing. */
+export type ColumnRole = 'feature' | 'target' | 'sequenceId' | 'label' | 'time' | 'ignored';
+
+/** One column in the Data view. */
+export interface PreviewColumn {
+  name: string;
+  /** What its cells hold, as the CSV reader decided. */
+  kind: CsvColumnKind;
+  /** The role in effect; a column that is both input and target (next-step prediction) shows as 'target'. */
+  role: ColumnRole;
+  /** The role suggested from the column's name and cells. */
+  suggested: ColumnRole;
+  /** Why it has its role, in plain words. */
+  reason: string;
+  /** Empty cells. */
+  missing: number;
+}
+
+/** Sequence lengths of a dataset, in steps after missing values and transforms. */
+export interface SequenceStats {
+  /** Sequences with at least one step. */
+  count: number;
+  /** Samples per split (whole sequences, or windows); `sequence/inspect` numbers them 1 … train + validation in file order. */
+  train: number;
+  validation: number;
+  minSteps: number;
+  medianSteps: number;
+  maxSteps: number;
+  /** Sequences per length range, `from` … `to` steps inclusive; the counts sum to `count`. */
+  histogram: { from: number; to: number; count: number }[];
+}
+
+/** What the Data view shows for an experiment or CSV (JSON-serialisable). */
+export interface DataPreview {
+  csvFile: string;
+  experimentFile: string | null;
+  rowCount: number;
+  bytes: number;
+  delimiter: CsvDelimiter;
+  /** 1-based line of the header, or null without one. */
+  headerLine: number | null;
+  columns: PreviewColumn[];
+  /** The task the experiment resolves to. */
+  task: TaskKind;
+  /** The roles in effect: the experiment's where it gives them, the suggested ones elsewhere. */
+  roles: ColumnRoles;
+  /** Null when the dataset cannot be built with these roles (see `problem`). */
+  sequences: SequenceStats | null;
+  notes: string[];
+  /** Why the dataset cannot be built with these roles; the table still previews. */
+  problem: string | null;
+  /** The first min(200, rowCount) data rows, cell texts as written in the file (unquoted, blanks around them removed). */
+  firstRows: string[][];
+}
+
+/** Worker → host: the Data view's preview. */
+export interface DataPreviewResultMessage {
+  type: 'data/previewed';
+  inReplyTo: number;
+  preview: DataPreview;
+}
+
+/** Worker → host: a window of data rows, cell texts as written; empty when `start` is past the end. */
+export interface DataRowsResultMessage {
+  type: 'data/rowsResult';
+  inReplyTo: number;
+  start: number;
+  rows: string[][];
+}
+
+/**
+ * One sequence through a model (JSON-serialisable). Values are in data units: inputs after the experiment's transforms
+ * and before z-scoring, predictions unscaled with the dataset's target scaling.
+ */
+export interface SequenceInspection {
+  csvFile: string;
+  /** "trained model X.model.json" or "untrained lstm (init …, seed …)". */
+  model: string;
+  modelFile: string | null;
+  sequence: BoundSummary['sequence'];
+  task: TaskKind;
+  /** The model's inputs per step, in data units (after transforms, before scaling). */
+  features: { name: string; values: number[] }[];
+  /**
+   * Regression and next-step: per step t, the value asked for at t (next-step: the value of step t + 1) and the
+   * prediction, both in data units; with one target per sequence only the last step has values (null elsewhere, and
+   * where a prediction is not finite). The first target when there are several.
+   */
+  target: { name: string; actual: (number | null)[]; predicted: (number | null)[] } | null;
+  /** Classification: class names, index = class. */
+  classes: string[] | null;
+  /** Classification: the class, the predicted class and the probabilities at the last step (the one read for a per-sequence label). */
+  classification: { actual: number; predicted: number; probabilities: number[] } | null;
+  /** Per-step classification (the label changes within sequences): the same for every step; null otherwise. */
+  perStep: { actual: number[]; predicted: number[]; probabilities: number[][] } | null;
+  /** Classification: counts [actual][predicted] over every read item of the validation split (train when there is none). */
+  confusion: { classes: string[]; counts: number[][]; over: 'validation' | 'train' } | null;
+  /** The gradient profile of this sequence at the first layer (engine `gradientProfile`; loss in scaled units). */
+  profile: {
+    steps: number;
+    hiddenSize: number;
+    loss: number;
+    /** ‖∂L/∂h_t‖ for t = 1 … T. */
+    stepNorms: number[];
+    /** |∂L/∂h_{t,i}|, [steps, hiddenSize] row-major. */
+    units: number[];
+  };
+}
+
+/** Worker → host: the inspected sequence. */
+export interface SequenceInspectedMessage {
+  type: 'sequence/inspected';
+  inReplyTo: number;
+  inspection: SequenceInspection;
+}
+
 /** Worker → host: reply to a ping. */
 export interface PongMessage {
   type: 'worker/pong';
@@ -299,7 +453,8 @@ export interface ErrorMessage {
 /** Everything the worker sends to the host. */
 export type FromWorker =
   | ProgressMessage | TrainResultMessage | VerifyResultMessage | CompareResultMessage | GradcheckResultMessage
-  | ExperimentCreatedMessage | ModelExportedMessage | ModelInfoMessage | PongMessage | ErrorMessage;
+  | ExperimentCreatedMessage | ModelExportedMessage | ModelInfoMessage | DataPreviewResultMessage | DataRowsResultMessage
+  | SequenceInspectedMessage | PongMessage | ErrorMessage;
 
 /** What the side view shows. */
 export interface SidebarState {
@@ -309,12 +464,25 @@ export interface SidebarState {
   /** Training losses of the latest (or current) run, for the sparkline. */
   losses: number[];
   last: { title: string; lines: string[] } | null;
+  /** The current file's cell and key settings in one line ("LSTM · 16 hidden × 1 layer · adam, lr 0.005 · 30 epochs"). */
+  settings?: string | null;
 }
 
 /** Host → webview: the state to show. */
 export interface ShowStateMessage {
   type: 'state/show';
   state: SidebarState;
+}
+
+/** The experiment a panel shows in its Model and Data views: the settings in effect (defaults filled in). */
+export interface PanelExperiment {
+  /** The `*.rnn.json` file, or null when the panel belongs to a CSV (default settings, read-only). */
+  file: string | null;
+  /** The CSV it reads. */
+  csvFile: string;
+  experiment: Experiment;
+  /** Why the file cannot be used as it is (JSON syntax, a bad value); the settings shown are the last good ones. */
+  problem: string | null;
 }
 
 /** What a playground panel shows for one experiment or CSV (also what the serializer restores). */
@@ -330,10 +498,38 @@ export interface PanelState {
   compare: CompareSummary | null;
   /** The tab shown. */
   tab: PanelTab;
+  /** The experiment's settings (null until read). */
+  experiment?: PanelExperiment | null;
+  /** The outcome of the last edit made from the panel (shown next to the controls). */
+  editError?: string | null;
+  /** The Data view's preview (null until read) and why it could not be read. */
+  preview?: DataPreview | null;
+  previewError?: string | null;
+  /** The sequence the Data, Gradients and Predictions views show (1-based, file order). */
+  sequence?: number;
+  /** That sequence run through the latest model (or a fresh one), and why it could not be. */
+  inspection?: SequenceInspection | null;
+  inspectError?: string | null;
 }
 
 /** The panel's views. */
-export type PanelTab = 'training' | 'graph' | 'gradients' | 'bound' | 'compare';
+export type PanelTab = 'data' | 'model' | 'training' | 'graph' | 'gradients' | 'bound' | 'predictions' | 'compare';
+
+/** The panel's views in display order. */
+export const PANEL_TABS: readonly PanelTab[] = ['data', 'model', 'training', 'graph', 'gradients', 'bound', 'predictions', 'compare'];
+
+/** Experiment fields the panel may change (checked on arrival). */
+export const EXPERIMENT_FIELDS = [
+  'model.cell', 'model.activation', 'model.coupled', 'model.hiddenSize', 'model.layers', 'model.residual', 'model.init', 'model.forgetBias1',
+  'training.epochs', 'training.batchSize', 'training.optimizer', 'training.learningRate', 'training.clip', 'training.tbptt', 'training.patience', 'training.seed',
+  'data.features', 'data.targets', 'data.sequenceId', 'data.label', 'data.time', 'data.task',
+] as const;
+
+/** One field set from the panel; `value` undefined removes the key (the default or the suggestion applies). */
+export interface ExperimentChange {
+  field: (typeof EXPERIMENT_FIELDS)[number];
+  value: unknown;
+}
 
 /** Host → panel: the whole state (on open, on restore, after each result). */
 export interface PanelStateMessage {
@@ -347,8 +543,15 @@ export interface PanelEpochMessage {
   epoch: EpochPoint;
 }
 
+/** Host → panel: rows of the CSV for the Data view's table, answering `panel/fetchRows`. */
+export interface PanelRowsMessage {
+  type: 'panel/rows';
+  start: number;
+  rows: string[][];
+}
+
 /** Everything the host sends to a webview. */
-export type ToWebview = ShowStateMessage | PanelStateMessage | PanelEpochMessage;
+export type ToWebview = ShowStateMessage | PanelStateMessage | PanelEpochMessage | PanelRowsMessage;
 
 /** Webview → host: the webview has loaded and listens. */
 export interface ReadyMessage {
@@ -359,6 +562,7 @@ export interface ReadyMessage {
 export const WEBVIEW_COMMANDS = [
   'rnnPlayground.trainCurrentFile', 'rnnPlayground.stopTraining', 'rnnPlayground.verifyBound', 'rnnPlayground.compareCells',
   'rnnPlayground.newExperiment', 'rnnPlayground.gradientCheck', 'rnnPlayground.loadModel', 'rnnPlayground.exportModel',
+  'rnnPlayground.stepEpoch', 'rnnPlayground.openPlayground',
 ] as const;
 
 /** Webview → host: run one of the extension's commands. */
@@ -373,20 +577,57 @@ export interface TabMessage {
   tab: PanelTab;
 }
 
-/** Everything a webview sends to the host (validated on arrival). */
-export type FromWebview = ReadyMessage | RunCommandMessage | TabMessage;
+/** Panel → host: set experiment fields (the host edits the `*.rnn.json` and saves it). */
+export interface ExperimentEditMessage {
+  type: 'experiment/edit';
+  changes: ExperimentChange[];
+}
 
-const TABS: readonly PanelTab[] = ['training', 'graph', 'gradients', 'bound', 'compare'];
+/** Panel → host: the Data view's table needs rows [start, start + count) (count ≤ 1000). */
+export interface FetchRowsMessage {
+  type: 'panel/fetchRows';
+  start: number;
+  count: number;
+}
+
+/** Panel → host: show sequence `sequence` (1-based, file order) in the Data, Gradients and Predictions views. */
+export interface SequenceSelectMessage {
+  type: 'panel/sequence';
+  sequence: number;
+}
+
+/** Everything a webview sends to the host (validated on arrival). */
+export type FromWebview = ReadyMessage | RunCommandMessage | TabMessage | ExperimentEditMessage | FetchRowsMessage | SequenceSelectMessage;
+
+const isCount = (v: unknown, max: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Values the panel may send for a field: plain JSON scalars, or arrays of column names. */
+function plainValue(v: unknown): boolean {
+  if (v === undefined || v === null || typeof v === 'boolean' || typeof v === 'string') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  return Array.isArray(v) && v.length <= 10_000 && v.every((x) => typeof x === 'string');
+}
 
 /** Checks a message that arrived from a webview; returns it typed, or null when it is not one we accept. */
 export function parseFromWebview(raw: unknown): FromWebview | null {
-  if (typeof raw !== 'object' || raw === null) return null;
-  const m = raw as { type?: unknown; command?: unknown };
+  if (!isObject(raw)) return null;
+  const m = raw;
   if (m.type === 'webview/ready') return { type: 'webview/ready' };
-  const tab = (raw as { tab?: unknown }).tab;
-  if (m.type === 'panel/tab' && typeof tab === 'string' && (TABS as readonly string[]).includes(tab)) return { type: 'panel/tab', tab: tab as PanelTab };
+  if (m.type === 'panel/tab' && typeof m.tab === 'string' && (PANEL_TABS as readonly string[]).includes(m.tab)) return { type: 'panel/tab', tab: m.tab as PanelTab };
   if (m.type === 'command/run' && typeof m.command === 'string' && (WEBVIEW_COMMANDS as readonly string[]).includes(m.command)) {
     return { type: 'command/run', command: m.command as RunCommandMessage['command'] };
+  }
+  if (m.type === 'panel/fetchRows' && isCount(m.start, Number.MAX_SAFE_INTEGER) && isCount(m.count, 1000)) return { type: 'panel/fetchRows', start: m.start, count: m.count };
+  if (m.type === 'panel/sequence' && isCount(m.sequence, Number.MAX_SAFE_INTEGER) && m.sequence >= 1) return { type: 'panel/sequence', sequence: m.sequence };
+  if (m.type === 'experiment/edit' && Array.isArray(m.changes) && m.changes.length > 0 && m.changes.length <= 32) {
+    const changes: ExperimentChange[] = [];
+    for (const c of m.changes) {
+      if (!isObject(c) || typeof c.field !== 'string' || !(EXPERIMENT_FIELDS as readonly string[]).includes(c.field) || !plainValue(c.value)) return null;
+      changes.push({ field: c.field as ExperimentChange['field'], value: c.value });
+    }
+    return { type: 'experiment/edit', changes };
   }
   return null;
 }

@@ -89,8 +89,8 @@ export async function loadTable(csvFile: string, ctx: JobContext): Promise<CsvTa
   }
 }
 
-const point = (e: EpochRecord): EpochPoint => ({
-  epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss, valAccuracy: e.valAccuracy, gradNorm: e.gradNorm,
+const point = (e: EpochRecord, offset = 0): EpochPoint => ({
+  epoch: e.epoch + offset, trainLoss: e.trainLoss, valLoss: e.valLoss, valAccuracy: e.valAccuracy, gradNorm: e.gradNorm,
   rhoWh: e.rhoWh, normWh: e.normWh, aliveShare: e.aliveShare, stepGradNorm: e.stepGradNorm,
 });
 
@@ -107,9 +107,11 @@ function experimentModel(exp: Experiment, ds: Dataset, cell: CellKind = exp.mode
 }
 
 /** Trains one model of the experiment's settings (cell overridable) on a dataset, streaming progress. */
-function trainModel(exp: Experiment, ds: Dataset, ctx: JobContext, cell: CellKind = exp.model.cell, label: string = cell): { model: Model; result: TrainResult; seconds: number } {
-  const model = experimentModel(exp, ds, cell);
-  const t = exp.training;
+function trainModel(exp: Experiment, ds: Dataset, ctx: JobContext, cell: CellKind = exp.model.cell, label: string = cell,
+  start: { model: Model; epochs: number } | null = null): { model: Model; result: TrainResult; seconds: number } {
+  const model = start?.model ?? experimentModel(exp, ds, cell);
+  const before = start?.epochs ?? 0;
+  const t = before ? { ...exp.training, seed: (exp.training.seed + before) % 2 ** 31 } : exp.training;
   const t0 = Date.now();
   let lastReport = 0;
   const result = train(model, ds.train, {
@@ -126,14 +128,14 @@ function trainModel(exp: Experiment, ds: Dataset, ctx: JobContext, cell: CellKin
       const now = Date.now();
       if (now - lastReport < 100) return;
       lastReport = now;
-      ctx.report({ phase: 'training', fraction: (b.epoch - 1 + b.batch / b.batches) / t.epochs, message: `${label}: epoch ${b.epoch}/${t.epochs}, loss ${fmt(b.loss)}`, loss: b.loss });
+      ctx.report({ phase: 'training', fraction: (b.epoch - 1 + b.batch / b.batches) / t.epochs, message: `${label}: epoch ${b.epoch + before}/${t.epochs + before}, loss ${fmt(b.loss)}`, loss: b.loss });
     },
     onEpoch: (e) => {
       lastReport = Date.now();
       ctx.report({
         phase: 'training', fraction: e.epoch / t.epochs,
-        message: `${label}: epoch ${e.epoch}/${t.epochs}, loss ${fmt(e.trainLoss)}${e.valLoss !== null ? `, validation ${fmt(e.valLoss)}` : ''}`,
-        epoch: point(e), loss: e.trainLoss,
+        message: `${label}: epoch ${e.epoch + before}/${t.epochs + before}, loss ${fmt(e.trainLoss)}${e.valLoss !== null ? `, validation ${fmt(e.valLoss)}` : ''}`,
+        epoch: point(e, before), loss: e.trainLoss,
       });
     },
   });
@@ -160,28 +162,52 @@ export function writeFresh(path: string, text: string): string {
   throw new InputError(`${dirname(path)}: could not find a free name for ${basename(path)}`);
 }
 
-/** Train on an experiment or CSV; save the model next to it. */
-export async function trainJob(source: ExperimentSource, saveTo: string | null, ctx: JobContext): Promise<RunSummary> {
+/** Whether two configurations describe the same network (so a saved model can continue training). */
+function sameNetwork(a: Model['config'], b: Model['config']): boolean {
+  const keys = ['cell', 'activation', 'coupled', 'inputSize', 'hiddenSize', 'layers', 'residual', 'readout', 'loss', 'outputSize'] as const;
+  return keys.every((k) => a[k] === b[k]);
+}
+
+/**
+ * Train on an experiment or CSV; save the model next to it. With `resume` (a model file of an earlier run of the same
+ * network), training continues from its weights and the file is updated in place: that is how "Step One Epoch"
+ * advances a run. Optimiser state (Adam's moments) is not saved, so it restarts at each resume. When the experiment
+ * now describes a different network, a new run starts instead and is saved under a fresh name.
+ */
+export async function trainJob(source: ExperimentSource, saveTo: string | null, ctx: JobContext, resume: string | null = null): Promise<RunSummary> {
   const { experiment, experimentFile, csvFile } = loadExperiment(source);
   const table = await loadTable(csvFile, ctx);
   const { spec } = experimentDatasetSpec(experiment, table);
   const ds = build(table, spec, ctx);
-  const { model, result, seconds } = trainModel(experiment, ds, ctx);
+  let start: { model: Model; epochs: number } | null = null;
+  const notes: string[] = [];
+  if (resume && existsSync(resume)) {
+    const loaded = readModel(resume);
+    if (sameNetwork(loaded.model.config, experimentModel(experiment, ds).config)) start = { model: loaded.model, epochs: loaded.training?.epochs ?? 0 };
+    else notes.push(`the settings no longer match ${basename(resume)}, so a new run started`);
+  }
+  const { model, result, seconds } = trainModel(experiment, ds, ctx, experiment.model.cell, experiment.model.cell, start);
+  const before = start?.epochs ?? 0;
   ctx.report({ phase: 'analysing', fraction: 1, message: 'evaluating the model' });
   const trainEval = evaluate(model, ds.train);
   const valEval = evaluate(model, ds.validation);
   let modelFile: string | null = null;
   if (saveTo && result.status !== 'diverged') {
-    const training: ModelTrainingMeta = { epochs: result.epochs.length, bestEpoch: result.bestEpoch, status: result.status, valLoss: valEval.loss, baselineLoss: ds.baseline.loss };
+    const training: ModelTrainingMeta = { epochs: before + result.epochs.length, bestEpoch: before + result.bestEpoch, status: result.status, valLoss: valEval.loss, baselineLoss: ds.baseline.loss };
     const meta = { data: modelDataMeta(csvFile, ds, spec), training, experiment: experimentFile };
-    modelFile = writeFresh(saveTo, JSON.stringify(modelToJson(model, meta)));
+    const text = JSON.stringify(modelToJson(model, meta));
+    if (start && resume) {
+      writeFileAtomic(resume, (append) => append(text), true);
+      modelFile = resume;
+    } else modelFile = writeFresh(saveTo, text);
   }
   return {
     csvFile, experimentFile, task: ds.task, roles: spec.roles, cell: model.config.cell, config: model.config, parameters: model.theta.length,
-    status: result.status, cancelled: result.status === 'cancelled', epochs: result.epochs.length, epochsPlanned: experiment.training.epochs,
-    bestEpoch: result.bestEpoch, trainLoss: trainEval.loss, valLoss: valEval.loss, baselineLoss: ds.baseline.loss, baseline: ds.baseline.kind,
-    accuracy: valEval.accuracy, baselineAccuracy: ds.baseline.accuracy, history: result.epochs.map(point),
-    samples: { train: ds.train.length, validation: ds.validation.length }, notes: ds.notes,
+    status: result.status, cancelled: result.status === 'cancelled', epochs: before + result.epochs.length, epochsPlanned: before + experiment.training.epochs,
+    continuedFrom: before,
+    bestEpoch: before + result.bestEpoch, trainLoss: trainEval.loss, valLoss: valEval.loss, baselineLoss: ds.baseline.loss, baseline: ds.baseline.kind,
+    accuracy: valEval.accuracy, baselineAccuracy: ds.baseline.accuracy, history: result.epochs.map((e) => point(e, before)),
+    samples: { train: ds.train.length, validation: ds.validation.length }, notes: [...ds.notes, ...notes],
     divergence: result.divergence?.message ?? null, modelFile, seconds,
   };
 }
@@ -204,28 +230,32 @@ function readModel(modelFile: string): { model: Model; data: ModelDataMeta | nul
 
 const logs = (a: number[] | null): (number | null)[] | null => (a ? a.map((x) => (Number.isFinite(x) ? x : null)) : null);
 
+/**
+ * The model to analyse and the dataset it reads from `table`: a trained model file (its roles and scaling rebuilt
+ * from its meta) or, without one, a freshly initialised model of the experiment's settings. `origin` says which.
+ */
+export function modelAndData(experiment: Experiment, csvFile: string, table: CsvTable, modelFile: string | null, ctx: JobContext): { model: Model; ds: Dataset; origin: string; data: ModelDataMeta | null } {
+  if (modelFile) {
+    const loaded = readModel(modelFile);
+    if (!loaded.data) throw new InputError(`${modelFile} does not say which columns it was trained on (it was not saved by a training run)`);
+    const ds = build(table, specFromMeta(loaded.data, experiment.data.missing), ctx);
+    const model = loaded.model;
+    if (model.config.inputSize !== ds.model.inputSize) {
+      throw new InputError(`${modelFile} takes ${model.config.inputSize} inputs; ${csvFile} gives ${ds.model.inputSize} (${ds.featureNames.join(', ')})`);
+    }
+    return { model, ds, origin: `trained model ${basename(modelFile)}`, data: loaded.data };
+  }
+  const { spec } = experimentDatasetSpec(experiment, table);
+  const ds = build(table, spec, ctx);
+  const model = experimentModel(experiment, ds);
+  return { model, ds, origin: `untrained ${experiment.model.cell} (init ${experiment.model.init}, seed ${experiment.training.seed})`, data: null };
+}
+
 /** The bound analysis on one sequence of the experiment's data, for a trained model or a fresh one. */
 export async function verifyJob(source: ExperimentSource, modelFile: string | null, sequence: number, ctx: JobContext): Promise<BoundSummary> {
   const { experiment, csvFile } = loadExperiment(source);
   const table = await loadTable(csvFile, ctx);
-  let model: Model;
-  let ds: Dataset;
-  let origin: string;
-  if (modelFile) {
-    const loaded = readModel(modelFile);
-    if (!loaded.data) throw new InputError(`${modelFile} does not say which columns it was trained on (it was not saved by a training run)`);
-    ds = build(table, specFromMeta(loaded.data, experiment.data.missing), ctx);
-    model = loaded.model;
-    origin = `trained model ${basename(modelFile)}`;
-    if (model.config.inputSize !== ds.model.inputSize) {
-      throw new InputError(`${modelFile} takes ${model.config.inputSize} inputs; ${csvFile} gives ${ds.model.inputSize} (${ds.featureNames.join(', ')})`);
-    }
-  } else {
-    const { spec } = experimentDatasetSpec(experiment, table);
-    ds = build(table, spec, ctx);
-    model = experimentModel(experiment, ds);
-    origin = `untrained ${experiment.model.cell} (init ${experiment.model.init}, seed ${experiment.training.seed})`;
-  }
+  const { model, ds, origin } = modelAndData(experiment, csvFile, table, modelFile, ctx);
   const all = samplesInFileOrder(ds);
   if (sequence < 1 || sequence > all.length) throw new InputError(`sample ${sequence} does not exist; ${csvFile} gives ${all.length}`);
   const chosen = all[sequence - 1];

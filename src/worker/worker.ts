@@ -10,6 +10,7 @@ import { ExperimentError } from '../data/experiment';
 import { FileExistsError } from '../data/writeFile';
 import { assertNever, type ErrorMessage, type FromWorker, type ToWorker } from '../shared/protocol';
 import { compareJob, createExperimentJob, exportJob, InputError, inspectJob, JobCancelled, trainJob, verifyJob, type JobContext } from './jobs';
+import { dataPreviewJob, dataRowsJob, sequenceInspectJob } from './inspectJobs';
 
 const port = parentPort;
 if (!port) throw new Error('dist/worker.js must run as a worker thread');
@@ -49,7 +50,7 @@ async function handle(msg: ToWorker): Promise<void> {
       reply({ type: 'gradcheck/result', inReplyTo: msg.id, report: randomGradCheck({ config: msg.config, steps: msg.steps, batch: msg.batch, seed: msg.seed }) });
       return;
     case 'train/start':
-      reply({ type: 'train/result', inReplyTo: msg.id, summary: await trainJob(msg.source, msg.saveTo, context(msg.id, msg.cancel)) });
+      reply({ type: 'train/result', inReplyTo: msg.id, summary: await trainJob(msg.source, msg.saveTo, context(msg.id, msg.cancel), msg.resume ?? null) });
       return;
     case 'verify/run':
       reply({ type: 'verify/result', inReplyTo: msg.id, report: await verifyJob(msg.source, msg.modelFile, msg.sequence, context(msg.id, msg.cancel)) });
@@ -67,6 +68,17 @@ async function handle(msg: ToWorker): Promise<void> {
       return;
     case 'model/inspect':
       reply({ type: 'model/info', inReplyTo: msg.id, info: inspectJob(msg.modelFile) });
+      return;
+    case 'data/preview':
+      reply({ type: 'data/previewed', inReplyTo: msg.id, preview: await dataPreviewJob(msg.source, context(msg.id, msg.cancel)) });
+      return;
+    case 'data/rows': {
+      const { start, rows } = await dataRowsJob(msg.csvFile, msg.start, msg.count, context(msg.id, null));
+      reply({ type: 'data/rowsResult', inReplyTo: msg.id, start, rows });
+      return;
+    }
+    case 'sequence/inspect':
+      reply({ type: 'sequence/inspected', inReplyTo: msg.id, inspection: await sequenceInspectJob(msg.source, msg.modelFile, msg.sequence, context(msg.id, msg.cancel)) });
       return;
     default:
       assertNever(msg);

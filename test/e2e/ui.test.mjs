@@ -272,6 +272,171 @@ test('right-click → "Verify Vanishing-Gradient Bound on Current File" reports 
   });
 });
 
+/** Waits until `check()` is true (polling), or fails with `what`. */
+async function until(check, ms, what) {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await page.waitForTimeout(100);
+  }
+}
+
+/** The panel frame of `name` (its header names the file). */
+async function panelOf(name, view = null) {
+  return webviewFrame(`#panel:has(header h2[title$="${name}"])${view ? ` [data-view="${view}"]` : ''}`);
+}
+
+/** Opens a tab of the panel in `frame` and waits for its view. */
+async function openTab(frame, label, view) {
+  await frame.getByRole('tab', { name: label, exact: true }).click();
+  await frame.locator(`[data-view="${view}"]`).waitFor({ timeout: 10000 });
+}
+
+/** Switches the colour theme like a user: Preferences: Color Theme, type its name, Enter. */
+async function setTheme(name) {
+  await runCommand('Preferences: Color Theme');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor();
+  await input.fill(name);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+const expPath = () => join(workspace, 'intraday-sessions.rnn.json');
+const expJson = () => JSON.parse(readFileSync(expPath(), 'utf8'));
+
+test('the panel for an experiment: the Data view previews the CSV and its roles; the Model view edits the file; Train retrains', async () => {
+  await step('model-view', async () => {
+    // open the experiment in the editor, then "Open Playground" from the palette: the panel opens on its Data view
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'intraday-sessions.rnn.json' }).first().click();
+    await page.locator('.tab', { hasText: 'intraday-sessions.rnn.json' }).first().waitFor({ timeout: 10000 });
+    await runCommand('RNN Playground: Open Playground');
+    const frame = await panelOf('intraday-sessions.rnn.json', 'data');
+    await frame.locator('.data-table-body .data-table-row').nth(5).waitFor({ timeout: 30000 });
+    const summary = await frame.locator('[data-view="data"] .summary').first().innerText();
+    assert.match(summary, /intraday-sessions\.csv · 18,000 rows × \d+ columns · task classify · \d+ sequences/);
+    const rows = await frame.locator('.data-table-body .data-table-row').count();
+    assert.ok(rows > 5 && rows < 80, `${rows} rows in the DOM (virtualised)`);
+    assert.equal(await frame.locator('.data-table').getAttribute('aria-rowcount'), '18001');
+    assert.equal(await frame.locator('select[aria-label="Role of column label"]').inputValue(), 'label');
+    // the selected sequence's series
+    await frame.locator('[data-view="data"] .chart canvas').waitFor({ timeout: 30000 });
+    const series = await inkOf(frame, '[data-view="data"] .chart canvas');
+    assert.ok(series.ink > series.total * 0.01, `series plot: ${series.ink} of ${series.total} pixels drawn`);
+    // scroll far down the table: rows arrive from the engine
+    await frame.locator('.data-table').evaluate((t) => { t.scrollTop = t.scrollHeight / 2; });
+    await frame.locator('.data-table-body .data-table-row[aria-rowindex="9002"] .data-table-cell:not(.data-table-placeholder)').first().waitFor({ timeout: 20000 }).catch(async () => {
+      // the exact middle row depends on the viewport; any row past 8,000 with real cells will do
+      await frame.waitForFunction(() => [...document.querySelectorAll('.data-table-body .data-table-row')].some((r) => Number(r.getAttribute('aria-rowindex')) > 8000 && !r.querySelector('.data-table-placeholder')), null, { timeout: 20000 });
+    });
+    await frame.locator('.data-table').evaluate((t) => { t.scrollTop = 0; });
+
+    // the Model view: equations, then change the cell to LSTM and the epochs to 5; the file follows
+    await openTab(frame, 'Model', 'model');
+    await frame.locator('.equations .katex').first().waitFor();
+    assert.match(await frame.locator('.equations h3').first().innerText(), /GRU/);
+    await frame.locator('#cell-lstm').click();
+    await until(() => expJson().model.cell === 'lstm', 10000, 'the experiment file to say lstm');
+    await frame.locator('#cell-lstm[aria-checked="true"]').waitFor({ timeout: 10000 });
+    await until(async () => /LSTM/.test(await frame.locator('.equations h3').first().innerText()), 10000, 'the LSTM equations');
+    const epochs = frame.locator('#in-training-epochs');
+    await epochs.fill('5');
+    await epochs.press('Enter');
+    await until(() => expJson().training.epochs === 5, 10000, 'the experiment file to say 5 epochs');
+    await page.screenshot({ path: join(shots, `panel-model-${THEME_KEY}.png`) });
+
+    // retrain from the panel: the Training view shows the LSTM run
+    await openTab(frame, 'Training', 'training');
+    await frame.getByRole('button', { name: 'Train', exact: true }).click();
+    await until(async () => /LSTM · 5\/5 epochs/.test(await frame.locator('[data-view="training"] .summary').first().innerText().catch(() => '')), 120000, 'the LSTM run to finish');
+    for (let i = 0; i < 3; i++) {
+      const { ink, total } = await inkOf(frame, `.chart:nth-child(${i + 1}) canvas`);
+      assert.ok(ink > total * 0.02, `chart ${i + 1}: ${ink} of ${total} pixels drawn`);
+    }
+    // one more epoch continues the same run
+    await frame.getByRole('button', { name: 'Step One Epoch' }).click();
+    await until(async () => /LSTM · 6\/6 epochs/.test(await frame.locator('[data-view="training"] .summary').first().innerText().catch(() => '')), 60000, 'the step to finish');
+    await clearToasts();
+  });
+});
+
+test('Predictions and Gradients views show the trained model on one sequence', async () => {
+  await step('predictions', async () => {
+    const frame = await panelOf('intraday-sessions.rnn.json');
+    await openTab(frame, 'Predictions', 'predictions');
+    await frame.locator('table.confusion').waitFor({ timeout: 30000 });
+    const counts = (await frame.locator('table.confusion td').allInnerTexts()).map((t) => Number(t.replace(/,/g, '')));
+    assert.ok(counts.length >= 4 && counts.reduce((a, b) => a + b, 0) > 0, `confusion counts ${counts}`);
+    assert.match(await frame.locator('[data-view="predictions"] .verdict').innerText(), /Actual ".+", predicted ".+" \(\d+\.\d%\)/);
+    await frame.locator('#sequence-next').click();
+    await until(async () => /sequence "/.test(await frame.locator('[data-view="predictions"] .summary').first().innerText().catch(() => '')) && (await frame.locator('#sequence-pick').inputValue()) === '2', 20000, 'sequence 2');
+    await frame.locator('[data-view="predictions"] .verdict').waitFor({ timeout: 20000 });
+    await page.screenshot({ path: join(shots, `panel-predictions-${THEME_KEY}.png`) });
+    await openTab(frame, 'Gradients', 'gradients');
+    await until(async () => (await frame.locator('[data-view="gradients"] canvas').count()) >= 2, 30000, 'both heatmaps');
+    const unit = await inkOf(frame, '[data-view="gradients"] .heatmap:last-of-type canvas');
+    assert.ok(unit.ink > unit.total * 0.2, `time × unit heatmap: ${unit.ink} of ${unit.total} pixels drawn`);
+    await page.screenshot({ path: join(shots, `panel-gradients-units-${THEME_KEY}.png`) });
+  });
+});
+
+test('reloading the window brings the panel back with its view and its run', async () => {
+  await step('reload', async () => {
+    let frame = await panelOf('intraday-sessions.rnn.json');
+    await openTab(frame, 'Training', 'training');
+    await page.waitForTimeout(500); // the webview saves its state as it renders
+    await runCommand('Developer: Reload Window');
+    await page.locator('.activitybar .action-item a[aria-label^="RNN Playground"]').first().waitFor({ timeout: 90000 });
+    frame = await panelOf('intraday-sessions.rnn.json', 'training');
+    await frame.locator('.chart canvas').first().waitFor({ timeout: 30000 });
+    assert.match(await frame.locator('[data-view="training"] .summary').first().innerText(), /LSTM · 6\/6 epochs/);
+    const { ink, total } = await inkOf(frame, '.chart:nth-child(1) canvas');
+    assert.ok(ink > total * 0.02, `restored loss chart: ${ink} of ${total} pixels drawn`);
+    await page.screenshot({ path: join(shots, `panel-restored-${THEME_KEY}.png`) });
+  });
+});
+
+test('every view of the panel in the light, dark and high-contrast themes (screenshots), after Verify and Compare from the panel', async () => {
+  await step('themes', async () => {
+    let frame = await panelOf('intraday-sessions.rnn.json');
+    await openTab(frame, 'Training', 'training');
+    await frame.getByRole('button', { name: 'Verify Bound' }).click();
+    await frame.locator('[data-view="bound"] .verdict').waitFor({ timeout: 60000 });
+    await openTab(frame, 'Training', 'training');
+    await frame.getByRole('button', { name: 'Compare Cells' }).click();
+    await frame.locator('[data-view="compare"] table tbody tr').nth(3).waitFor({ timeout: 240000 });
+    await clearToasts();
+    const views = [['Data', 'data'], ['Model', 'model'], ['Training', 'training'], ['Unrolled Graph', 'graph'], ['Gradients', 'gradients'], ['Bound', 'bound'], ['Predictions', 'predictions'], ['Compare', 'compare']];
+    const bodyClass = { light: 'vscode-light', dark: 'vscode-dark', hc: 'vscode-high-contrast' };
+    for (const theme of ['light', 'dark', 'hc']) {
+      await setTheme(THEMES[theme]);
+      frame = await panelOf('intraday-sessions.rnn.json');
+      await frame.waitForFunction((cls) => document.body.classList.contains(cls), bodyClass[theme], { timeout: 20000 });
+      for (const [label, view] of views) {
+        await openTab(frame, label, view);
+        const v = frame.locator(`[data-view="${view}"]`);
+        // real content, not an empty-state line: a chart, heatmap, graph, table or equations
+        await v.locator('canvas, svg.unrolled, table, .katex').first().waitFor({ timeout: 30000 });
+        if (view === 'data') await frame.locator('[data-view="data"] .chart canvas').waitFor({ timeout: 30000 });
+        if (view === 'gradients') await until(async () => (await v.locator('canvas').count()) >= 2, 30000, 'both heatmaps');
+        await page.waitForTimeout(300);
+        for (const c of await v.locator('canvas').all()) {
+          const { ink, total } = await c.evaluate((canvas) => {
+            const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+            let n = 0;
+            for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+            return { ink: n, total: canvas.width * canvas.height };
+          });
+          assert.ok(total === 0 || ink > total * 0.005, `${view} (${theme}): a canvas with ${ink} of ${total} pixels drawn`);
+        }
+        await page.screenshot({ path: join(shots, `panel-${view}-${theme}.png`) });
+      }
+    }
+    await setTheme(THEME);
+  });
+});
+
 test('Cancel in the progress notification stops a run at once and keeps the partial model', async () => {
   await step('cancel', async () => {
     // a long run: the experiment file asks for 1000 epochs; right-click it → Train on Current File
@@ -280,7 +445,7 @@ test('Cancel in the progress notification stops a run at once and keeps the part
     exp.training.epochs = 1000;
     writeFileSync(expFile, JSON.stringify(exp, null, 2));
     await menuAction('intraday-sessions.rnn.json', 'Train on Current File');
-    const progress = page.locator('.notifications-toasts .notification-toast', { hasText: /training on intraday-sessions\.rnn\.json: gru: epoch ([2-9]|\d\d+)\/1000/ }).first();
+    const progress = page.locator('.notifications-toasts .notification-toast', { hasText: /training on intraday-sessions\.rnn\.json: \w+: epoch ([2-9]|\d\d+)\/1000/ }).first();
     await progress.waitFor({ timeout: 60000 });
     const t0 = Date.now();
     await progress.locator('.monaco-button', { hasText: 'Cancel' }).click();
@@ -292,7 +457,7 @@ test('Cancel in the progress notification stops a run at once and keeps the part
     assert.ok(ms < 3000, `the result showed ${ms} ms after Cancel`);
     await page.waitForTimeout(400); // let the toast finish fading in
     await page.screenshot({ path: join(shots, 'vscode-cancelled.png') });
-    assert.ok(readdirSync(workspace).includes('intraday-sessions.model.json'), 'the partial model is saved');
+    assert.ok(readdirSync(workspace).includes('intraday-sessions-2.model.json'), 'the partial model is saved (beside the earlier run\'s)');
     await clearToasts();
   });
 });
@@ -303,5 +468,5 @@ test('no Content Security Policy violations in the webviews', () => {
 
 test('the workspace only gained the files the commands said they wrote', () => {
   const added = readdirSync(workspace).filter((f) => !existsSync(join(root, 'samples', f)));
-  assert.deepEqual(added.sort(), ['adding-50.model.json', 'intraday-sessions.model.json']);
+  assert.deepEqual(added.sort(), ['adding-50.model.json', 'intraday-sessions-2.model.json', 'intraday-sessions.model.json']);
 });

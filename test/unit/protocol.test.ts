@@ -11,3 +11,26 @@ test('parseFromWebview accepts ready and listed commands, rejects everything els
     assert.equal(parseFromWebview(bad), null, JSON.stringify(bad));
   }
 });
+
+test('parseFromWebview accepts panel tabs and experiment edits of listed fields with plain values only', () => {
+  assert.deepEqual(parseFromWebview({ type: 'panel/tab', tab: 'model' }), { type: 'panel/tab', tab: 'model' });
+  assert.equal(parseFromWebview({ type: 'panel/tab', tab: 'settings' }), null);
+  const edit = { type: 'experiment/edit', changes: [{ field: 'model.cell', value: 'gru' }, { field: 'data.features', value: ['a', 'b'] }, { field: 'data.label', value: null }] };
+  assert.deepEqual(parseFromWebview(edit), edit);
+  for (const bad of [
+    { type: 'experiment/edit', changes: [] },
+    { type: 'experiment/edit', changes: [{ field: 'data.file', value: '/etc/passwd' }] },
+    { type: 'experiment/edit', changes: [{ field: '__proto__.x', value: 1 }] },
+    { type: 'experiment/edit', changes: [{ field: 'model.hiddenSize', value: { $gt: 1 } }] },
+    { type: 'experiment/edit', changes: [{ field: 'model.hiddenSize', value: Number.NaN }] },
+    { type: 'experiment/edit', changes: [{ field: 'data.features', value: [1, 2] }] },
+    { type: 'experiment/edit', changes: 'model.cell=gru' },
+  ]) assert.equal(parseFromWebview(bad), null, JSON.stringify(bad));
+});
+
+test('parseFromWebview accepts row windows of at most 1000 rows and positive sequence numbers', () => {
+  assert.deepEqual(parseFromWebview({ type: 'panel/fetchRows', start: 400, count: 200 }), { type: 'panel/fetchRows', start: 400, count: 200 });
+  assert.deepEqual(parseFromWebview({ type: 'panel/sequence', sequence: 3 }), { type: 'panel/sequence', sequence: 3 });
+  for (const bad of [{ type: 'panel/fetchRows', start: -1, count: 10 }, { type: 'panel/fetchRows', start: 0, count: 5000 }, { type: 'panel/fetchRows', start: 0.5, count: 1 },
+    { type: 'panel/sequence', sequence: 0 }, { type: 'panel/sequence', sequence: '2' }]) assert.equal(parseFromWebview(bad), null, JSON.stringify(bad));
+});

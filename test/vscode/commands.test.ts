@@ -11,7 +11,7 @@ import { playground, run, workspaceFile } from './util';
 const COMMANDS = [
   'rnnPlayground.openPlayground', 'rnnPlayground.trainCsv', 'rnnPlayground.trainCurrentFile', 'rnnPlayground.stopTraining',
   'rnnPlayground.verifyBound', 'rnnPlayground.compareCells', 'rnnPlayground.gradientCheck', 'rnnPlayground.newExperiment',
-  'rnnPlayground.exportModel', 'rnnPlayground.loadModel',
+  'rnnPlayground.exportModel', 'rnnPlayground.loadModel', 'rnnPlayground.stepEpoch',
 ];
 
 type Failure = { error: string; kind: string };
@@ -34,7 +34,7 @@ export function registerCommandTests(): void {
   suite('commands', () => {
     let modelFile = '';
 
-    test('activation registers all ten commands, quickly', async () => {
+    test('activation registers all eleven commands, quickly', async () => {
       const t0 = Date.now();
       const api = await playground();
       console.log(`      activation took ${Date.now() - t0} ms`);

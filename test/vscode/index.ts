@@ -6,6 +6,7 @@
 import Mocha from 'mocha';
 import { registerCommandTests } from './commands.test';
 import { registerRecoveryTests } from './recovery.test';
+import { registerPanelTests } from './panel.test';
 
 /** Runs every suite; rejects when a test fails (VS Code turns that into a non-zero exit code). */
 export function run(): Promise<void> {
@@ -14,6 +15,7 @@ export function run(): Promise<void> {
   mocha.suite.emit('pre-require', globalThis, 'extension-host-tests', mocha);
   registerCommandTests();
   registerRecoveryTests();
+  registerPanelTests();
   return new Promise((resolve, reject) => {
     mocha.run((failures) => {
       console.log(`${mocha.suite.total() - failures} passed, ${failures} failed`);

@@ -1,0 +1,174 @@
+/**
+ * Model view: define the cell (vanilla with its activation, LSTM, GRU, gated additive with free or coupled gates),
+ * hidden size, layers, residual, initialiser and the training settings; the cell's equations update with every choice.
+ * Each change is sent to the host, which writes it into the experiment file; the view redraws from the file's new
+ * contents, so the panel and the file never disagree.
+ */
+import type { ExperimentChange, PanelExperiment } from '../src/shared/protocol';
+import { renderEquations } from './equations';
+import { el, field, select } from './ui';
+
+type Model = PanelExperiment['experiment']['model'];
+
+/** Named starting points, each a set of field changes. */
+export const PRESETS: { id: string; label: string; description: string; changes: ExperimentChange[] }[] = [
+  {
+    id: 'tiny',
+    label: "The chapter's tiny RNN",
+    description: 'Vanilla tanh RNN with 2 hidden units: small enough to follow every number by hand.',
+    changes: [
+      { field: 'model.cell', value: 'vanilla' }, { field: 'model.activation', value: 'tanh' }, { field: 'model.hiddenSize', value: 2 },
+      { field: 'model.layers', value: 1 }, { field: 'model.residual', value: false }, { field: 'model.init', value: 'pytorch' },
+    ],
+  },
+  {
+    id: 'irnn',
+    label: 'IRNN',
+    description: 'ReLU RNN with W_h = I and zero biases (Le, Jaitly and Hinton 2015): the state is copied forward until learning changes it.',
+    changes: [
+      { field: 'model.cell', value: 'vanilla' }, { field: 'model.activation', value: 'relu' }, { field: 'model.init', value: 'identity' },
+      { field: 'training.clip', value: 1 },
+    ],
+  },
+  {
+    id: 'lstm-fb1',
+    label: 'LSTM with forget bias 1',
+    description: 'LSTM whose forget gate starts open (b_f = 1), so the cell state is kept from the first epoch (Jozefowicz et al. 2015).',
+    changes: [{ field: 'model.cell', value: 'lstm' }, { field: 'model.forgetBias1', value: true }],
+  },
+];
+
+const CELL_LABELS: Record<string, string> = { vanilla: 'Vanilla RNN', lstm: 'LSTM', gru: 'GRU', gated: 'Gated additive' };
+
+/** Renders the Model view; `edit` sends changes to the host (null when the panel's file cannot be edited). */
+export function renderModelView(exp: PanelExperiment | null | undefined, editError: string | null | undefined, edit: ((changes: ExperimentChange[]) => void) | null, newExperiment: () => void): HTMLElement {
+  const view = el('div', { className: 'view model-view' });
+  if (!exp) {
+    view.append(el('p', { className: 'empty', textContent: 'Reading the experiment…' }));
+    return view;
+  }
+  const m = exp.experiment.model;
+  const t = exp.experiment.training;
+  const editable = exp.file !== null && edit !== null;
+  const send = (changes: ExperimentChange[]): void => {
+    if (editable) edit(changes);
+  };
+  if (!editable) {
+    const note = el('p', { className: 'note', textContent: 'This CSV trains with the default settings (from your RNN Playground settings). Create an experiment file to choose the cell and the training settings here; the file and this view stay in step.' });
+    const b = el('button', { textContent: 'New Experiment', className: 'primary' });
+    b.addEventListener('click', newExperiment);
+    view.append(el('div', { className: 'callout' }, note, b));
+  }
+  if (exp.problem) {
+    const p = el('p', { className: 'warning', textContent: `${exp.problem}. Showing the last valid settings.` });
+    p.setAttribute('role', 'alert');
+    view.append(p);
+  }
+  if (editError) {
+    const p = el('p', { className: 'warning', textContent: editError });
+    p.setAttribute('role', 'alert');
+    view.append(p);
+  }
+
+  // presets
+  const presets = el('div', { className: 'presets' });
+  presets.setAttribute('role', 'group');
+  presets.setAttribute('aria-label', 'Presets');
+  for (const p of PRESETS) {
+    const b = el('button', { textContent: p.label, title: p.description, disabled: !editable, id: `preset-${p.id}` });
+    b.addEventListener('click', () => send(p.changes));
+    presets.append(b);
+  }
+  view.append(el('h3', { textContent: 'Presets' }), presets);
+
+  // the cell
+  const controls = el('div', { className: 'controls' });
+  const cells = el('div', { className: 'segmented', id: 'model-cell' });
+  cells.setAttribute('role', 'radiogroup');
+  cells.setAttribute('aria-label', 'Cell');
+  for (const c of ['vanilla', 'lstm', 'gru', 'gated']) {
+    const b = el('button', { textContent: CELL_LABELS[c], className: c === m.cell ? 'on' : '', disabled: !editable, id: `cell-${c}` });
+    b.setAttribute('role', 'radio');
+    b.setAttribute('aria-checked', String(c === m.cell));
+    b.tabIndex = c === m.cell ? 0 : -1;
+    b.addEventListener('click', () => c !== m.cell && send([{ field: 'model.cell', value: c }]));
+    b.addEventListener('keydown', (ev) => {
+      const order = ['vanilla', 'lstm', 'gru', 'gated'];
+      const step = ev.key === 'ArrowRight' || ev.key === 'ArrowDown' ? 1 : ev.key === 'ArrowLeft' || ev.key === 'ArrowUp' ? -1 : 0;
+      if (!step) return;
+      ev.preventDefault();
+      const next = order[(order.indexOf(m.cell) + step + order.length) % order.length];
+      send([{ field: 'model.cell', value: next }]);
+    });
+    cells.append(b);
+  }
+  controls.append(field('Cell', cells));
+  if (m.cell === 'vanilla') controls.append(choice('Activation φ', 'model.activation', ['tanh', 'sigmoid', 'relu'], m.activation, send, editable));
+  if (m.cell === 'gated') {
+    controls.append(choice('Gates', 'model.coupled', ['free', 'coupled'], m.coupled ? 'coupled' : 'free', (ch) => send([{ field: 'model.coupled', value: ch[0].value === 'coupled' }]), editable,
+      { free: 'free: α and β learned separately', coupled: 'coupled: β = 1 − α' }));
+  }
+  controls.append(
+    number('Hidden size m', 'model.hiddenSize', m.hiddenSize, 1, 1024, 1, send, editable),
+    number('Layers', 'model.layers', m.layers, 1, 8, 1, send, editable),
+    check('Residual connections between layers', 'model.residual', m.residual, send, editable && m.layers > 1, m.layers > 1 ? undefined : 'with 2 or more layers'),
+    choice('Initialiser', 'model.init', ['pytorch', 'glorot-orthogonal', 'identity'], m.init, send, editable,
+      { pytorch: 'PyTorch default (uniform ±1/√m)', 'glorot-orthogonal': 'Glorot inputs, orthogonal W_h', identity: 'identity W_h (IRNN)' }),
+  );
+  if (m.cell === 'lstm') controls.append(check('Forget-gate bias 1', 'model.forgetBias1', m.forgetBias1, send, editable));
+  view.append(el('h3', { textContent: 'Cell' }), controls);
+
+  const eq = el('section', { className: 'equations' });
+  eq.setAttribute('aria-label', 'The cell\'s equations');
+  view.append(eq);
+  renderEquations(eq, m);
+
+  // training
+  const training = el('div', { className: 'controls' });
+  training.append(
+    number('Epochs', 'training.epochs', t.epochs, 1, 100000, 1, send, editable),
+    choice('Optimiser', 'training.optimizer', ['adam', 'momentum', 'sgd'], t.optimizer, send, editable),
+    number('Learning rate', 'training.learningRate', t.learningRate, 1e-6, 100, 'any', send, editable),
+    number('Batch size', 'training.batchSize', t.batchSize, 1, 100000, 1, send, editable),
+    number('Clip gradient norm (0: off)', 'training.clip', t.clip, 0, 1e6, 'any', send, editable),
+    number('Truncated BPTT steps (0: full)', 'training.tbptt', t.tbptt, 0, 1e7, 1, send, editable),
+    number('Seed', 'training.seed', t.seed, 0, 2 ** 31 - 1, 1, send, editable),
+  );
+  view.append(el('h3', { textContent: 'Training' }), training);
+  return view;
+}
+
+function choice(label: string, fieldName: ExperimentChange['field'], values: string[], current: string, send: (c: ExperimentChange[]) => void, enabled: boolean, labels: Record<string, string> = {}): HTMLElement {
+  const s = select(values, current, labels);
+  s.disabled = !enabled;
+  s.id = `in-${fieldName.replace('.', '-')}`;
+  s.addEventListener('change', () => send([{ field: fieldName, value: s.value }]));
+  return field(label, s);
+}
+
+function number(label: string, fieldName: ExperimentChange['field'], current: number, min: number, max: number, step: number | 'any', send: (c: ExperimentChange[]) => void, enabled: boolean): HTMLElement {
+  const input = el('input', { type: 'number', value: String(current), min: String(min), max: String(max), step: String(step), disabled: !enabled });
+  input.id = `in-${fieldName.replace('.', '-')}`;
+  const commit = (): void => {
+    const v = Number(input.value);
+    if (input.value.trim() === '' || !Number.isFinite(v)) {
+      input.value = String(current);
+      return;
+    }
+    if (v !== current) send([{ field: fieldName, value: v }]);
+  };
+  input.addEventListener('change', commit);
+  input.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape') input.value = String(current);
+  });
+  return field(label, input);
+}
+
+function check(label: string, fieldName: ExperimentChange['field'], current: boolean, send: (c: ExperimentChange[]) => void, enabled: boolean, hint?: string): HTMLElement {
+  const input = el('input', { type: 'checkbox', checked: current, disabled: !enabled });
+  input.id = `in-${fieldName.replace('.', '-')}`;
+  input.addEventListener('change', () => send([{ field: fieldName, value: input.checked }]));
+  const row = field(label, input, hint);
+  row.classList.add('check');
+  return row;
+}
