@@ -36,7 +36,7 @@ const GALLERY = JSON.stringify({ serviceUrl: 'http://127.0.0.1:9/gallery', itemU
 /** Packages the extension as a VSIX (offline, no dependencies bundled: everything is in dist/). Returns its path. */
 export function packageVsix(root, outDir) {
   const out = join(outDir, 'rnn-playground.vsix');
-  execFileSync(join(root, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--out', out], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync(join(root, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   return out;
 }
 

@@ -102,7 +102,9 @@ export function renderModelView(exp: PanelExperiment | null | undefined, editErr
     });
     cells.append(b);
   }
-  controls.append(field('Cell', cells));
+  const cellField = field('Cell', cells);
+  cellField.classList.add('wide');
+  controls.append(cellField);
   if (m.cell === 'vanilla') controls.append(choice('Activation φ', 'model.activation', ['tanh', 'sigmoid', 'relu'], m.activation, send, editable));
   if (m.cell === 'gated') {
     controls.append(choice('Gates', 'model.coupled', ['free', 'coupled'], m.coupled ? 'coupled' : 'free', (ch) => send([{ field: 'model.coupled', value: ch[0].value === 'coupled' }]), editable,
@@ -116,7 +118,7 @@ export function renderModelView(exp: PanelExperiment | null | undefined, editErr
       { pytorch: 'PyTorch default (uniform ±1/√m)', 'glorot-orthogonal': 'Glorot inputs, orthogonal W_h', identity: 'identity W_h (IRNN)' }),
   );
   if (m.cell === 'lstm') controls.append(check('Forget-gate bias 1', 'model.forgetBias1', m.forgetBias1, send, editable));
-  view.append(el('h3', { textContent: 'Cell' }), controls);
+  view.append(el('h3', { textContent: 'Network' }), controls);
 
   const eq = el('section', { className: 'equations' });
   eq.setAttribute('aria-label', 'The cell\'s equations');
@@ -147,7 +149,7 @@ function choice(label: string, fieldName: ExperimentChange['field'], values: str
 }
 
 function number(label: string, fieldName: ExperimentChange['field'], current: number, min: number, max: number, step: number | 'any', send: (c: ExperimentChange[]) => void, enabled: boolean): HTMLElement {
-  const input = el('input', { type: 'number', value: String(current), min: String(min), max: String(max), step: String(step), disabled: !enabled });
+  const input = el('input', { type: 'number', defaultValue: String(current), min: String(min), max: String(max), step: String(step), disabled: !enabled });
   input.id = `in-${fieldName.replace('.', '-')}`;
   const commit = (): void => {
     const v = Number(input.value);
@@ -170,5 +172,6 @@ function check(label: string, fieldName: ExperimentChange['field'], current: boo
   input.addEventListener('change', () => send([{ field: fieldName, value: input.checked }]));
   const row = field(label, input, hint);
   row.classList.add('check');
+  row.prepend(input);
   return row;
 }

@@ -68,19 +68,21 @@ function renderTraining(s: PanelState): HTMLElement {
   return view;
 }
 
-/** Appends one epoch to the live charts without rebuilding them. */
-function appendEpoch(e: EpochPoint): void {
-  if (!trainingCharts) return;
+/** Appends epochs to the live charts without rebuilding them (one chart update per call). */
+function appendEpochs(batch: EpochPoint[]): void {
+  if (!trainingCharts || batch.length === 0) return;
   const { loss, grad, spectrum } = trainingCharts;
-  for (const chart of [loss, grad, spectrum]) (chart.data.labels as number[]).push(e.epoch);
-  loss.data.datasets[0].data.push(e.trainLoss);
-  loss.data.datasets[1].data.push(e.valLoss);
-  grad.data.datasets[0].data.push(e.gradNorm);
-  spectrum.data.datasets[0].data.push(e.rhoWh);
-  spectrum.data.datasets[1].data.push(e.normWh);
+  for (const e of batch) {
+    for (const chart of [loss, grad, spectrum]) (chart.data.labels as number[]).push(e.epoch);
+    loss.data.datasets[0].data.push(e.trainLoss);
+    loss.data.datasets[1].data.push(e.valLoss);
+    grad.data.datasets[0].data.push(e.gradNorm);
+    spectrum.data.datasets[0].data.push(e.rhoWh);
+    spectrum.data.datasets[1].data.push(e.normWh);
+  }
   for (const chart of [loss, grad, spectrum]) chart.update('none');
   const summary = root.querySelector('.summary');
-  if (summary) summary.textContent = `Training… epoch ${e.epoch}`;
+  if (summary) summary.textContent = `Training… epoch ${batch[batch.length - 1].epoch}`;
 }
 
 function renderGradients(s: PanelState): HTMLElement {
@@ -231,7 +233,10 @@ const edit = (changes: ExperimentChange[]): void => vscodeApi.postMessage({ type
 
 function render(): void {
   // keep keyboard focus on the control the user was on (a state update redraws the view)
-  const focusedId = document.activeElement instanceof HTMLElement && document.activeElement.id ? document.activeElement.id : null;
+  const active = document.activeElement;
+  const focusedId = active instanceof HTMLElement && active.id ? active.id : null;
+  // a number the user is typing (not yet committed with Enter or Tab) survives the redraw
+  const typing = active instanceof HTMLInputElement && active.type === 'number' && active.value !== active.defaultValue ? active.value : null;
   // and the page's and the data table's scroll positions
   const pageTop = document.scrollingElement?.scrollTop ?? 0;
   const tableTop = root.querySelector('.data-table')?.scrollTop ?? 0;
@@ -275,7 +280,9 @@ function render(): void {
   body.setAttribute('aria-labelledby', `tab-${s.tab}`);
   body.dataset.view = s.tab;
   root.replaceChildren(header, body);
-  if (focusedId) document.getElementById(focusedId)?.focus({ preventScroll: true });
+  const again = focusedId ? document.getElementById(focusedId) : null;
+  again?.focus({ preventScroll: true });
+  if (again instanceof HTMLInputElement && typing !== null) again.value = typing;
   const table = root.querySelector('.data-table');
   if (table && tableTop) table.scrollTop = tableTop;
   if (document.scrollingElement) document.scrollingElement.scrollTop = pageTop;
@@ -294,6 +301,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   const msg = event.data;
   if (msg?.type === 'panel/state') {
     state = msg.state;
+    pendingEpochs.length = 0; // the host's state already holds them
     vscodeApi.setState(state);
     if (!pendingRender) {
       pendingRender = true;
@@ -305,12 +313,28 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   } else if (msg?.type === 'panel/rows') {
     dataTable?.setRows(msg.start, msg.rows);
   } else if (msg?.type === 'panel/epoch' && state) {
-    state = { ...state, live: [...state.live, msg.epoch] };
-    vscodeApi.setState(state);
-    if (state.tab === 'training' && trainingCharts) appendEpoch(msg.epoch);
-    else if (state.tab === 'training' || state.tab === 'gradients' || state.tab === 'graph') render();
+    pendingEpochs.push(msg.epoch);
+    if (!epochFrame) epochFrame = requestAnimationFrame(flushEpochs);
   }
 });
+
+// Epochs can arrive faster than frames (small data trains hundreds of epochs a second): they are collected and drawn
+// once per animation frame, and the saved state (which holds every epoch's per-step gradients) is written then too.
+const pendingEpochs: EpochPoint[] = [];
+let epochFrame = 0;
+
+function flushEpochs(): void {
+  epochFrame = 0;
+  if (!state || !state.running || pendingEpochs.length === 0) {
+    pendingEpochs.length = 0;
+    return;
+  }
+  const batch = pendingEpochs.splice(0);
+  state = { ...state, live: [...state.live, ...batch] };
+  vscodeApi.setState(state);
+  if (state.tab === 'training' && trainingCharts) appendEpochs(batch);
+  else if (state.tab === 'training' || state.tab === 'gradients' || state.tab === 'graph') render();
+}
 
 // theme changes switch body classes: re-render with the new colours
 new MutationObserver(() => render()).observe(document.body, { attributes: true, attributeFilter: ['class'] });

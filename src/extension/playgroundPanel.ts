@@ -25,6 +25,8 @@ export interface PanelServices {
   /** The latest trained or loaded model of an experiment or CSV. */
   modelFor(file: string): string | null;
   log(line: string): void;
+  /** A panel came to the front (the side view follows it). */
+  onActive(file: string): void;
 }
 
 /** Tabs that show the selected sequence run through the model. */
@@ -63,7 +65,7 @@ export function panelExperiment(file: string, text: string | null, defaults: Exp
 
 /** One panel. */
 class Panel {
-  private readonly disposables: vscode.Disposable[] = [];
+  readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly webview: vscode.WebviewPanel, public state: PanelState, extensionUri: vscode.Uri, private readonly onClose: () => void,
     private readonly onMessage: (panel: Panel, msg: FromWebview) => void) {
@@ -164,7 +166,8 @@ export class PlaygroundPanels implements vscode.WebviewPanelSerializer<PanelStat
     const text = kindOf(file) === 'experiment' ? await this.experimentText(file) : null;
     const experiment = panelExperiment(file, text, this.services.defaults(), p.state.experiment);
     const changed = JSON.stringify(experiment?.experiment) !== JSON.stringify(p.state.experiment?.experiment);
-    p.update({ experiment });
+    // the editor's change event follows a panel edit: post only what is new, so the view does not redraw for nothing
+    if (changed || experiment?.problem !== p.state.experiment?.problem || experiment?.file !== p.state.experiment?.file) p.update({ experiment });
     if (changed || !p.state.preview) {
       this.inspected.delete(file);
       void this.loadPreview(p);
@@ -351,6 +354,8 @@ export class PlaygroundPanels implements vscode.WebviewPanelSerializer<PanelStat
 
   private adopt(wp: vscode.WebviewPanel, state: PanelState): void {
     const panel = new Panel(wp, state, this.extensionUri, () => this.panels.delete(state.file), (p, msg) => this.onPanelMessage(p, msg));
+    panel.disposables.push(wp.onDidChangeViewState((e) => e.webviewPanel.active && this.services.onActive(state.file)));
+    if (wp.active) this.services.onActive(state.file);
     this.panels.set(state.file, panel);
     void this.refreshExperiment(state.file);
   }
