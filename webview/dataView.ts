@@ -104,6 +104,7 @@ export function renderDataView(ctx: DataViewContext): HTMLElement {
     view.append(w);
   }
   for (const n of p.notes) view.append(el('p', { className: 'muted', textContent: n }));
+  if (seq && seq.histogram.length > 1) view.append(lengthHistogram(seq.histogram));
 
   // roles
   const rolesTable = el('table', { className: 'roles' });
@@ -166,4 +167,32 @@ export function renderDataView(ctx: DataViewContext): HTMLElement {
     ctx.onTable(null);
   });
   return view;
+}
+
+/** Sequences per length range as small bars (drawn only when lengths differ). */
+function lengthHistogram(bins: { from: number; to: number; count: number }[]): HTMLElement {
+  const ns = 'http://www.w3.org/2000/svg';
+  const max = Math.max(...bins.map((b) => b.count), 1);
+  const w = 24;
+  const h = 60;
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('class', 'histogram');
+  svg.setAttribute('viewBox', `0 0 ${bins.length * w} ${h}`);
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', `Sequence lengths: ${bins.map((b) => `${b.count} of ${b.from === b.to ? b.from : `${b.from}–${b.to}`} steps`).join(', ')}`);
+  bins.forEach((b, k) => {
+    const bh = b.count ? Math.max(1, (b.count / max) * (h - 2)) : 0;
+    const r = document.createElementNS(ns, 'rect');
+    r.setAttribute('x', String(k * w + 2));
+    r.setAttribute('y', String(h - bh));
+    r.setAttribute('width', String(w - 4));
+    r.setAttribute('height', String(bh));
+    const t = document.createElementNS(ns, 'title');
+    t.textContent = `${b.from === b.to ? b.from : `${b.from}–${b.to}`} steps: ${b.count} sequence${b.count === 1 ? '' : 's'}`;
+    r.append(t);
+    svg.append(r);
+  });
+  const first = bins[0];
+  const last = bins[bins.length - 1];
+  return el('figure', { className: 'lengths' }, svg, el('figcaption', { className: 'muted', textContent: `Sequence lengths, ${first.from} to ${last.to} steps (hover a bar for its count)` }));
 }

@@ -109,7 +109,7 @@ function renderGradients(s: PanelState): HTMLElement {
   // one sequence, unit by unit
   const of = s.preview?.sequences ? s.preview.sequences.train + s.preview.sequences.validation : null;
   view.append(el('h3', { textContent: 'One sequence, unit by unit' }), sequencePicker(s.sequence ?? 1, of, selectSequence));
-  const i = s.inspection;
+  const i = currentInspection(s);
   if (!i || i.sequence.index !== (s.sequence ?? 1)) {
     view.append(el('p', { className: s.inspectError ? 'warning' : 'empty', textContent: s.inspectError ?? (s.preview ? 'Running the sequence forward and backward…' : 'Reading the data…') }));
     return view;
@@ -133,6 +133,12 @@ function transpose(a: number[], rows: number, cols: number): Float64Array {
   const out = new Float64Array(rows * cols);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = a[r * cols + c];
   return out;
+}
+
+/** The inspection to show: not an untrained model's once a trained one exists (the host is redoing it). */
+function currentInspection(s: PanelState): PanelState['inspection'] {
+  const i = s.inspection;
+  return i && !(s.run?.modelFile && !s.running && !i.modelFile) ? i : null;
 }
 
 function selectSequence(k: number): void {
@@ -268,12 +274,12 @@ function render(): void {
   const header = el('header', {}, el('h2', { textContent: s.file.split(/[\\/]/).pop() ?? s.file, title: s.file }), tabs);
   const of = s.preview?.sequences ? s.preview.sequences.train + s.preview.sequences.validation : null;
   const body = s.tab === 'data' ? renderDataView({
-    preview: s.preview, previewError: s.previewError, inspection: s.inspection, inspectError: s.inspectError, sequence: s.sequence ?? 1,
+    preview: s.preview, previewError: s.previewError, inspection: currentInspection(s), inspectError: s.inspectError, sequence: s.sequence ?? 1,
     editable: !!s.experiment?.file, edit, selectSequence,
     fetchRows: (start, count) => vscodeApi.postMessage({ type: 'panel/fetchRows', start, count }),
     onTable: (t) => { dataTable = t; },
   })
-    : s.tab === 'predictions' ? renderPredictionsView(s.inspection, s.inspectError, s.sequence ?? 1, of, selectSequence)
+    : s.tab === 'predictions' ? renderPredictionsView(currentInspection(s), s.inspectError, s.sequence ?? 1, of, selectSequence)
     : s.tab === 'model' ? renderModelView(s.experiment, s.editError, edit, () => vscodeApi.postMessage({ type: 'command/run', command: 'rnnPlayground.newExperiment' }))
     : s.tab === 'training' ? renderTraining(s) : s.tab === 'graph' ? renderGraph(s) : s.tab === 'gradients' ? renderGradients(s) : s.tab === 'bound' ? renderBound(s.bound) : renderCompare(s.compare);
   body.setAttribute('role', 'tabpanel');

@@ -47,6 +47,11 @@ export function visibleSteps(steps: number, maxVisible = 12, expanded = false): 
   return columns;
 }
 
+/** Expanded graphs with more steps than this draw only the columns near the view and redraw as it scrolls. */
+export const WINDOWED_OVER = 150;
+/** Extra columns drawn on each side of the view in a windowed graph. */
+const WINDOW_MARGIN = 8;
+
 /** Gate sub-boxes drawn inside a cell box, with their tooltip names (the coupled gated variant is not drawn apart). */
 export const GATES: Record<GraphData['cell'], ReadonlyArray<{ id: string; label: string; name: string }>> = {
   vanilla: [],
@@ -136,6 +141,34 @@ export function renderUnrolledGraph(container: HTMLElement, data: GraphData, opt
   let selected: number | null = null;
   let active = 1; // the step node that holds the roving tab stop
 
+  /** Columns [from, to] drawn last (windowed graphs draw only those near the view). */
+  let drawnFrom = 0;
+  let drawnTo = -1;
+  let scrollFrame = 0;
+  const windowed = (): boolean => expanded && steps > WINDOWED_OVER;
+  /** The column range to draw: all of them, or those within (a margin of) the scrolled view. */
+  const windowRange = (n: number): [number, number] => {
+    if (!windowed()) return [0, n - 1];
+    const view = scroller.clientWidth || container.clientWidth || 1600;
+    const from = Math.max(0, Math.floor((scroller.scrollLeft - LEFT) / PITCH) - WINDOW_MARGIN);
+    return [from, Math.min(n - 1, Math.ceil((scroller.scrollLeft + view - LEFT) / PITCH) + WINDOW_MARGIN)];
+  };
+  scroller.addEventListener('scroll', () => {
+    if (!windowed() || scrollFrame) return;
+    scrollFrame = requestAnimationFrame(() => {
+      scrollFrame = 0;
+      const [from, to] = windowRange(steps);
+      if (from !== drawnFrom || to !== drawnTo) draw();
+    });
+  }, { passive: true });
+  /** Scrolls a windowed graph so step t is in view, and draws it. */
+  const revealStep = (t: number): void => {
+    const x = LEFT + (t - 1) * PITCH;
+    const view = scroller.clientWidth || 1600;
+    if (x < scroller.scrollLeft || x + PITCH > scroller.scrollLeft + view) scroller.scrollLeft = Math.max(0, x - view / 2);
+    draw();
+  };
+
   const gradAt = (t: number): number | undefined => (hasValue(grads[t - 1]) ? grads[t - 1] : undefined);
   /** Stroke colour and width for an edge carrying ‖∂L/∂h_t‖ = g. */
   const gradStroke = (g: number | undefined): { stroke: string; width: number; graded: boolean } => {
@@ -202,6 +235,15 @@ export function renderUnrolledGraph(container: HTMLElement, data: GraphData, opt
   }
 
   function moveActive(from: SVGGElement, delta: number | 'first' | 'last'): void {
+    if (windowed()) {
+      const t0 = Number(from.dataset.step);
+      const t = delta === 'first' ? 1 : delta === 'last' ? steps : Math.min(steps, Math.max(1, t0 + delta));
+      if (t === t0) return;
+      active = t;
+      revealStep(t);
+      svg.querySelector<SVGGElement>(`.step[data-step="${t}"]`)?.focus();
+      return;
+    }
     const nodes = stepNodes();
     const k = nodes.indexOf(from);
     const next = delta === 'first' ? 0 : delta === 'last' ? nodes.length - 1 : Math.min(nodes.length - 1, Math.max(0, k + delta));
@@ -332,19 +374,24 @@ export function renderUnrolledGraph(container: HTMLElement, data: GraphData, opt
   function draw(): void {
     const columns = visibleSteps(steps, maxVisible, expanded);
     const width = Math.max(MIN_WIDTH, LEFT + columns.length * PITCH + RIGHT);
+    const hadFocus = svg.contains(document.activeElement);
+    const [kFrom, kTo] = windowRange(columns.length);
+    drawnFrom = kFrom;
+    drawnTo = kTo;
     svg.replaceChildren();
+    svg.setAttribute('data-steps', String(steps));
     svg.setAttribute('width', String(width));
     svg.setAttribute('height', String(HEIGHT));
     svg.setAttribute('viewBox', `0 0 ${width} ${HEIGHT}`);
     // collapsed graphs scale down to fit the view (CSS); expanded ones keep their size and scroll
     svg.classList.toggle('expanded', expanded || columns.length === steps);
     svg.setAttribute('aria-label', `Unrolled ${data.cell === 'vanilla' ? 'vanilla RNN' : data.cell.toUpperCase()} over ${steps} steps`
-      + `${columns.length < steps ? `, showing ${columns.filter((c) => c.kind === 'step').length}` : ''}; readout at ${data.readout === 'last' ? 'the last step' : 'every step'}`);
+      + `${columns.length < steps ? `, showing ${columns.filter((c) => c.kind === 'step').length}` : windowed() ? `, steps ${kFrom + 1} to ${kTo + 1} drawn (scroll for more)` : ''}; readout at ${data.readout === 'last' ? 'the last step' : 'every step'}`);
     if (steps === 0) {
       svg.append(svgEl('text', { x: width / 2, y: HEIGHT / 2, fill: 'currentColor' }, 'no time steps'));
       return;
     }
-    if (!columns.some((c) => c.kind === 'step' && c.t === active)) active = 1;
+    if (windowed() ? active < 1 || active > steps : !columns.some((c) => c.kind === 'step' && c.t === active)) active = 1;
     const edges = svgEl('g', { class: 'edges' });
     const nodes = svgEl('g', { class: 'nodes' });
     const labels = svgEl('g', { class: 'weights', 'font-size': 12, 'font-style': 'italic' });
@@ -353,15 +400,19 @@ export function renderUnrolledGraph(container: HTMLElement, data: GraphData, opt
     // h_0, the initial state
     const h0x = 24;
     const hy = BOX_TOP + BOX_H / 2;
-    nodes.append(svgEl('g', { class: 'node initial' }, svgEl('title', {}, 'h₀: initial state'),
-      svgEl('circle', { cx: h0x, cy: hy, r: 11, fill: 'none', stroke: 'currentColor', 'stroke-width': THIN }),
-      svgEl('text', { x: h0x, y: hy + 4, 'font-size': 11, fill: 'currentColor' }, 'h₀')));
+    if (kFrom === 0) {
+      nodes.append(svgEl('g', { class: 'node initial' }, svgEl('title', {}, 'h₀: initial state'),
+        svgEl('circle', { cx: h0x, cy: hy, r: 11, fill: 'none', stroke: 'currentColor', 'stroke-width': THIN }),
+        svgEl('text', { x: h0x, y: hy + 4, 'font-size': 11, fill: 'currentColor' }, 'h₀')));
+    }
 
-    let prevRight = h0x + 11;
-    let prevT = 0;
+    // a windowed graph starts at column kFrom (t = kFrom + 1), its recurrent edge coming from the column before
+    let prevRight = kFrom === 0 ? h0x + 11 : LEFT + (kFrom - 1) * PITCH + PITCH / 2 + BOX_W / 2;
+    let prevT = kFrom;
     let firstRecurrent = true;
     let firstOutput = true;
     columns.forEach((column, k) => {
+      if (k < kFrom || k > kTo) return;
       const cx = LEFT + k * PITCH + PITCH / 2;
       const boxLeft = cx - BOX_W / 2;
       if (column.kind === 'ellipsis') {
@@ -397,12 +448,14 @@ export function renderUnrolledGraph(container: HTMLElement, data: GraphData, opt
       prevRight = cx + BOX_W / 2;
       prevT = t;
     });
+    if (hadFocus) svg.querySelector<SVGGElement>(`.step[data-step="${active}"]`)?.focus({ preventScroll: true });
   }
 
   draw();
   return {
     svg,
     destroy(): void {
+      cancelAnimationFrame(scrollFrame);
       root.remove();
     },
   };

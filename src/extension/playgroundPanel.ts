@@ -207,9 +207,12 @@ export class PlaygroundPanels implements vscode.WebviewPanelSerializer<PanelStat
     const file = s.file;
     const modelFile = this.services.modelFor(file);
     const sequence = s.sequence ?? 1;
-    const key = JSON.stringify([sequence, modelFile, s.experiment?.experiment ?? null]);
+    // the run's epochs too: Step One Epoch updates the same model file
+    const key = JSON.stringify([sequence, modelFile, s.experiment?.experiment ?? null, s.run?.modelFile ?? null, s.run?.epochs ?? 0]);
     if (this.inspected.get(file) === key) return;
     this.inspected.set(file, key);
+    // never show the last sequence or model's numbers as if they were this one's
+    if (s.inspection) p.update({ inspection: null, inspectError: null });
     try {
       const reply = await this.services.engine.request({ type: 'sequence/inspect', source: { file, defaults: this.services.defaults() }, modelFile, sequence }, 'sequence/inspected');
       if (this.inspected.get(file) === key) p.update({ inspection: reply.inspection, inspectError: null });
