@@ -4,12 +4,10 @@
  * sequence's series.
  */
 import type { ColumnRoles } from '../src/data/roles';
-import type { DataPreview, ExperimentChange, SequenceInspection } from '../src/shared/protocol';
+import type { DataPreview, ExperimentChange, RoleChoice, SequenceInspection } from '../src/shared/protocol';
 import { createDataTable, type DataTable } from './dataTable';
 import { colours, el, lineChart, live, series } from './ui';
 
-/** Roles a column can take in the controls. */
-export type RoleChoice = 'feature' | 'target' | 'feature+target' | 'sequenceId' | 'label' | 'time' | 'ignored';
 
 const ROLE_LABELS: Record<RoleChoice, string> = {
   feature: 'input', target: 'target', 'feature+target': 'input and target', sequenceId: 'sequence id', label: 'label (class)', time: 'time (plots only)', ignored: 'ignored',
@@ -28,28 +26,6 @@ export function roleOf(roles: ColumnRoles, name: string): RoleChoice {
   return 'ignored';
 }
 
-/** The roles after giving column `name` the role `choice` (single roles move from the column that had them). */
-export function withRole(roles: ColumnRoles, name: string, choice: RoleChoice): ColumnRoles {
-  const next: ColumnRoles = {
-    features: roles.features.filter((c) => c !== name), targets: roles.targets.filter((c) => c !== name),
-    sequenceId: roles.sequenceId === name ? null : roles.sequenceId, label: roles.label === name ? null : roles.label, time: roles.time === name ? null : roles.time,
-  };
-  if (choice === 'feature' || choice === 'feature+target') next.features.push(name);
-  if (choice === 'target' || choice === 'feature+target') next.targets.push(name);
-  if (choice === 'sequenceId') next.sequenceId = name;
-  if (choice === 'label') next.label = name;
-  if (choice === 'time') next.time = name;
-  return next;
-}
-
-/** The experiment changes that write `roles` out in full. */
-export function roleChanges(roles: ColumnRoles): ExperimentChange[] {
-  return [
-    { field: 'data.features', value: roles.features }, { field: 'data.targets', value: roles.targets },
-    { field: 'data.sequenceId', value: roles.sequenceId }, { field: 'data.label', value: roles.label }, { field: 'data.time', value: roles.time },
-  ];
-}
-
 /** What the Data view needs from the panel. */
 export interface DataViewContext {
   preview: DataPreview | null | undefined;
@@ -59,6 +35,7 @@ export interface DataViewContext {
   sequence: number;
   editable: boolean;
   edit: (changes: ExperimentChange[]) => void;
+  setRole: (column: string, role: RoleChoice) => void;
   fetchRows: (start: number, count: number) => void;
   selectSequence: (k: number) => void;
   /** The table, so rows that arrive from the host reach it. */
@@ -116,7 +93,7 @@ export function renderDataView(ctx: DataViewContext): HTMLElement {
     const s = el('select', { disabled: !ctx.editable, id: `role-${c.name}` });
     s.setAttribute('aria-label', `Role of column ${c.name}`);
     for (const r of Object.keys(ROLE_LABELS) as RoleChoice[]) s.append(el('option', { value: r, textContent: ROLE_LABELS[r], selected: r === current }));
-    s.addEventListener('change', () => ctx.edit(roleChanges(withRole(p.roles, c.name, s.value as RoleChoice))));
+    s.addEventListener('change', () => ctx.setRole(c.name, s.value as RoleChoice));
     body.append(el('tr', {}, el('th', { scope: 'row', textContent: c.name }), el('td', { textContent: c.kind }), el('td', {}, s), el('td', { textContent: c.suggested }), el('td', { className: 'muted', textContent: c.reason }), el('td', { textContent: c.missing ? c.missing.toLocaleString('en') : '' })));
   }
   rolesTable.append(body);
@@ -128,22 +105,7 @@ export function renderDataView(ctx: DataViewContext): HTMLElement {
     el('span', { className: 'muted', textContent: ctx.editable ? 'Changes are written to the experiment file.' : 'Create an experiment (Model tab) to change roles.' })));
 
   // the selected sequence's series
-  if (seq && seq.train + seq.validation > 0) {
-    view.append(el('h3', { textContent: 'Selected sequence' }), sequencePicker(ctx.sequence, seq.train + seq.validation, ctx.selectSequence));
-    const i = ctx.inspection;
-    if (i && i.sequence.index === ctx.sequence) {
-      const c = colours();
-      const steps = Array.from({ length: i.sequence.steps }, (_, t) => t + 1);
-      const sets = i.features.slice(0, 6).map((f, k) => series(f.name, f.values, c.series[k % c.series.length]));
-      if (i.target && !i.features.some((f) => f.name === i.target?.name)) sets.push(series(`${i.target.name} (target)`, i.target.actual, c.foreground, { borderDash: [4, 3] }));
-      const chart = lineChart(`Sequence "${i.sequence.id}" (line ${i.sequence.firstLine}, ${i.sequence.steps} steps, ${i.sequence.split})`, steps, sets, { xTitle: 'step t' });
-      chart.box.classList.add('wide');
-      view.append(chart.box);
-      if (i.features.length > 6) view.append(el('p', { className: 'muted', textContent: `Showing 6 of ${i.features.length} inputs.` }));
-    } else {
-      view.append(el('p', { className: ctx.inspectError ? 'warning' : 'empty', textContent: ctx.inspectError ?? 'Reading the sequence…' }));
-    }
-  }
+  if (seq && seq.train + seq.validation > 0) view.append(renderSeries(ctx));
 
   // every row
   const box = el('section', { className: 'data-preview' });
@@ -195,4 +157,26 @@ function lengthHistogram(bins: { from: number; to: number; count: number }[]): H
   const first = bins[0];
   const last = bins[bins.length - 1];
   return el('figure', { className: 'lengths' }, svg, el('figcaption', { className: 'muted', textContent: `Sequence lengths, ${first.from} to ${last.to} steps (hover a bar for its count)` }));
+}
+
+/** The selected sequence's picker and series plot (redrawn on its own when only the sequence or its data change). */
+export function renderSeries(ctx: DataViewContext): HTMLElement {
+  const section = el('section', { className: 'series-section' });
+  const seq = ctx.preview?.sequences;
+  if (!seq) return section;
+  section.append(el('h3', { textContent: 'Selected sequence' }), sequencePicker(ctx.sequence, seq.train + seq.validation, ctx.selectSequence));
+  const i = ctx.inspection;
+  if (i && i.sequence.index === ctx.sequence) {
+    const c = colours();
+    const steps = Array.from({ length: i.sequence.steps }, (_, t) => t + 1);
+    const sets = i.features.slice(0, 6).map((f, k) => series(f.name, f.values, c.series[k % c.series.length]));
+    if (i.target && !i.features.some((f) => f.name === i.target?.name)) sets.push(series(`${i.target.name} (target)`, i.target.actual, c.foreground, { borderDash: [4, 3] }));
+    const chart = lineChart(`Sequence "${i.sequence.id}" (line ${i.sequence.firstLine}, ${i.sequence.steps} steps, ${i.sequence.split})`, steps, sets, { xTitle: 'step t' });
+    chart.box.classList.add('wide');
+    section.append(chart.box);
+    if (i.features.length > 6) section.append(el('p', { className: 'muted', textContent: `Showing 6 of ${i.features.length} inputs.` }));
+  } else {
+    section.append(el('p', { className: ctx.inspectError ? 'warning' : 'empty', textContent: ctx.inspectError ?? 'Reading the sequence…' }));
+  }
+  return section;
 }

@@ -44,7 +44,9 @@ const CELL_LABELS: Record<string, string> = { vanilla: 'Vanilla RNN', lstm: 'LST
 export function renderModelView(exp: PanelExperiment | null | undefined, editError: string | null | undefined, edit: ((changes: ExperimentChange[]) => void) | null, newExperiment: () => void): HTMLElement {
   const view = el('div', { className: 'view model-view' });
   if (!exp) {
-    view.append(el('p', { className: 'empty', textContent: 'Reading the experiment…' }));
+    const p = el('p', { className: editError ? 'warning' : 'empty', textContent: editError ?? 'Reading the experiment…' });
+    if (editError) p.setAttribute('role', 'alert');
+    view.append(p);
     return view;
   }
   const m = exp.experiment.model;

@@ -6,7 +6,7 @@
 import type { BoundSummary, CompareSummary, EpochPoint, ExperimentChange, FromWebview, PanelState, PanelTab, RunSummary, ToWebview } from '../src/shared/protocol';
 import { renderHeatmap } from './heatmap';
 import { renderModelView } from './modelView';
-import { renderDataView, sequencePicker } from './dataView';
+import { renderDataView, renderSeries, sequencePicker, type DataViewContext } from './dataView';
 import type { DataTable } from './dataTable';
 import { renderPredictionsView } from './predictionsView';
 import { renderUnrolledGraph } from './unrolledGraph';
@@ -21,6 +21,8 @@ let state: PanelState | null = (vscodeApi.getState() as PanelState | undefined) 
 let trainingCharts: { loss: Chart; grad: Chart; spectrum: Chart } | null = null;
 
 let dataTable: DataTable | null = null;
+/** Graphs the user expanded (kept across redraws). */
+const graphExpanded = new Map<string, boolean>();
 
 const TABS: { id: PanelTab; label: string }[] = [
   { id: 'data', label: 'Data' }, { id: 'model', label: 'Model' },
@@ -135,10 +137,38 @@ function transpose(a: number[], rows: number, cols: number): Float64Array {
   return out;
 }
 
-/** The inspection to show: not an untrained model's once a trained one exists (the host is redoing it). */
+/** What the Data view needs, from the state. */
+function dataContext(s: PanelState): DataViewContext {
+  return {
+    preview: s.preview, previewError: s.previewError, inspection: currentInspection(s), inspectError: s.inspectError, sequence: s.sequence ?? 1,
+    editable: !!s.experiment?.file, edit, selectSequence,
+    setRole: (column, role) => vscodeApi.postMessage({ type: 'experiment/role', column, role }),
+    fetchRows: (start, count) => vscodeApi.postMessage({ type: 'panel/fetchRows', start, count }),
+    onTable: (t) => { dataTable = t; },
+  };
+}
+
+/** What the Data view shows apart from the selected sequence: when only that changes, only that is redrawn. */
+function dataKey(s: PanelState | null): string {
+  return s && s.tab === 'data' ? JSON.stringify([s.file, s.preview?.csvFile, s.preview?.rowCount, s.preview?.roles, s.preview?.task, s.preview?.problem, s.previewError, s.experiment, s.editError]) : '';
+}
+
+/** Redraws only the Data view's selected-sequence section. */
+function renderSeriesOnly(s: PanelState): void {
+  const old = root.querySelector('.series-section');
+  if (!old) return render();
+  for (const chart of live.charts.filter((c) => old.contains(c.canvas))) {
+    chart.destroy();
+    live.charts.splice(live.charts.indexOf(chart), 1);
+  }
+  const focusedId = document.activeElement instanceof HTMLElement && old.contains(document.activeElement) ? document.activeElement.id : '';
+  old.replaceWith(renderSeries(dataContext(s)));
+  if (focusedId) document.getElementById(focusedId)?.focus({ preventScroll: true });
+}
+
+/** The inspection to show (the host drops one that a new run or new data made out of date). */
 function currentInspection(s: PanelState): PanelState['inspection'] {
-  const i = s.inspection;
-  return i && !(s.run?.modelFile && !s.running && !i.modelFile) ? i : null;
+  return s.inspection ?? null;
 }
 
 function selectSequence(k: number): void {
@@ -163,6 +193,8 @@ function renderGraph(s: PanelState): HTMLElement {
   view.append(info, box, picked);
   const graph = renderUnrolledGraph(box, { cell: config.cell, steps, readout: config.readout, gradNorm: last.stepGradNorm }, {
     highContrast: colours().highContrast,
+    expanded: graphExpanded.get(s.file) ?? false,
+    onExpand: () => graphExpanded.set(s.file, true),
     onSelectStep: (t) => {
       picked.textContent = `step ${t}: ‖∂L/∂h_${t}‖ = ${fmt(last.stepGradNorm[t - 1])} (epoch ${last.epoch})`;
     },
@@ -273,12 +305,7 @@ function render(): void {
   }
   const header = el('header', {}, el('h2', { textContent: s.file.split(/[\\/]/).pop() ?? s.file, title: s.file }), tabs);
   const of = s.preview?.sequences ? s.preview.sequences.train + s.preview.sequences.validation : null;
-  const body = s.tab === 'data' ? renderDataView({
-    preview: s.preview, previewError: s.previewError, inspection: currentInspection(s), inspectError: s.inspectError, sequence: s.sequence ?? 1,
-    editable: !!s.experiment?.file, edit, selectSequence,
-    fetchRows: (start, count) => vscodeApi.postMessage({ type: 'panel/fetchRows', start, count }),
-    onTable: (t) => { dataTable = t; },
-  })
+  const body = s.tab === 'data' ? renderDataView(dataContext(s))
     : s.tab === 'predictions' ? renderPredictionsView(currentInspection(s), s.inspectError, s.sequence ?? 1, of, selectSequence)
     : s.tab === 'model' ? renderModelView(s.experiment, s.editError, edit, () => vscodeApi.postMessage({ type: 'command/run', command: 'rnnPlayground.newExperiment' }))
     : s.tab === 'training' ? renderTraining(s) : s.tab === 'graph' ? renderGraph(s) : s.tab === 'gradients' ? renderGradients(s) : s.tab === 'bound' ? renderBound(s.bound) : renderCompare(s.compare);
@@ -306,7 +333,14 @@ let pendingRender = false;
 window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   const msg = event.data;
   if (msg?.type === 'panel/state') {
-    state = msg.state;
+    // keep the tab the user is on unless the host chose one (a reply may have left before the user switched)
+    const before = dataKey(state);
+    state = state && !msg.selectTab ? { ...msg.state, tab: state.tab } : msg.state;
+    if (before && before === dataKey(state) && !pendingRender) {
+      vscodeApi.setState(state);
+      renderSeriesOnly(state);
+      return;
+    }
     pendingEpochs.length = 0; // the host's state already holds them
     vscodeApi.setState(state);
     if (!pendingRender) {

@@ -23,6 +23,7 @@ export function renderPredictionsView(i: SequenceInspection | null | undefined, 
   const steps = Array.from({ length: i.sequence.steps }, (_, t) => t + 1);
   if (i.target) {
     const known = i.target.actual.map((a, t) => ({ a, p: i.target?.predicted[t] ?? null, t })).filter((x) => x.a !== null);
+    const paired = known.filter((x) => x.p !== null);
     if (known.length <= 1) {
       const k = known[0];
       view.append(el('p', { className: 'verdict', textContent: k ? `${i.target.name} at step ${k.t + 1}: actual ${fmt(k.a)}, predicted ${fmt(k.p)} (error ${fmt(k.p === null || k.a === null ? null : k.p - k.a)})` : 'This sequence has no target value.' }));
@@ -32,8 +33,9 @@ export function renderPredictionsView(i: SequenceInspection | null | undefined, 
         series('predicted', i.target.predicted, c.series[1], { borderDash: [5, 3] }),
       ], { xTitle: 'step t' });
       chart.box.classList.add('wide');
-      const mae = known.reduce((s, x) => s + (x.p === null || x.a === null ? 0 : Math.abs(x.p - x.a)), 0) / known.length;
-      view.append(el('p', { className: 'summary', textContent: `Mean absolute error over the ${known.length} steps: ${fmt(mae)} (data units).` }), chart.box);
+      const mae = paired.reduce((s, x) => s + Math.abs((x.p as number) - (x.a as number)), 0) / Math.max(1, paired.length);
+      const missing = known.length - paired.length;
+      view.append(el('p', { className: 'summary', textContent: `Mean absolute error over the ${paired.length} steps with a finite prediction: ${paired.length ? fmt(mae) : '—'} (data units)${missing ? `; ${missing} step(s) gave no finite prediction` : ''}.` }), chart.box);
     }
   }
   if (i.classes && i.perStep) {

@@ -23,6 +23,8 @@ export interface GraphOptions {
   maxVisible?: number;
   expanded?: boolean;
   onSelectStep?: (t: number) => void;
+  /** Called when the user expands a collapsed graph (so a redraw can start expanded). */
+  onExpand?: () => void;
   highContrast?: boolean;
 }
 
@@ -322,6 +324,7 @@ export function renderUnrolledGraph(container: HTMLElement, data: GraphData, opt
     );
     const expand = (): void => {
       expanded = true;
+      opts.onExpand?.();
       draw();
       const first = svg.querySelector<SVGGElement>(`g.step[data-step="${firstHidden}"]`) ?? stepNodes()[0];
       if (first) {
@@ -391,7 +394,11 @@ export function renderUnrolledGraph(container: HTMLElement, data: GraphData, opt
       svg.append(svgEl('text', { x: width / 2, y: HEIGHT / 2, fill: 'currentColor' }, 'no time steps'));
       return;
     }
-    if (windowed() ? active < 1 || active > steps : !columns.some((c) => c.kind === 'step' && c.t === active)) active = 1;
+    if (windowed()) {
+      // the roving tab stop must be a drawn node: after a scroll it moves into the drawn columns (unless focused there)
+      if (!hadFocus && (active < kFrom + 1 || active > kTo + 1)) active = Math.min(steps, Math.max(1, Math.round((scroller.scrollLeft - LEFT) / PITCH) + 1));
+      active = Math.min(kTo + 1, Math.max(kFrom + 1, active));
+    } else if (!columns.some((c) => c.kind === 'step' && c.t === active)) active = 1;
     const edges = svgEl('g', { class: 'edges' });
     const nodes = svgEl('g', { class: 'nodes' });
     const labels = svgEl('g', { class: 'weights', 'font-size': 12, 'font-style': 'italic' });

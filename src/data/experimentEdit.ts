@@ -5,7 +5,8 @@
  * parser would reject comes back as an ExperimentError naming the field, and the file stays as it was.
  */
 import { applyEdits, modify, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { EXPERIMENT_FIELDS, type ExperimentChange } from '../shared/protocol';
+import { EXPERIMENT_FIELDS, type ExperimentChange, type RoleChoice } from '../shared/protocol';
+import type { ColumnRoles } from './roles';
 import { ExperimentError, parseExperimentText, type Experiment, type ExperimentPatch } from './experiment';
 
 /** One replacement in the text (offsets in UTF-16 code units, as VS Code's positionAt expects). */
@@ -61,4 +62,36 @@ export function spanEdit(before: string, after: string): TextEdit {
   let end = 0;
   while (end < max - start && before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)) end++;
   return { offset: start, length: before.length - start - end, content: after.slice(start, after.length - end) };
+}
+
+/** The roles after giving column `name` the role `choice` (a single role moves from the column that had it). */
+export function withRole(roles: ColumnRoles, name: string, choice: RoleChoice): ColumnRoles {
+  const next: ColumnRoles = {
+    features: roles.features.filter((c) => c !== name), targets: roles.targets.filter((c) => c !== name),
+    sequenceId: roles.sequenceId === name ? null : roles.sequenceId, label: roles.label === name ? null : roles.label, time: roles.time === name ? null : roles.time,
+  };
+  if (choice === 'feature' || choice === 'feature+target') next.features.push(name);
+  if (choice === 'target' || choice === 'feature+target') next.targets.push(name);
+  if (choice === 'sequenceId') next.sequenceId = name;
+  if (choice === 'label') next.label = name;
+  if (choice === 'time') next.time = name;
+  return next;
+}
+
+/** The experiment changes that write `roles` out in full. */
+export function roleChanges(roles: ColumnRoles): ExperimentChange[] {
+  return [
+    { field: 'data.features', value: roles.features }, { field: 'data.targets', value: roles.targets },
+    { field: 'data.sequenceId', value: roles.sequenceId }, { field: 'data.label', value: roles.label }, { field: 'data.time', value: roles.time },
+  ];
+}
+
+/** The roles an experiment states, with `fallback` (the roles in effect, e.g. suggested) where it says nothing. */
+export function statedRoles(data: { features?: string[]; targets?: string[]; sequenceId?: string | null; label?: string | null; time?: string | null }, fallback: ColumnRoles): ColumnRoles {
+  return {
+    features: data.features ?? fallback.features, targets: data.targets ?? fallback.targets,
+    sequenceId: data.sequenceId === undefined ? fallback.sequenceId : data.sequenceId,
+    label: data.label === undefined ? fallback.label : data.label,
+    time: data.time === undefined ? fallback.time : data.time,
+  };
 }

@@ -43,6 +43,8 @@ function patchOf(o: Options): ExperimentPatch | undefined {
 export class Commands {
   /** Stop functions of the running jobs. */
   private readonly running = new Set<() => void>();
+  /** Files with a training run in progress. */
+  private readonly training = new Set<string>();
   /** Latest model per experiment file or CSV (from training or loading), used by Verify. */
   private readonly models = new Map<string, string>();
   private lastModel: string | null = null;
@@ -158,6 +160,14 @@ export class Commands {
   async train(uri: unknown, o: Options, step = false): Promise<RunSummary | CommandFailure | null> {
     const file = await resolveFile(uri, ['csv', 'experiment'], step ? 'train one more epoch on' : 'train on');
     if (!file) return null;
+    // one run per file at a time (a double click on Step must not start two runs from the same epoch)
+    if (this.training.has(file)) {
+      void vscode.window.showInformationMessage(`Training is already running on ${path.basename(file)}; wait for it or stop it first.`);
+      return { error: `training is already running on ${file}`, kind: 'busy' };
+    }
+    // the engine reads the experiment as saved: save what the editor holds first
+    const openDoc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file);
+    if (openDoc?.isDirty) await openDoc.save();
     const save = o.save === undefined ? saveModels() : o.save === true;
     const name = path.basename(file);
     const previous = step ? this.panels.latestRun(file) : null;
@@ -167,6 +177,7 @@ export class Commands {
     this.sidebar.update({ current: file, losses: [...losses] });
     this.output.appendLine(`\n▶ ${step ? 'One more epoch' : 'Training'} on ${file}`);
     this.panels.runStarted(file, earlier);
+    this.training.add(file);
     const source = this.source(file, o);
     if (step) source.overrides = { ...source.overrides, training: { ...source.overrides?.training, epochs: 1 } };
     let reply: Reply<'train/result'>;
@@ -177,6 +188,8 @@ export class Commands {
     } catch (e) {
       this.panels.runEnded(file, null);
       throw e;
+    } finally {
+      this.training.delete(file);
     }
     let s = reply.summary;
     if (s.continuedFrom && previous) s = { ...s, history: [...previous.history, ...s.history], epochsPlanned: s.epochs, seconds: previous.seconds + s.seconds };

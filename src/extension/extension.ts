@@ -32,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): PlaygroundApi {
   const status = new StatusBar();
   const sidebar = new SidebarProvider(context.extensionUri, (file) => {
     const exp = panelExperiment(file, readSmallText(file), experimentDefaults(), null);
-    return exp && !exp.problem ? settingsLine(exp.experiment) : null;
+    return exp.experiment && !exp.problem ? settingsLine(exp.experiment) : null;
   });
   const panels: PlaygroundPanels = new PlaygroundPanels(context.extensionUri, {
     defaults: experimentDefaults, engine, modelFor: (file): string | null => commands.modelFor(file), log: (line) => output.appendLine(line),

@@ -7,8 +7,8 @@
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { ExperimentError, parseExperiment, parseExperimentText, type ExperimentPatch } from '../data/experiment';
-import { editExperimentText } from '../data/experimentEdit';
+import { ExperimentError, parseExperiment, parseExperimentText, type Experiment, type ExperimentPatch } from '../data/experiment';
+import { editExperimentText, roleChanges, statedRoles, withRole } from '../data/experimentEdit';
 import {
   parseFromWebview, type BoundSummary, type FromWebview, type CompareSummary, type EpochPoint, type ExperimentChange, type PanelExperiment, type PanelState,
   type RunSummary, type ToWebview,
@@ -48,7 +48,7 @@ function csvOf(dataFile: string, experimentFile: string | null): string {
  * The settings a panel shows for `file`: an experiment file's text parsed with the settings' defaults, or the defaults
  * for a CSV. A file that does not parse keeps the last good settings and says why.
  */
-export function panelExperiment(file: string, text: string | null, defaults: ExperimentPatch, previous: PanelExperiment | null | undefined): PanelExperiment | null {
+export function panelExperiment(file: string, text: string | null, defaults: ExperimentPatch, previous: PanelExperiment | null | undefined): PanelExperiment | { problem: string; experiment?: undefined } {
   if (kindOf(file) !== 'experiment') {
     const experiment = parseExperiment({ data: { file } }, 'settings', defaults);
     return { file: null, csvFile: path.resolve(file), experiment, problem: null };
@@ -59,7 +59,7 @@ export function panelExperiment(file: string, text: string | null, defaults: Exp
     return { file, csvFile: csvOf(experiment.data.file, file), experiment, problem: null };
   } catch (e) {
     const problem = e instanceof Error ? e.message : String(e);
-    return previous ? { ...previous, problem } : null;
+    return previous ? { ...previous, problem } : { problem };
   }
 }
 
@@ -89,7 +89,7 @@ class Panel {
       w.onDidReceiveMessage((raw) => {
         const msg = parseFromWebview(raw);
         if (!msg) return;
-        if (msg.type === 'webview/ready') this.post({ type: 'panel/state', state: this.state });
+        if (msg.type === 'webview/ready') this.post({ type: 'panel/state', state: this.state, selectTab: true });
         else if (msg.type === 'command/run') void vscode.commands.executeCommand(msg.command, vscode.Uri.file(this.state.file));
         else this.onMessage(this, msg);
       }),
@@ -97,16 +97,20 @@ class Panel {
     );
   }
 
+  disposed = false;
+
   post(msg: ToWebview): void {
-    void this.webview.webview.postMessage(msg);
+    if (!this.disposed) void this.webview.webview.postMessage(msg);
   }
 
+  /** Merges a change and sends the state; the panel switches tab only when the change names one. */
   update(change: Partial<PanelState>): void {
     this.state = { ...this.state, ...change };
-    this.post({ type: 'panel/state', state: this.state });
+    this.post({ type: 'panel/state', state: this.state, selectTab: change.tab !== undefined });
   }
 
   dispose(): void {
+    this.disposed = true;
     this.onClose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
@@ -159,17 +163,40 @@ export class PlaygroundPanels implements vscode.WebviewPanelSerializer<PanelStat
     }
   }
 
-  /** Reads the experiment of `file` and sends it to its panel. */
+  /** The file as saved (what the engine reads), or null. */
+  private async diskText(file: string): Promise<string | null> {
+    try {
+      return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(file)));
+    } catch {
+      return null;
+    }
+  }
+
+  /** What each panel's preview and inspection were read from: the saved experiment text and the settings' defaults. */
+  private readonly sources = new Map<string, string>();
+
+  /**
+   * Reads the experiment of `file` and sends it to its panel: the editor's text for the Model view (it follows typing),
+   * the saved text for the Data view's preview and the inspection (the engine reads the file as saved).
+   */
   async refreshExperiment(file: string): Promise<void> {
     const p = this.panels.get(file);
     if (!p) return;
-    const text = kindOf(file) === 'experiment' ? await this.experimentText(file) : null;
-    const experiment = panelExperiment(file, text, this.services.defaults(), p.state.experiment);
-    const changed = JSON.stringify(experiment?.experiment) !== JSON.stringify(p.state.experiment?.experiment);
-    // the editor's change event follows a panel edit: post only what is new, so the view does not redraw for nothing
-    if (changed || experiment?.problem !== p.state.experiment?.problem || experiment?.file !== p.state.experiment?.file) p.update({ experiment });
-    if (changed || !p.state.preview) {
+    const isExperiment = kindOf(file) === 'experiment';
+    const read = panelExperiment(file, isExperiment ? await this.experimentText(file) : null, this.services.defaults(), p.state.experiment);
+    if (p.disposed) return;
+    if (read.experiment === undefined) {
+      if (p.state.experiment !== null || p.state.editError !== read.problem) p.update({ experiment: null, editError: read.problem });
+    } else if (JSON.stringify(read) !== JSON.stringify(p.state.experiment)) {
+      // the editor's change event follows a panel edit: post only what is new, so the view does not redraw for nothing
+      p.update({ experiment: read });
+    }
+    const source = JSON.stringify([isExperiment ? await this.diskText(file) : file, this.services.defaults()]);
+    if (p.disposed) return;
+    if (source !== this.sources.get(file) || (!p.state.preview && !p.state.previewError && !this.previewing.has(file))) {
+      this.sources.set(file, source);
       this.inspected.delete(file);
+      if (p.state.inspection) p.update({ inspection: null });
       void this.loadPreview(p);
     }
   }
@@ -195,29 +222,40 @@ export class PlaygroundPanels implements vscode.WebviewPanelSerializer<PanelStat
     } finally {
       const again = this.previewing.get(file);
       this.previewing.delete(file);
-      if (again && this.panels.get(file) === p) void this.loadPreview(p);
-      else void this.ensureInspection(p);
+      // the panel may have been closed and opened again meanwhile: the open one gets the read
+      const current = this.panels.get(file);
+      if (current && (again || current !== p)) void this.loadPreview(current);
+      else if (current) void this.ensureInspection(current);
     }
   }
 
   /** Runs the selected sequence through the latest model when a view that shows it is open and it is out of date. */
   private async ensureInspection(p: Panel): Promise<void> {
     const s = p.state;
-    if (!SEQUENCE_TABS.has(s.tab) || !s.preview?.sequences || s.running) return;
+    if (!SEQUENCE_TABS.has(s.tab) || s.running || p.disposed) return;
     const file = s.file;
+    if (!s.preview?.sequences) {
+      // no sequences with these roles (or no preview yet): say why rather than show another dataset's numbers
+      const why = s.preview ? s.preview.problem ?? 'these roles give no sequences' : s.previewError ?? null;
+      if (s.preview || why) {
+        this.inspected.delete(file);
+        if (s.inspection || s.inspectError !== why) p.update({ inspection: null, inspectError: why });
+      }
+      return;
+    }
     const modelFile = this.services.modelFor(file);
     const sequence = s.sequence ?? 1;
     // the run's epochs too: Step One Epoch updates the same model file
-    const key = JSON.stringify([sequence, modelFile, s.experiment?.experiment ?? null, s.run?.modelFile ?? null, s.run?.epochs ?? 0]);
+    const key = JSON.stringify([sequence, modelFile, this.sources.get(file) ?? null, s.run?.modelFile ?? null, s.run?.epochs ?? 0]);
     if (this.inspected.get(file) === key) return;
     this.inspected.set(file, key);
     // never show the last sequence or model's numbers as if they were this one's
     if (s.inspection) p.update({ inspection: null, inspectError: null });
     try {
       const reply = await this.services.engine.request({ type: 'sequence/inspect', source: { file, defaults: this.services.defaults() }, modelFile, sequence }, 'sequence/inspected');
-      if (this.inspected.get(file) === key) p.update({ inspection: reply.inspection, inspectError: null });
+      if (this.inspected.get(file) === key && !p.disposed) p.update({ inspection: reply.inspection, inspectError: null });
     } catch (e) {
-      if (this.inspected.get(file) === key) p.update({ inspectError: messageOf(e) });
+      if (this.inspected.get(file) === key && !p.disposed) p.update({ inspectError: messageOf(e) });
     }
   }
 
@@ -229,7 +267,11 @@ export class PlaygroundPanels implements vscode.WebviewPanelSerializer<PanelStat
         void this.ensureInspection(p);
         return;
       case 'experiment/edit':
-        void this.edit(p, msg.changes);
+        void this.queueEdit(p, () => msg.changes);
+        return;
+      case 'experiment/role':
+        // computed when the edit applies, from the file as it is then (an earlier edit may still be on its way)
+        void this.queueEdit(p, (exp) => roleChanges(withRole(statedRoles(exp?.data ?? {}, p.state.preview?.roles ?? { features: [], targets: [], sequenceId: null, label: null, time: null }), msg.column, msg.role)));
         return;
       case 'panel/sequence':
         p.update({ sequence: msg.sequence, inspectError: null });
@@ -239,7 +281,7 @@ export class PlaygroundPanels implements vscode.WebviewPanelSerializer<PanelStat
         const csvFile = p.state.preview?.csvFile;
         if (!csvFile) return;
         this.services.engine.request({ type: 'data/rows', csvFile, start: msg.start, count: msg.count }, 'data/rowsResult').then(
-          (r) => p.post({ type: 'panel/rows', start: r.start, rows: r.rows }),
+          (r) => p.post({ type: 'panel/rows', start: r.start, rows: r.rows }), // post() skips a closed panel
           (e) => this.services.log(`reading rows ${msg.start}–${msg.start + msg.count} of ${csvFile}: ${messageOf(e)}`),
         );
         return;
@@ -252,11 +294,22 @@ export class PlaygroundPanels implements vscode.WebviewPanelSerializer<PanelStat
   async applyEdit(file: string, changes: ExperimentChange[]): Promise<void> {
     const p = this.panels.get(file);
     if (!p) throw new Error(`no panel is open for ${file}`);
-    await this.edit(p, changes);
+    await this.queueEdit(p, () => changes);
   }
 
-  /** Applies the panel's changes to the experiment file through the editor, then saves it. */
-  private async edit(panel: Panel, changes: ExperimentChange[]): Promise<void> {
+  /** Edits run one after another: each reads the document as the previous one left it. */
+  private editQueue: Promise<void> = Promise.resolve();
+
+  private queueEdit(panel: Panel, changes: (current: Experiment | null) => ExperimentChange[]): Promise<void> {
+    this.editQueue = this.editQueue.then(() => this.edit(panel, changes));
+    return this.editQueue;
+  }
+
+  /**
+   * Applies the panel's changes to the experiment file through the editor (undoable), then saves it so the engine
+   * reads it. When the editor holds unsaved changes of the user's, the edit joins them unsaved and the panel says so.
+   */
+  private async edit(panel: Panel, changesFor: (current: Experiment | null) => ExperimentChange[]): Promise<void> {
     const file = panel.state.file;
     if (kindOf(file) !== 'experiment') {
       panel.update({ editError: `${path.basename(file)} is a CSV and trains with the default settings. Create an experiment file (New Experiment) to change them.` });
@@ -265,17 +318,28 @@ export class PlaygroundPanels implements vscode.WebviewPanelSerializer<PanelStat
     try {
       const uri = vscode.Uri.file(file);
       const doc = await vscode.workspace.openTextDocument(uri);
-      const { edits } = editExperimentText(doc.getText(), changes, path.basename(file), this.services.defaults());
+      const text = doc.getText();
+      let current: Experiment | null = null;
+      try {
+        current = JSON.parse(text) as Experiment;
+      } catch {
+        // editExperimentText reports the syntax error with its line
+      }
+      const { edits } = editExperimentText(text, changesFor(current), path.basename(file), this.services.defaults());
+      let note: string | null = null;
       if (edits.length) {
+        const wasDirty = doc.isDirty;
         const we = new vscode.WorkspaceEdit();
         for (const e of edits) we.replace(uri, new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.length)), e.content);
         if (!(await vscode.workspace.applyEdit(we))) throw new Error(`VS Code refused the edit to ${path.basename(file)}`);
-        await doc.save();
+        if (!wasDirty) await doc.save();
+        else note = `${path.basename(file)} has unsaved changes in the editor: the panel's edit was added to them. Save the file to train with it.`;
       }
-      panel.state = { ...panel.state, editError: null };
+      if (!panel.disposed) panel.state = { ...panel.state, editError: note };
       await this.refreshExperiment(file);
+      if (note && !panel.disposed) panel.update({ editError: note });
     } catch (e) {
-      panel.update({ editError: e instanceof Error ? e.message : String(e) });
+      if (!panel.disposed) panel.update({ editError: e instanceof Error ? e.message : String(e) });
     }
   }
 
@@ -299,6 +363,11 @@ export class PlaygroundPanels implements vscode.WebviewPanelSerializer<PanelStat
   /** Called by VS Code after a reload with the state the webview saved. */
   async deserializeWebviewPanel(wp: vscode.WebviewPanel, state: PanelState | undefined): Promise<void> {
     if (!state || typeof state.file !== 'string') {
+      wp.dispose();
+      return;
+    }
+    // a panel for this file may already be open (Open Playground at startup): keep one
+    if (this.panels.has(state.file)) {
       wp.dispose();
       return;
     }
@@ -338,7 +407,9 @@ export class PlaygroundPanels implements vscode.WebviewPanelSerializer<PanelStat
     if (run) this.remember(file, { run });
     const p = this.panels.get(file);
     if (p) {
-      p.update({ running: false, live: [], ...(run ? { run } : {}) });
+      // a new model: the inspection of the old one is out of date
+      if (run) this.inspected.delete(file);
+      p.update({ running: false, live: [], ...(run ? { run, inspection: null } : {}) });
       void this.ensureInspection(p);
     }
   }
@@ -356,7 +427,9 @@ export class PlaygroundPanels implements vscode.WebviewPanelSerializer<PanelStat
   }
 
   private adopt(wp: vscode.WebviewPanel, state: PanelState): void {
-    const panel = new Panel(wp, state, this.extensionUri, () => this.panels.delete(state.file), (p, msg) => this.onPanelMessage(p, msg));
+    const panel: Panel = new Panel(wp, state, this.extensionUri, () => {
+      if (this.panels.get(state.file) === panel) this.panels.delete(state.file);
+    }, (p, msg) => this.onPanelMessage(p, msg));
     panel.disposables.push(wp.onDidChangeViewState((e) => e.webviewPanel.active && this.services.onActive(state.file)));
     if (wp.active) this.services.onActive(state.file);
     this.panels.set(state.file, panel);

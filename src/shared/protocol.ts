@@ -535,6 +535,8 @@ export interface ExperimentChange {
 export interface PanelStateMessage {
   type: 'panel/state';
   state: PanelState;
+  /** Show `state.tab` (the host chose it); otherwise the panel keeps the tab the user is on. */
+  selectTab?: boolean;
 }
 
 /** Host → panel: one more epoch of the run in progress (throttled by the worker to one per epoch). */
@@ -577,6 +579,17 @@ export interface TabMessage {
   tab: PanelTab;
 }
 
+/** Roles a column can be given in the Data view. */
+export const ROLE_CHOICES = ['feature', 'target', 'feature+target', 'sequenceId', 'label', 'time', 'ignored'] as const;
+export type RoleChoice = (typeof ROLE_CHOICES)[number];
+
+/** Panel → host: give one column a role (the host rewrites the roles from the file as it is when the edit applies). */
+export interface ExperimentRoleMessage {
+  type: 'experiment/role';
+  column: string;
+  role: RoleChoice;
+}
+
 /** Panel → host: set experiment fields (the host edits the `*.rnn.json` and saves it). */
 export interface ExperimentEditMessage {
   type: 'experiment/edit';
@@ -597,7 +610,7 @@ export interface SequenceSelectMessage {
 }
 
 /** Everything a webview sends to the host (validated on arrival). */
-export type FromWebview = ReadyMessage | RunCommandMessage | TabMessage | ExperimentEditMessage | FetchRowsMessage | SequenceSelectMessage;
+export type FromWebview = ReadyMessage | RunCommandMessage | TabMessage | ExperimentEditMessage | ExperimentRoleMessage | FetchRowsMessage | SequenceSelectMessage;
 
 const isCount = (v: unknown, max: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
 
@@ -621,6 +634,9 @@ export function parseFromWebview(raw: unknown): FromWebview | null {
   }
   if (m.type === 'panel/fetchRows' && isCount(m.start, Number.MAX_SAFE_INTEGER) && isCount(m.count, 1000)) return { type: 'panel/fetchRows', start: m.start, count: m.count };
   if (m.type === 'panel/sequence' && isCount(m.sequence, Number.MAX_SAFE_INTEGER) && m.sequence >= 1) return { type: 'panel/sequence', sequence: m.sequence };
+  if (m.type === 'experiment/role' && typeof m.column === 'string' && m.column.length > 0 && m.column.length <= 1000 && typeof m.role === 'string' && (ROLE_CHOICES as readonly string[]).includes(m.role)) {
+    return { type: 'experiment/role', column: m.column, role: m.role as RoleChoice };
+  }
   if (m.type === 'experiment/edit' && Array.isArray(m.changes) && m.changes.length > 0 && m.changes.length <= 32) {
     const changes: ExperimentChange[] = [];
     for (const c of m.changes) {

@@ -320,8 +320,10 @@ test('the panel for an experiment: the Data view previews the CSV and its roles;
     await frame.locator('.data-table-body .data-table-row').nth(5).waitFor({ timeout: 30000 });
     const summary = await frame.locator('[data-view="data"] .summary').first().innerText();
     assert.match(summary, /intraday-sessions\.csv · 18,000 rows × \d+ columns · task classify · \d+ sequences/);
-    const rows = await frame.locator('.data-table-body .data-table-row').count();
-    assert.ok(rows > 5 && rows < 80, `${rows} rows in the DOM (virtualised)`);
+    // (the view redraws when the selected sequence's data arrives: count once the table has its rows again)
+    let rows = 0;
+    await until(async () => (rows = await frame.locator('.data-table-body .data-table-row').count()) > 5, 20000, 'the table rows');
+    assert.ok(rows < 80, `${rows} rows in the DOM (virtualised)`);
     assert.equal(await frame.locator('.data-table').getAttribute('aria-rowcount'), '18001');
     assert.equal(await frame.locator('select[aria-label="Role of column label"]').inputValue(), 'label');
     // the selected sequence's series
@@ -335,6 +337,12 @@ test('the panel for an experiment: the Data view previews the CSV and its roles;
       await frame.waitForFunction(() => [...document.querySelectorAll('.data-table-body .data-table-row')].some((r) => Number(r.getAttribute('aria-rowindex')) > 8000 && !r.querySelector('.data-table-placeholder')), null, { timeout: 20000 });
     });
     await frame.locator('.data-table').evaluate((t) => { t.scrollTop = 0; });
+    // a role changed in the Data view is written to the file, and the view follows it
+    await frame.locator('select[aria-label="Role of column minute"]').selectOption('ignored');
+    await until(() => expJson().data.time === null, 10000, 'the experiment file to drop the time column');
+    await until(async () => (await frame.locator('select[aria-label="Role of column minute"]').inputValue()) === 'ignored', 10000, 'the Data view to show the new role');
+    await frame.locator('select[aria-label="Role of column minute"]').selectOption('time');
+    await until(() => expJson().data.time === 'minute', 10000, 'the experiment file to have the time column again');
 
     // the Model view: equations, then change the cell to LSTM and the epochs to 5; the file follows
     // the tabs work by keyboard: from Data, ArrowRight selects Model
@@ -468,7 +476,8 @@ test('sequences of up to 1000 rows: the graph collapses to a few steps, expands 
     await runCommand('RNN Playground: Open Playground');
     const frame = await panelOf('long-1000.rnn.json', 'data');
     await frame.locator('.data-table-body .data-table-row').nth(3).waitFor({ timeout: 30000 });
-    const domRows = await frame.locator('.data-table-body .data-table-row').count();
+    let domRows = 0;
+    await until(async () => (domRows = await frame.locator('.data-table-body .data-table-row').count()) > 3, 20000, 'the table rows');
     assert.ok(domRows < 80, `${domRows} table rows in the DOM for 4,800 rows`);
     assert.match(await frame.locator('[data-view="data"] .summary').first().innerText(), /6 sequences .* 400–1000 steps, median 900/);
     assert.ok(await frame.locator('[data-view="data"] svg.histogram rect').count() >= 2, 'a histogram of the sequence lengths');

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { editExperimentText, spanEdit } from '../../src/data/experimentEdit';
+import { editExperimentText, roleChanges, spanEdit, statedRoles, withRole } from '../../src/data/experimentEdit';
 import { ExperimentError } from '../../src/data/experiment';
 
 const sample = readFileSync(new URL('../../samples/adding-50.rnn.json', import.meta.url), 'utf8');
@@ -48,4 +48,17 @@ test('spanEdit finds the changed middle of two texts', () => {
   assert.deepEqual(spanEdit('abcXYZdef', 'abc12def'), { offset: 3, length: 3, content: '12' });
   assert.deepEqual(spanEdit('same', 'same'), { offset: 4, length: 0, content: '' });
   assert.deepEqual(spanEdit('aa', 'aaa'), { offset: 2, length: 0, content: 'a' });
+});
+
+test('role changes: a single role moves from the column that had it; stated roles fall back to the ones in effect', () => {
+  const roles = { features: ['a', 'b'], targets: ['b'], sequenceId: 'id', label: null, time: 't' };
+  assert.deepEqual(withRole(roles, 'a', 'sequenceId'), { features: ['b'], targets: ['b'], sequenceId: 'a', label: null, time: 't' });
+  assert.deepEqual(withRole(roles, 'b', 'feature'), { features: ['a', 'b'], targets: [], sequenceId: 'id', label: null, time: 't' });
+  assert.deepEqual(withRole(roles, 't', 'ignored'), { features: ['a', 'b'], targets: ['b'], sequenceId: 'id', label: null, time: null });
+  assert.deepEqual(statedRoles({ features: ['x'], label: null }, roles), { features: ['x'], targets: ['b'], sequenceId: 'id', label: null, time: 't' });
+  const changes = roleChanges(withRole(roles, 'id', 'label'));
+  assert.deepEqual(changes.map((c) => c.field), ['data.features', 'data.targets', 'data.sequenceId', 'data.label', 'data.time']);
+  // applied to a file, the roles are written out and parse
+  const r = editExperimentText(sample, roleChanges(withRole(statedRoles({}, { features: ['value', 'marker'], targets: ['target'], sequenceId: 'sequence', label: null, time: 'step' }), 'marker', 'ignored')), 'adding-50.rnn.json');
+  assert.deepEqual(r.experiment.data.features, ['value']);
 });

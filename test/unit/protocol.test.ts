@@ -34,3 +34,10 @@ test('parseFromWebview accepts row windows of at most 1000 rows and positive seq
   for (const bad of [{ type: 'panel/fetchRows', start: -1, count: 10 }, { type: 'panel/fetchRows', start: 0, count: 5000 }, { type: 'panel/fetchRows', start: 0.5, count: 1 },
     { type: 'panel/sequence', sequence: 0 }, { type: 'panel/sequence', sequence: '2' }]) assert.equal(parseFromWebview(bad), null, JSON.stringify(bad));
 });
+
+test('parseFromWebview accepts a role for a named column and refuses unknown roles', () => {
+  assert.deepEqual(parseFromWebview({ type: 'experiment/role', column: 'price', role: 'feature+target' }), { type: 'experiment/role', column: 'price', role: 'feature+target' });
+  for (const bad of [{ type: 'experiment/role', column: '', role: 'feature' }, { type: 'experiment/role', column: 'x', role: 'owner' }, { type: 'experiment/role', column: 3, role: 'label' }]) {
+    assert.equal(parseFromWebview(bad), null, JSON.stringify(bad));
+  }
+});
