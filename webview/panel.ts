@@ -111,7 +111,7 @@ function renderGradients(s: PanelState): HTMLElement {
   // one sequence, unit by unit
   const of = s.preview?.sequences ? s.preview.sequences.train + s.preview.sequences.validation : null;
   view.append(el('h3', { textContent: 'One sequence, unit by unit' }), sequencePicker(s.sequence ?? 1, of, selectSequence));
-  const i = currentInspection(s);
+  const i = s.inspection;
   if (!i || i.sequence.index !== (s.sequence ?? 1)) {
     view.append(el('p', { className: s.inspectError ? 'warning' : 'empty', textContent: s.inspectError ?? (s.preview ? 'Running the sequence forward and backward…' : 'Reading the data…') }));
     return view;
@@ -140,7 +140,7 @@ function transpose(a: number[], rows: number, cols: number): Float64Array {
 /** What the Data view needs, from the state. */
 function dataContext(s: PanelState): DataViewContext {
   return {
-    preview: s.preview, previewError: s.previewError, inspection: currentInspection(s), inspectError: s.inspectError, sequence: s.sequence ?? 1,
+    preview: s.preview, previewError: s.previewError, inspection: s.inspection, inspectError: s.inspectError, sequence: s.sequence ?? 1,
     editable: !!s.experiment?.file, edit, selectSequence,
     setRole: (column, role) => vscodeApi.postMessage({ type: 'experiment/role', column, role }),
     fetchRows: (start, count) => vscodeApi.postMessage({ type: 'panel/fetchRows', start, count }),
@@ -164,11 +164,6 @@ function renderSeriesOnly(s: PanelState): void {
   const focusedId = document.activeElement instanceof HTMLElement && old.contains(document.activeElement) ? document.activeElement.id : '';
   old.replaceWith(renderSeries(dataContext(s)));
   if (focusedId) document.getElementById(focusedId)?.focus({ preventScroll: true });
-}
-
-/** The inspection to show (the host drops one that a new run or new data made out of date). */
-function currentInspection(s: PanelState): PanelState['inspection'] {
-  return s.inspection ?? null;
 }
 
 function selectSequence(k: number): void {
@@ -306,7 +301,7 @@ function render(): void {
   const header = el('header', {}, el('h2', { textContent: s.file.split(/[\\/]/).pop() ?? s.file, title: s.file }), tabs);
   const of = s.preview?.sequences ? s.preview.sequences.train + s.preview.sequences.validation : null;
   const body = s.tab === 'data' ? renderDataView(dataContext(s))
-    : s.tab === 'predictions' ? renderPredictionsView(currentInspection(s), s.inspectError, s.sequence ?? 1, of, selectSequence)
+    : s.tab === 'predictions' ? renderPredictionsView(s.inspection, s.inspectError, s.sequence ?? 1, of, selectSequence)
     : s.tab === 'model' ? renderModelView(s.experiment, s.editError, edit, () => vscodeApi.postMessage({ type: 'command/run', command: 'rnnPlayground.newExperiment' }))
     : s.tab === 'training' ? renderTraining(s) : s.tab === 'graph' ? renderGraph(s) : s.tab === 'gradients' ? renderGradients(s) : s.tab === 'bound' ? renderBound(s.bound) : renderCompare(s.compare);
   body.setAttribute('role', 'tabpanel');

@@ -155,12 +155,7 @@ export class PlaygroundPanels implements vscode.WebviewPanelSerializer<PanelStat
   /** The text of an experiment file: the open editor's (possibly unsaved) text, else the file on disk. */
   private async experimentText(file: string): Promise<string | null> {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file);
-    if (open) return open.getText();
-    try {
-      return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(file)));
-    } catch {
-      return null;
-    }
+    return open ? open.getText() : this.diskText(file);
   }
 
   /** The file as saved (what the engine reads), or null. */
