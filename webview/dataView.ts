@@ -6,7 +6,7 @@
 import type { ColumnRoles } from '../src/data/roles';
 import type { DataPreview, ExperimentChange, RoleChoice, SequenceInspection } from '../src/shared/protocol';
 import { createDataTable, type DataTable } from './dataTable';
-import { colours, el, lineChart, live, series } from './ui';
+import { colours, el, lineChart, live, pending, series } from './ui';
 
 
 const ROLE_LABELS: Record<RoleChoice, string> = {
@@ -67,9 +67,7 @@ export function renderDataView(ctx: DataViewContext): HTMLElement {
   const view = el('div', { className: 'view data-view' });
   const p = ctx.preview;
   if (!p) {
-    const msg = el('p', { className: ctx.previewError ? 'warning' : 'empty', textContent: ctx.previewError ?? 'Reading the CSV…' });
-    if (ctx.previewError) msg.setAttribute('role', 'alert');
-    view.append(msg);
+    view.append(pending('Reading the CSV…', ctx.previewError));
     return view;
   }
   const name = p.csvFile.split(/[\\/]/).pop() ?? p.csvFile;
@@ -176,7 +174,7 @@ export function renderSeries(ctx: DataViewContext): HTMLElement {
     section.append(chart.box);
     if (i.features.length > 6) section.append(el('p', { className: 'muted', textContent: `Showing 6 of ${i.features.length} inputs.` }));
   } else {
-    section.append(el('p', { className: ctx.inspectError ? 'warning' : 'empty', textContent: ctx.inspectError ?? 'Reading the sequence…' }));
+    section.append(pending('Reading the sequence…', ctx.inspectError));
   }
   return section;
 }

@@ -3,17 +3,12 @@
  * button presses into `command/run` messages. Plain DOM; the full playground panel builds on this later.
  */
 import type { FromWebview, SidebarState, ToWebview } from '../src/shared/protocol';
+import { el } from './dom';
 
 declare function acquireVsCodeApi(): { postMessage(msg: FromWebview): void; getState(): unknown; setState(s: unknown): void };
 
 const vscodeApi = acquireVsCodeApi();
 const root = document.getElementById('sidebar') as HTMLElement;
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...children);
-  return e;
-}
 
 function button(label: string, command: Extract<FromWebview, { type: 'command/run' }>['command'], secondary = false): HTMLButtonElement {
   const b = el('button', { textContent: label, className: secondary ? 'secondary' : '' });

@@ -6,7 +6,7 @@
  */
 import type { ExperimentChange, PanelExperiment } from '../src/shared/protocol';
 import { renderEquations } from './equations';
-import { el, field, select } from './ui';
+import { el, field, pending, select } from './ui';
 
 type Model = PanelExperiment['experiment']['model'];
 
@@ -44,9 +44,7 @@ const CELL_LABELS: Record<string, string> = { vanilla: 'Vanilla RNN', lstm: 'LST
 export function renderModelView(exp: PanelExperiment | null | undefined, editError: string | null | undefined, edit: ((changes: ExperimentChange[]) => void) | null, newExperiment: () => void): HTMLElement {
   const view = el('div', { className: 'view model-view' });
   if (!exp) {
-    const p = el('p', { className: editError ? 'warning' : 'empty', textContent: editError ?? 'Reading the experiment…' });
-    if (editError) p.setAttribute('role', 'alert');
-    view.append(p);
+    view.append(pending('Reading the experiment…', editError));
     return view;
   }
   const m = exp.experiment.model;

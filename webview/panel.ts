@@ -10,7 +10,7 @@ import { renderDataView, renderSeries, sequencePicker, type DataViewContext } fr
 import type { DataTable } from './dataTable';
 import { renderPredictionsView } from './predictionsView';
 import { renderUnrolledGraph } from './unrolledGraph';
-import { colours, el, fmt, lineChart, live, series, teardown } from './ui';
+import { colours, el, fmt, lineChart, live, pending, series, teardown } from './ui';
 import type { Chart } from 'chart.js';
 
 declare function acquireVsCodeApi(): { postMessage(msg: FromWebview): void; getState(): unknown; setState(s: unknown): void };
@@ -113,7 +113,7 @@ function renderGradients(s: PanelState): HTMLElement {
   view.append(el('h3', { textContent: 'One sequence, unit by unit' }), sequencePicker(s.sequence ?? 1, of, selectSequence));
   const i = s.inspection;
   if (!i || i.sequence.index !== (s.sequence ?? 1)) {
-    view.append(el('p', { className: s.inspectError ? 'warning' : 'empty', textContent: s.inspectError ?? (s.preview ? 'Running the sequence forward and backward…' : 'Reading the data…') }));
+    view.append(pending(s.preview ? 'Running the sequence forward and backward…' : 'Reading the data…', s.inspectError));
     return view;
   }
   const p = i.profile;

@@ -5,16 +5,14 @@
  */
 import type { SequenceInspection } from '../src/shared/protocol';
 import { sequencePicker } from './dataView';
-import { colours, el, fmt, lineChart, series } from './ui';
+import { colours, el, fmt, lineChart, pending, series } from './ui';
 
 /** Renders the Predictions view. */
 export function renderPredictionsView(i: SequenceInspection | null | undefined, inspectError: string | null | undefined, sequence: number, of: number | null, select: (k: number) => void): HTMLElement {
   const view = el('div', { className: 'view predictions-view' });
   view.append(sequencePicker(sequence, of, select));
   if (!i || i.sequence.index !== sequence) {
-    const p = el('p', { className: inspectError ? 'warning' : 'empty', textContent: inspectError ?? 'Running the sequence through the model…' });
-    if (inspectError) p.setAttribute('role', 'alert');
-    view.append(p);
+    view.append(pending('Running the sequence through the model…', inspectError));
     return view;
   }
   view.append(el('p', { className: 'summary', textContent: `${i.model} · sequence "${i.sequence.id}" (line ${i.sequence.firstLine}, ${i.sequence.steps} steps, ${i.sequence.split} split) · task ${i.task}` }));
