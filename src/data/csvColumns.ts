@@ -1,11 +1,15 @@
 /**
- * Column storage while a CSV file streams in. A column starts `empty`; its first non-empty cell makes it `numeric`,
- * `date` or `text`. Numbers and dates live in a Float64Array grown in place of a list of cells (8 bytes a cell),
- * text in an Int32Array of dictionary codes. A numeric or date column that meets a cell of another type becomes
- * `text`: the values stored so far turn into their canonical text (`1.50` → `1.5`, dates → ISO), and the first
- * offending cell is remembered so that a later layer can say where the column stopped being numeric.
+ * Column storage while a CSV file streams in. A column starts `empty`; its first number or date makes it `numeric` or
+ * `date`. Numbers and dates live in a Float64Array grown in place (8 bytes a cell), text in an Int32Array of dictionary
+ * codes. A cell that does not fit a numeric or date column (a typo, `1e999`, a stray word) does not change the column:
+ * it is stored as NaN and remembered as an exception (its row and text, with the first few lines kept for messages),
+ * and common missing-value markers (`NA`, `N/A`, `null`, `.`, `-`, …) count as missing. A column is text only when
+ * most of its cells are not numbers (or dates): it turns text once its exceptions outnumber its values, the values
+ * stored so far becoming their canonical text (`1.50` → `1.5`, dates → ISO); and a text column whose cells are
+ * mostly numbers (or dates) is turned back when the file ends.
  */
-import { cellNumber, formatDate, formatNumber, parseIsoDate } from './csvNumber';
+import { cellNumber, formatNumber, formattedNumber } from './csvNumber';
+import { dateState, formatDate, parseDateCell, swapMonthDay, type DateForm } from './csvDates';
 import { allocateBuffer, growBuffer, trimBuffer } from './csvStorage';
 import type { CsvColumn, CsvColumnKind } from './csvTypes';
 
@@ -15,9 +19,34 @@ export type CapacityPlan = (needed: number, current: number) => number;
 const NO_NUMBERS = new Float64Array(0);
 const NO_CODES = new Int32Array(0);
 
+/** Cell texts read as a missing value in numeric and date columns (in text columns they stay text). */
+export const MISSING_MARKERS: ReadonlySet<string> = new Set([
+  'NA', 'N/A', 'n/a', 'na', 'N.A.', '#N/A', '#NA', 'NaN', 'nan', 'NAN', 'null', 'NULL', 'Null', 'None', 'none', 'nil',
+  'NIL', '-', '--', '?', '.', 'missing', 'Missing', '#VALUE!', '#DIV/0!', '#REF!', '#NUM!',
+]);
+
+/** Exceptions that turn a column text once they also outnumber its values (a few junk rows at the top do not). */
+const TEXT_AFTER = 16;
+/** Bad cells remembered with their line, for messages. */
+const SAMPLE_CELLS = 5;
+
 /** Copies a string out of the chunk it was cut from, so a dictionary entry does not keep a whole chunk alive. */
 function detach(s: string): string {
   return s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8');
+}
+
+/** A growable Int32Array. */
+class IntList {
+  data = new Int32Array(8);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
 }
 
 /** Builds one column, row by row. */
@@ -31,9 +60,27 @@ export class ColumnBuilder {
   private codes: Int32Array<ArrayBuffer> = NO_CODES;
   private lookup: Map<string, number> | null = null;
   private dictionary: string[] | null = null;
+  /** Numbers or dates stored (not NaN). */
+  private valid = 0;
+  /** Empty cells, and marker cells while the column is not text. */
   private missing = 0;
-  private firstMissing = 0;
+  private markers = 0;
+  private firstEmpty = 0;
+  private firstMarker = 0;
   private firstNonNumeric: { line: number; value: string } | null = null;
+  /** Cells that do not fit a numeric or date column: their rows and texts (markers included, for a turn to text). */
+  private readonly exceptionRows = new IntList();
+  private readonly exceptionCodes = new IntList();
+  private readonly exceptionLookup = new Map<string, number>();
+  private readonly exceptionTexts: string[] = [];
+  private invalid = 0;
+  private invalidSample: { line: number; value: string }[] = [];
+  private formatted = 0;
+  private readonly dateForms = new Set<DateForm>();
+  /** How `a/b/yyyy` cells are read: undecided (month first, re-read if a cell says otherwise), or settled. */
+  private dateOrder: 'undecided' | 'mdy' | 'dmy' = 'undecided';
+  /** Dates written in another form than `a/b/yyyy` (then earlier dates are not re-read). */
+  private otherDates = 0;
 
   constructor(
     readonly name: string,
@@ -43,10 +90,12 @@ export class ColumnBuilder {
     private readonly missingValues: ReadonlySet<string> | null,
   ) {}
 
-  /** Appends a number (the column is `empty`, `numeric` or `date`; for `empty` it becomes `numeric`). */
+  /** Appends a finite number (the column is `empty` or `numeric`; `empty` becomes `numeric`). */
   pushNumber(v: number): void {
+    if (this.kind === 'empty') this.startValues('numeric');
     if (this.rows >= this.capacity) this.makeRoomForNumber();
     this.values[this.rows++] = v;
+    this.valid++;
   }
 
   /** Appends one cell's text (already unquoted and trimmed), deciding or revising the column's kind. */
@@ -56,17 +105,15 @@ export class ColumnBuilder {
       return;
     }
     switch (this.kind) {
-      case 'numeric':
-        this.pushIntoNumeric(text, line);
-        return;
-      case 'date':
-        this.pushIntoDate(text, line);
-        return;
       case 'text':
         this.pushText(text);
         return;
+      case 'date':
+        this.pushDateCell(text, line);
+        return;
+      case 'numeric':
       case 'empty':
-        this.pushFirstValue(text, line);
+        this.pushNumericCell(text, line);
         return;
     }
   }
@@ -74,14 +121,18 @@ export class ColumnBuilder {
   /** Appends an empty cell. */
   pushMissing(line: number): void {
     this.missing++;
-    if (this.firstMissing === 0) this.firstMissing = line;
-    if (this.kind === 'empty') this.rows++;
-    else if (this.kind === 'text') this.pushCode(-1);
-    else this.pushNumber(NaN);
+    if (this.firstEmpty === 0) this.firstEmpty = line;
+    this.pushNothing();
   }
 
-  /** The finished column, its storage trimmed to the row count. */
-  finish(): CsvColumn {
+  /**
+   * The finished column, its storage trimmed to the row count. `lineOf` gives the file line of a row (for cells found
+   * bad only now, when a text column turns out to hold numbers).
+   */
+  finish(lineOf: (row: number) => number): CsvColumn {
+    if (this.kind === 'text') this.reconsiderText(lineOf);
+    else if (this.invalid > this.valid) this.becomeText();
+    if (this.kind === 'date') this.settleDateOrder();
     const rows = this.rows;
     const numeric = this.kind === 'numeric' || this.kind === 'date';
     const text = this.kind === 'text';
@@ -89,6 +140,8 @@ export class ColumnBuilder {
     this.values = NO_NUMBERS;
     const codes = text ? new Int32Array(trimBuffer(this.codes.buffer, rows * 4), 0, rows) : null;
     this.codes = NO_CODES;
+    const firstMissing = this.kind === 'text' || this.firstMarker === 0 ? this.firstEmpty : this.firstEmpty === 0 ? this.firstMarker : Math.min(this.firstEmpty, this.firstMarker);
+    const markerTexts = this.kind === 'text' ? [] : this.exceptionTexts.filter((t) => MISSING_MARKERS.has(t));
     return {
       name: this.name,
       index: this.index,
@@ -97,72 +150,154 @@ export class ColumnBuilder {
       codes,
       dictionary: text ? this.dictionary : null,
       missing: this.missing,
-      firstMissing: this.firstMissing > 0 ? { line: this.firstMissing } : null,
+      firstMissing: firstMissing > 0 ? { line: firstMissing } : null,
       firstNonNumeric: this.firstNonNumeric,
+      invalid: text ? 0 : this.invalid,
+      invalidCells: text ? [] : this.invalidSample,
+      missingMarkers: markerTexts,
+      formatted: this.kind === 'numeric' ? this.formatted : 0,
+      dateForms: this.kind === 'date' ? [...this.dateForms] : [],
+      dayFirst: this.kind === 'date' && this.dateOrder === 'dmy',
     };
   }
 
-  private pushFirstValue(text: string, line: number): void {
+  /** A cell of an empty or numeric column: a number, a date (for an empty column), a formatted number, or an exception. */
+  private pushNumericCell(text: string, line: number): void {
     const v = cellNumber(text, this.decimalCode);
-    if (v === v) {
+    if (v - v === 0) {
       this.pushNumber(v);
       return;
     }
-    this.firstNonNumeric = { line, value: text };
-    const t = parseIsoDate(text);
-    if (t === t) {
-      this.kind = 'date';
-      this.numericLike = false;
-      this.allocateNumbers();
-      this.values[this.rows++] = t;
+    if (this.kind === 'empty' && v !== v) {
+      const t = parseDateCell(text, false);
+      if (t === t) {
+        this.startValues('date');
+        this.pushDate(t, text, line);
+        return;
+      }
+    }
+    const f = formattedNumber(text, this.decimalCode);
+    if (f - f === 0) {
+      this.formatted++;
+      this.pushNumber(f);
       return;
     }
-    this.becomeText();
-    this.pushText(text);
+    this.pushException(text, line);
   }
 
-  private pushIntoNumeric(text: string, line: number): void {
-    const v = cellNumber(text, this.decimalCode);
-    if (v === v) {
-      this.pushNumber(v);
-      return;
-    }
-    this.firstNonNumeric = { line, value: text };
-    this.becomeText();
-    this.pushText(text);
+  /** A cell of a date column. */
+  private pushDateCell(text: string, line: number): void {
+    const t = parseDateCell(text, this.dateOrder === 'dmy');
+    if (t === t) this.pushDate(t, text, line);
+    else this.pushException(text, line);
   }
 
-  private pushIntoDate(text: string, line: number): void {
-    const t = parseIsoDate(text);
-    if (t === t) {
-      this.pushNumber(t);
-      return;
+  /** Appends a parsed date, settling (and applying) the column's day/month order when the cell decides it. */
+  private pushDate(t: number, text: string, line: number): void {
+    const order = dateState.order;
+    if (order === 'dmy' || order === 'mdy') {
+      if (this.dateOrder === 'undecided') {
+        if (order === 'dmy' && !this.rereadDayFirst()) {
+          this.pushException(text, line);
+          return;
+        }
+        this.dateOrder = order;
+      } else if (order !== this.dateOrder) {
+        this.pushException(text, line);
+        return;
+      }
+    } else if (order === null) this.otherDates++;
+    this.dateForms.add(dateState.form);
+    if (this.rows >= this.capacity) this.makeRoomForNumber();
+    this.values[this.rows++] = t;
+    this.valid++;
+  }
+
+  /** Re-reads the dates stored so far day-first (all were ambiguous `a/b/yyyy`); false if that is not possible. */
+  private rereadDayFirst(): boolean {
+    if (this.otherDates > 0) return false;
+    for (let r = 0; r < this.rows; r++) {
+      const v = this.values[r];
+      if (v === v) this.values[r] = swapMonthDay(v);
     }
-    if (this.firstNonNumeric === null) this.firstNonNumeric = { line, value: text };
-    this.becomeText();
-    this.pushText(text);
+    return true;
+  }
+
+  /** An undecided `a/b/yyyy` column is read day-first when that puts its dates in order and month-first does not. */
+  private settleDateOrder(): void {
+    if (this.dateOrder !== 'undecided' || this.otherDates > 0 || !this.dateForms.has('date') && !this.dateForms.has('datetime')) return;
+    const n = this.rows;
+    let asRead = 0;
+    let swapped = 0;
+    let prev = NaN;
+    let prevSwapped = NaN;
+    for (let r = 0; r < n; r++) {
+      const v = this.values[r];
+      if (v !== v) continue;
+      const w = swapMonthDay(v);
+      if (v < prev) asRead++;
+      if (w < prevSwapped) swapped++;
+      prev = v;
+      prevSwapped = w;
+    }
+    if (swapped < asRead) {
+      this.rereadDayFirst();
+      this.dateOrder = 'dmy';
+    }
+  }
+
+  /** A cell that does not fit the column: a missing marker, or a bad cell remembered with its line. */
+  private pushException(text: string, line: number): void {
+    const marker = MISSING_MARKERS.has(text);
+    if (marker) {
+      this.missing++;
+      this.markers++;
+      if (this.firstMarker === 0) this.firstMarker = line;
+    } else {
+      this.invalid++;
+      if (this.invalidSample.length < SAMPLE_CELLS) this.invalidSample.push({ line, value: text });
+      if (this.firstNonNumeric === null) this.firstNonNumeric = { line, value: text };
+    }
+    let code = this.exceptionLookup.get(text);
+    if (code === undefined) {
+      code = this.exceptionTexts.length;
+      const kept = detach(text);
+      this.exceptionLookup.set(kept, code);
+      this.exceptionTexts.push(kept);
+    }
+    this.exceptionRows.push(this.rows);
+    this.exceptionCodes.push(code);
+    this.pushNothing();
+    if (!marker && this.invalid >= TEXT_AFTER && this.invalid > this.valid) this.becomeText();
+  }
+
+  /** Appends a row without a value: NaN in numeric storage, -1 in text, nothing yet in an empty column. */
+  private pushNothing(): void {
+    if (this.kind === 'empty') this.rows++;
+    else if (this.kind === 'text') this.pushCode(-1);
+    else {
+      if (this.rows >= this.capacity) this.makeRoomForNumber();
+      this.values[this.rows++] = NaN;
+    }
+  }
+
+  /** First numeric storage of a column that was empty so far: earlier rows are missing (NaN). */
+  private startValues(kind: 'numeric' | 'date'): void {
+    this.kind = kind;
+    this.numericLike = kind === 'numeric';
+    this.values = new Float64Array(allocateBuffer(this.plan(this.rows + 1, 0) * 8));
+    this.capacity = this.values.length;
+    this.values.fill(NaN, 0, this.rows);
   }
 
   private makeRoomForNumber(): void {
-    if (this.kind === 'empty') {
-      this.kind = 'numeric';
-      this.allocateNumbers();
-      return;
-    }
     const capacity = this.plan(this.rows + 1, this.capacity);
     const buffer = growBuffer(this.values.buffer, capacity * 8, this.rows * 8);
     if (buffer !== this.values.buffer) this.values = new Float64Array(buffer);
     this.capacity = this.values.length;
   }
 
-  /** First numeric storage of a column that was empty so far: earlier rows are missing (NaN). */
-  private allocateNumbers(): void {
-    this.values = new Float64Array(allocateBuffer(this.plan(this.rows + 1, 0) * 8));
-    this.capacity = this.values.length;
-    this.values.fill(NaN, 0, this.rows);
-  }
-
-  /** Turns the column into text, converting the numbers or dates stored so far to their canonical text. */
+  /** Turns the column into text: numbers and dates become their canonical text, exceptions (markers too) their own. */
   private becomeText(): void {
     const wasDate = this.kind === 'date';
     const wasEmpty = this.kind === 'empty';
@@ -176,7 +311,85 @@ export class ColumnBuilder {
       const v = wasEmpty ? NaN : this.values[r];
       this.codes[r] = v !== v ? -1 : this.codeOf(wasDate ? formatDate(v) : formatNumber(v, this.decimalCode));
     }
+    for (let k = 0; k < this.exceptionRows.length; k++) this.codes[this.exceptionRows.data[k]] = this.codeOf(this.exceptionTexts[this.exceptionCodes.data[k]]);
     this.values = NO_NUMBERS;
+    this.missing -= this.markers;
+    this.markers = 0;
+    this.firstMarker = 0;
+    this.invalid = 0;
+    this.invalidSample = [];
+    this.valid = 0;
+  }
+
+  /** A text column whose cells are mostly numbers (or dates) becomes numeric (or date) again, its other cells exceptions. */
+  private reconsiderText(lineOf: (row: number) => number): void {
+    const dictionary = this.dictionary as string[];
+    const numbers = new Float64Array(dictionary.length);
+    const dates = new Float64Array(dictionary.length);
+    let dayFirst = false;
+    for (let k = 0; k < dictionary.length; k++) {
+      const n = cellNumber(dictionary[k], this.decimalCode);
+      numbers[k] = n - n === 0 ? n : formattedNumber(dictionary[k], this.decimalCode);
+      dates[k] = parseDateCell(dictionary[k], false);
+      if (dateState.order === 'dmy') dayFirst = true;
+    }
+    if (dayFirst) for (let k = 0; k < dictionary.length; k++) dates[k] = parseDateCell(dictionary[k], true);
+    const counts = new Float64Array(dictionary.length);
+    for (let r = 0; r < this.rows; r++) if (this.codes[r] >= 0) counts[this.codes[r]]++;
+    let nNumbers = 0;
+    let nDates = 0;
+    let nOther = 0;
+    for (let k = 0; k < dictionary.length; k++) {
+      if (MISSING_MARKERS.has(dictionary[k])) continue;
+      if (numbers[k] - numbers[k] === 0) nNumbers += counts[k];
+      else if (dates[k] === dates[k]) nDates += counts[k];
+      else nOther += counts[k];
+    }
+    const kind = nNumbers > 0 && nNumbers >= nDates + nOther ? 'numeric' : nDates > 0 && nDates >= nNumbers + nOther ? 'date' : null;
+    if (kind === null) return;
+    const read = kind === 'numeric' ? numbers : dates;
+    const codes = this.codes;
+    const rows = this.rows;
+    this.kind = kind;
+    this.numericLike = kind === 'numeric';
+    this.values = new Float64Array(allocateBuffer(rows * 8 || 8));
+    this.capacity = this.values.length;
+    this.valid = 0;
+    for (let r = 0; r < rows; r++) {
+      const code = codes[r];
+      const v = code < 0 ? NaN : read[code];
+      this.values[r] = v;
+      if (v === v) this.valid++;
+      else if (code >= 0) {
+        const text = dictionary[code];
+        if (MISSING_MARKERS.has(text)) {
+          this.missing++;
+          this.markers++;
+          if (this.firstMarker === 0) this.firstMarker = lineOf(r);
+          if (!this.exceptionLookup.has(text)) {
+            this.exceptionLookup.set(text, this.exceptionTexts.length);
+            this.exceptionTexts.push(text);
+          }
+        } else {
+          this.invalid++;
+          if (this.invalidSample.length < SAMPLE_CELLS) this.invalidSample.push({ line: lineOf(r), value: text });
+        }
+      }
+    }
+    if (kind === 'numeric') this.formatted = 0;
+    if (kind === 'date') {
+      this.dateOrder = dayFirst ? 'dmy' : 'undecided';
+      for (let k = 0; k < dictionary.length; k++) {
+        if (dates[k] === dates[k]) {
+          parseDateCell(dictionary[k], dayFirst);
+          this.dateForms.add(dateState.form);
+        }
+      }
+    }
+    this.firstNonNumeric = this.invalidSample[0] ?? null;
+    this.codes = NO_CODES;
+    this.lookup = null;
+    this.dictionary = null;
   }
 
   private pushText(text: string): void {

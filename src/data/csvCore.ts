@@ -285,7 +285,7 @@ export class CsvStreamParser {
       if (column.numericLike) {
         const v = scanNumber(s, p, d, dec);
         const q = scanState.end;
-        if (v === v) {
+        if (v - v === 0) {
           if (q === end) {
             if (!last) this.raggedLine(s, start, end);
             column.pushNumber(v);
@@ -480,10 +480,11 @@ export class CsvStreamParser {
         expected: 'at least one data row',
       });
     }
-    const columns = this.columns.map((c) => c.finish());
-    this.columns = null;
     const lines = this.lines;
     lines.trim();
+    const lineOf = (row: number): number => lines.lineOf(row);
+    const columns = this.columns.map((c) => c.finish(lineOf));
+    this.columns = null;
     return {
       file,
       delimiter: this.delimiter,
@@ -494,7 +495,7 @@ export class CsvStreamParser {
       bytes: this.options.bytes ?? this.utf8Bytes,
       truncated: this.full,
       columns,
-      lineOf: (row: number) => lines.lineOf(row),
+      lineOf,
     };
   }
 }

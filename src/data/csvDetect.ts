@@ -8,9 +8,11 @@
  * otherwise `,` (a one-column file).
  * Header: the first record is a header when (a) it has no number or date cell and some column has text there while
  * the cells below are all numbers or all dates, or (b) every cell of the file is text, the first record's cells are
- * all non-empty and distinct, and none of them appears again in its column below.
+ * all non-empty and distinct, and none of them appears again in its column below, or (c) it names periods by number
+ * (`Country,1960,1961,1962`: three or more whole numbers in an arithmetic progression, the other cells text).
  */
-import { cellNumber, parseIsoDate } from './csvNumber';
+import { parseDateCell } from './csvDates';
+import { cellNumber, formattedNumber } from './csvNumber';
 import type { CsvDelimiter } from './csvTypes';
 
 /** Records split from the start of a text. */
@@ -88,7 +90,7 @@ function cellKind(cell: string, decimalCode: number): 'empty' | 'number' | 'date
   if (cell === '') return 'empty';
   const v = cellNumber(cell, decimalCode);
   if (v === v) return 'number';
-  const t = parseIsoDate(cell);
+  const t = parseDateCell(cell);
   return t === t ? 'date' : 'text';
 }
 
@@ -131,9 +133,13 @@ export function detectDelimiter(text: string, atEnd: boolean): CsvDelimiter {
   return best ?? fallback;
 }
 
+const isNumber = (v: number): boolean => v - v === 0;
+/** `1.234` or `12.345.678`: a thousands grouping with points (or a decimal point: not evidence either way). */
+const GROUPED_BY_POINTS = /^[+-]?\d{1,3}(\.\d{3})+$/;
+
 /**
- * Whether numbers in a `;` or tab file use a decimal comma: some cell is a number only when read with a comma and
- * no cell is a fractional number written with a point.
+ * Whether numbers in a `;` or tab file use a decimal comma: some cell is a number only when read with a comma (`1,5`,
+ * `1.234,5`) and no cell is a fractional number written with a point (other than a grouping like `2.000`).
  */
 export function detectDecimalComma(records: string[][], delimiter: CsvDelimiter): boolean {
   if (delimiter === ',') return false;
@@ -141,11 +147,30 @@ export function detectDecimalComma(records: string[][], delimiter: CsvDelimiter)
   let point = 0;
   for (const record of records) {
     for (const cell of record) {
-      if (cell.includes(',') && cellNumber(cell, COMMA) === cellNumber(cell, COMMA)) comma++;
-      if (cell.includes('.') && cellNumber(cell, DOT) === cellNumber(cell, DOT)) point++;
+      if (cell.includes(',') && (isNumber(cellNumber(cell, COMMA)) || (!isNumber(cellNumber(cell, DOT)) && isNumber(formattedNumber(cell, COMMA))))) comma++;
+      if (cell.includes('.') && isNumber(cellNumber(cell, DOT)) && !GROUPED_BY_POINTS.test(cell)) point++;
     }
   }
   return comma > 0 && point === 0;
+}
+
+/**
+ * A header that names periods by number (`Country,Code,1960,1961,…`): at least three number cells, whole numbers in
+ * an arithmetic progression in record order, every other cell non-empty text that does not appear again below it.
+ */
+function periodHeader(records: string[][], kinds: string[], decimalCode: number): boolean {
+  const first = records[0];
+  const numbers: number[] = [];
+  for (let c = 0; c < first.length; c++) {
+    if (kinds[c] === 'number') numbers.push(cellNumber(first[c], decimalCode));
+    else if (kinds[c] !== 'text') return false;
+  }
+  if (numbers.length < 3 || numbers.some((v) => !Number.isInteger(v))) return false;
+  const step = numbers[1] - numbers[0];
+  if (!(step >= 1) || numbers.some((v, k) => v !== numbers[0] + k * step)) return false;
+  const years = step === 1 && numbers[0] >= 1000 && numbers[numbers.length - 1] <= 2200;
+  if (!years && !kinds.includes('text')) return false;
+  return first.every((name, c) => kinds[c] !== 'text' || records.slice(1).every((r) => r[c] !== name));
 }
 
 /** Whether the first sample record is a header (see the module comment). */
@@ -153,6 +178,7 @@ export function detectHeader(records: string[][], decimalCode: number): boolean 
   if (records.length === 0) return false;
   const first = records[0];
   const kinds = first.map((cell) => cellKind(cell, decimalCode));
+  if (periodHeader(records, kinds, decimalCode)) return true;
   if (kinds.some((k) => k === 'number' || k === 'date')) return false;
   const rest = records.slice(1);
   if (rest.length === 0) return kinds.some((k) => k === 'text');

@@ -1,15 +1,12 @@
 /**
- * Number and date recognition for CSV cells.
+ * Number recognition for CSV cells (dates: `csvDates.ts`).
  *
  * Number syntax (decimal only): blanks, an optional sign, digits with at most one decimal mark (at least one digit in
  * all), an optional exponent `e`/`E` with optional sign and at least one digit, blanks. So `1e-3`, `-.5`, `+2`, `1.`,
  * ` 7 ` are numbers; `1_000`, `1,000` (with a `.` mark), `0x10`, `Infinity`, `NaN`, `n/a` and `` are not.
  * The value is always exactly `Number(text)`: short mantissas take Clinger's fast path (an exact integer times or
  * divided by an exact power of ten, one correctly rounded operation), everything else goes through `Number`.
- *
- * Date syntax (ISO 8601 calendar dates): `2024-01-02`, then optionally `T`, `t` or a space and `HH:MM`, `:SS`,
- * a fraction (`.` or `,`, kept to milliseconds, extra digits truncated), and `Z` or an offset `±HH`, `±HHMM`,
- * `±HH:MM`. A time without an offset is read as UTC, so results do not depend on the machine's time zone.
+
  */
 
 const POW10 = [
@@ -191,102 +188,43 @@ export function formatNumber(v: number, decimalCode: number): string {
   return decimalCode === COMMA ? text.replace('.', ',') : text;
 }
 
-/** Value of `length` decimal digits at `s[at…]`, or -1. */
-function digitsAt(s: string, at: number, length: number): number {
-  if (at + length > s.length) return -1;
-  let v = 0;
-  for (let i = at; i < at + length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < ZERO || c > NINE) return -1;
-    v = v * 10 + (c - ZERO);
+/**
+ * A number written for people rather than machines, or NaN: thousands separators (`1,234,567.5`; with a decimal comma
+ * `1.234.567,5` or `1 234 567,5`), a currency sign before it (`$`, `€`, `£`, `¥`), a percent sign after it (`12.5%`
+ * is 12.5, in percent), a magnitude suffix (`1.2K`, `3.4M`, `5B`: thousands, millions, billions), and a negative in
+ * parentheses (`(1,234)`). Groups must have exactly three digits. Plain numbers are `cellNumber`'s job.
+ */
+export function formattedNumber(text: string, decimalCode: number): number {
+  let s = text.trim();
+  let negative = false;
+  if (s.length > 2 && s.charCodeAt(0) === 40 && s.charCodeAt(s.length - 1) === 41) {
+    negative = true;
+    s = s.slice(1, -1).trim();
   }
-  return v;
-}
-
-/** Days in month `m` (1–12) of proleptic Gregorian year `y`. */
-function daysInMonth(y: number, m: number): number {
-  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
-  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
-}
-
-/** Days from 1970-01-01 to a proleptic Gregorian date (Hinnant's days_from_civil). */
-function daysFromCivil(year: number, m: number, d: number): number {
-  const y = m <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-/** Milliseconds of an ISO fraction starting at `s[at]` (up to 3 digits used), and where it ends; null if no digit. */
-function fractionAt(s: string, at: number): { ms: number; end: number } | null {
-  let i = at;
-  let ms = 0;
-  let k = 0;
-  while (i < s.length) {
-    const c = s.charCodeAt(i);
-    if (c < ZERO || c > NINE) break;
-    if (k < 3) ms += (c - ZERO) * (k === 0 ? 100 : k === 1 ? 10 : 1);
-    k++;
-    i++;
+  if (s.startsWith('-')) {
+    negative = !negative;
+    s = s.slice(1);
+  } else if (s.startsWith('+')) s = s.slice(1);
+  const sign = s.charCodeAt(0);
+  if (sign === 36 || sign === 0x20ac || sign === 0xa3 || sign === 0xa5) s = s.slice(1).trim();
+  if (s.startsWith('-') && !negative) {
+    negative = true;
+    s = s.slice(1);
   }
-  return k === 0 ? null : { ms, end: i };
-}
-
-/** Offset in milliseconds of `Z`/`±HH[[:]MM]` filling `s[at…]` exactly (east positive), or NaN. */
-function offsetAt(s: string, at: number): number {
-  const c = s.charCodeAt(at);
-  if (c === 90 || c === 122) return at + 1 === s.length ? 0 : NaN;
-  if (c !== PLUS && c !== MINUS) return NaN;
-  const hours = digitsAt(s, at + 1, 2);
-  let j = at + 3;
-  let minutes = 0;
-  if (j < s.length && s.charCodeAt(j) === 58) j++;
-  if (j < s.length) {
-    minutes = digitsAt(s, j, 2);
-    j += 2;
-  }
-  if (j !== s.length || hours < 0 || hours > 23 || minutes < 0 || minutes > 59) return NaN;
-  const ms = (hours * 60 + minutes) * 60000;
-  return c === PLUS ? ms : -ms;
-}
-
-/** Epoch milliseconds of an ISO 8601 date or date-time cell (see the module comment), or NaN. */
-export function parseIsoDate(s: string): number {
-  const n = s.length;
-  if (n < 10 || n > 40 || s.charCodeAt(4) !== MINUS || s.charCodeAt(7) !== MINUS) return NaN;
-  const y = digitsAt(s, 0, 4);
-  const mo = digitsAt(s, 5, 2);
-  const d = digitsAt(s, 8, 2);
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return NaN;
-  const day = daysFromCivil(y, mo, d) * 86400000;
-  if (n === 10) return day;
-  const sep = s.charCodeAt(10);
-  if ((sep !== 84 && sep !== 116 && sep !== SPACE) || n < 16 || s.charCodeAt(13) !== 58) return NaN;
-  const h = digitsAt(s, 11, 2);
-  const mi = digitsAt(s, 14, 2);
-  if (h < 0 || h > 23 || mi < 0 || mi > 59) return NaN;
-  let ms = day + h * 3600000 + mi * 60000;
-  let i = 16;
-  if (i < n && s.charCodeAt(i) === 58) {
-    const sec = digitsAt(s, 17, 2);
-    if (sec < 0 || sec > 59) return NaN;
-    ms += sec * 1000;
-    i = 19;
-    if (i < n && (s.charCodeAt(i) === DOT || s.charCodeAt(i) === COMMA)) {
-      const f = fractionAt(s, i + 1);
-      if (f === null) return NaN;
-      ms += f.ms;
-      i = f.end;
-    }
-  }
-  if (i === n) return ms;
-  return ms - offsetAt(s, i);
-}
-
-/** Canonical ISO text of epoch milliseconds: `YYYY-MM-DD` at midnight, the full UTC form otherwise. */
-export function formatDate(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
+  let scale = 1;
+  const last = s.charCodeAt(s.length - 1);
+  if (last === 37) s = s.slice(0, -1).trim();
+  else if (last === 75) scale = 1e3;
+  else if (last === 77) scale = 1e6;
+  else if (last === 66) scale = 1e9;
+  if (scale !== 1) s = s.slice(0, -1);
+  const group = decimalCode === COMMA ? /^\d{1,3}(?:([. \u00a0])\d{3})*(?:,\d+)?$/ : /^\d{1,3}(?:(,)\d{3})*(?:\.\d+)?$/;
+  if (s.length === 0 || s.length > 40) return NaN;
+  let plain: string;
+  if (group.test(s)) plain = decimalCode === COMMA ? s.replace(/[. \u00a0]/g, '').replace(',', '.') : s.replace(/,/g, '');
+  else if (s !== text.trim()) plain = decimalCode === COMMA ? s.replace(',', '.') : s;
+  else return NaN;
+  const v = cellNumber(plain, DOT);
+  if (v !== v) return NaN;
+  return (negative ? -v : v) * scale;
 }

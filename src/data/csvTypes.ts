@@ -1,4 +1,5 @@
 /** Shapes of a parsed CSV file: columnar typed-array storage, one entry per column. */
+import type { DateForm } from './csvDates';
 
 /** The field separators the reader understands. */
 export type CsvDelimiter = ',' | ';' | '\t';
@@ -13,7 +14,7 @@ export interface CsvColumn {
   /** 0-based position in the record. */
   index: number;
   kind: CsvColumnKind;
-  /** numeric: the numbers (NaN where the cell was empty); date: epoch milliseconds (UTC); otherwise null. `[rowCount]` */
+  /** numeric: the numbers (NaN where the cell was empty or bad); date: epoch milliseconds (UTC; times of day: ms since midnight); otherwise null. `[rowCount]` */
   values: Float64Array | null;
   /** text: dictionary codes per row (-1 for an empty cell); otherwise null. `[rowCount]` */
   codes: Int32Array | null;
@@ -23,8 +24,20 @@ export interface CsvColumn {
   missing: number;
   /** 1-based file line of the first empty cell. */
   firstMissing: { line: number } | null;
-  /** The first non-empty cell that is not a number (for a numeric column turned text: the cell that turned it). */
+  /** The first non-empty cell that does not fit the column (numeric, date), or the first non-number of a text column. */
   firstNonNumeric: { line: number; value: string } | null;
+  /** numeric or date: cells that are neither empty, a missing marker, nor of the column's kind (stored as NaN). */
+  invalid: number;
+  /** The first few of those cells, with their 1-based file lines (and the file's column, when it is another: wide layouts). */
+  invalidCells: { line: number; value: string; column?: string }[];
+  /** numeric or date: the missing-value markers met (`NA`, `null`, `.`, …), counted in `missing`. */
+  missingMarkers: string[];
+  /** numeric: cells written with thousands separators, a currency or percent sign, or a K/M/B suffix. */
+  formatted: number;
+  /** date: how its cells were written (dates, date-times, months, quarters, times of day). */
+  dateForms: DateForm[];
+  /** date: `a/b/yyyy` cells were read day first. */
+  dayFirst: boolean;
 }
 
 /** A parsed CSV file. */

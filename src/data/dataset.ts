@@ -1,30 +1,43 @@
 /**
- * From a parsed CSV table to training sequences for the engine: sequences (consecutive rows with one id, or the whole
- * file), missing values (error unless drop / forward-fill), transforms (differencing, returns, log-returns), a
- * train/validation split that never lets validation rows reach training (by sequence, or by time within each
- * sequence; windows are cut inside each part), z-score scaling fitted on the training rows only, sliding windows, the
- * three tasks (next-step prediction, per-step regression, sequence classification) and their baselines.
- * Every error names the file, the line and the column where it can, and says what was expected.
+ * From a parsed CSV table to training sequences for the engine, in phases:
+ *   columns in use (bad cells stop here, named) → sequences (consecutive rows with one id; read oldest first) →
+ *   missing values (an error unless drop, forward-fill or interpolate) → labels → split (by sequence, or by time within
+ *   each sequence; never shuffling time across it) → transforms (given, or chosen from the data: a trending level is
+ *   modelled as changes) → scaling (z-scores of the training rows) → the data's memory → windows (sized from the data)
+ *   → samples and the naive baseline.
+ * Values are never copied per row into JS arrays: every phase reads the table's columns through the kept rows, and a
+ * sample is a view into one scaled array per part (overlapping windows) or a copy of its own rows (disjoint windows),
+ * so memory grows with the rows the model sees, not with the file. Every error names the file, the line and the
+ * column where it can, and says what was expected and what to do.
  */
 import type { ModelConfig, Sample } from '../engine/index';
+import { keyAt, orderOf } from './columnStats';
 import type { CsvColumn, CsvTable } from './csvTypes';
+import { correlogram, type Correlogram } from './memory';
 import type { ColumnRoles } from './roles';
 
 /** What the model learns. */
 export type TaskKind = 'next-step' | 'regress' | 'classify';
-/** Per-column transform applied within each sequence (the first row of every sequence is dropped when any is set). */
+/** Per-column transform applied within each sequence (the first row of every sequence is used up when any is set). */
 export type Transform = 'none' | 'diff' | 'returns' | 'log-returns';
 /** What to do with empty cells in the columns in use. */
-export type MissingPolicy = 'error' | 'drop' | 'ffill';
+export type MissingPolicy = 'error' | 'drop' | 'ffill' | 'interpolate';
+/** The ways to fill gaps, offered when a file has some. */
+export const MISSING_FIXES = ['ffill', 'interpolate', 'drop'] as const;
 
 /** How to turn a table into a dataset. */
 export interface DatasetSpec {
   roles: ColumnRoles;
   task: TaskKind;
+  /** Transforms given by the user, used as they are; columns not listed are chosen from the data unless `autoTransforms` is false. */
   transforms?: Record<string, Transform>;
+  /** Choose a transform from the data for feature and target columns not in `transforms` (default true). */
+  autoTransforms?: boolean;
+  /** The roles were set by hand: a transform chosen from the data is then reported as a warning naming the setting. */
+  rolesGiven?: boolean;
   /** z-score features and regression targets with statistics of the training rows (default true). */
   zscore?: boolean;
-  /** Sliding windows of `length` steps every `stride` rows; null or absent: whole sequences (or a default for one long series). */
+  /** Sliding windows of `length` steps every `stride` rows; null or absent: chosen from the data where needed. */
   window?: { length: number; stride?: number } | null;
   /** Fraction of sequences (by sequence) or of each sequence's rows (by time) held out for validation (default 0.2). */
   validation?: number;
@@ -34,6 +47,8 @@ export interface DatasetSpec {
   maxWindows?: number;
   /** Use this scaling (a trained model's) instead of fitting one on the training rows. */
   scaler?: Scaler;
+  /** Row order within sequences: as in the file, or reversed; absent: reversed when the time column runs backwards. */
+  order?: 'file' | 'reversed';
 }
 
 /** z-score statistics: x' = (x − mean) / std, per feature and per target. */
@@ -56,17 +71,31 @@ export interface SampleSource {
   length: number;
 }
 
-/** One sequence after missing-value handling and transforms, before scaling. */
+/** One sequence after missing-value handling and transforms: which rows it reads, in order. */
 export interface PreparedSequence {
   id: string;
-  /** Table rows kept (0-based), one per step. */
+  /** Table rows of its steps (0-based), in reading order. */
   rows: Int32Array;
-  /** [steps, features] */
-  features: Float64Array;
-  /** [steps, targets] (next-step and regress) */
-  targets: Float64Array;
+  /** The row read before the first step (used up by a transform), or -1. */
+  before: number;
   /** class index per step (classify); constant for a per-sequence label */
   labels: Int32Array;
+  /** Values of the columns in use after filling gaps, [1 + steps, columns] (row `before` first), when any was filled. */
+  filled: Float64Array | null;
+}
+
+/** The autocorrelation of the (first) target, as read and as the model sees it, and how far it reaches. */
+export interface DataMemory {
+  column: string;
+  transform: Transform;
+  /** Of the target's changes when it is transformed, else of its values. */
+  modelled: Correlogram;
+  /** Of the target's values as read (levels), when it is transformed. */
+  asRead: Correlogram | null;
+  /** The lag after which the partial autocorrelation of what the model sees stays inside the 95% band. */
+  lag: number;
+  /** Plain words: "the data remembers about 13 steps (…)". */
+  summary: string;
 }
 
 /** The result: engine samples plus everything needed to explain and reproduce them. */
@@ -89,388 +118,341 @@ export interface Dataset {
   scaler: Scaler;
   window: { length: number; stride: number } | null;
   split: 'sequence' | 'time';
+  /** Transforms in effect for every feature and target column (given or chosen). */
+  transforms: Record<string, Transform>;
+  order: 'file' | 'reversed';
   /** The baseline on the validation set: repeat-last-value (next-step), constant mean (regress), majority class (classify). */
   baseline: { kind: string; loss: number; accuracy: number | null };
   stats: { sequences: number; rows: number; minLength: number; maxLength: number; trainSamples: number; validationSamples: number };
+  dataMemory: DataMemory | null;
+  /** What was chosen and why (window, stride, transforms, order, …). */
   notes: string[];
+  /** What the user should look at (a transform chosen against given roles, bad cells in unused columns). */
+  warnings: string[];
+  /** The columns in use as the table holds them (features, then targets), for reading values back. */
+  columns: { features: CsvColumn[]; targets: CsvColumn[] };
 }
 
-/** A data problem the user can fix, with where it is. */
+/** A data problem the user can fix, with where it is; `fixes` lists one-click remedies (gaps). */
 export class DataError extends Error {
-  constructor(message: string, readonly line: number | null = null, readonly column: string | null = null) {
+  constructor(message: string, readonly line: number | null = null, readonly column: string | null = null, readonly fixes: readonly MissingPolicy[] = []) {
     super(message);
     this.name = 'DataError';
   }
 }
 
+const TRANSFORMS: readonly Transform[] = ['none', 'diff', 'returns', 'log-returns'];
+/** Named like a price: a positive one is modelled by its log-returns. */
+const PRICE_NAMES = /^(open|high|low|close|adj[ _.]?close|adjclose|close\/last|price|prices|mid|bid|ask|last|settle|settlement|vwap|.*[ _]price|price[ _].*)$/i;
+
+const q = (name: string): string => `"${name}"`;
+/** A number for a message, without noise digits. */
+const num = (v: number): string => String(Number(v.toPrecision(6)));
+const plural = (n: number, word: string): string => `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
+
 function findColumn(table: CsvTable, name: string, role: string): CsvColumn {
   const c = table.columns.find((col) => col.name === name);
   if (!c) {
-    throw new DataError(`${table.file}: no column "${name}" (for ${role}); the columns are ${table.columns.map((x) => `"${x.name}"`).join(', ')}`, null, name);
+    throw new DataError(`${table.file}: no column "${name}" (for ${role}); the columns are ${table.columns.map((x) => q(x.name)).join(', ')}`, null, name);
   }
   return c;
 }
 
-function numericColumn(table: CsvTable, name: string, role: string): CsvColumn {
-  const c = findColumn(table, name, role);
-  if (c.kind === 'numeric') return c;
-  if (c.firstNonNumeric) {
-    throw new DataError(`${table.file} line ${c.firstNonNumeric.line}, column "${name}": expected a number (${role}), found "${c.firstNonNumeric.value}"`, c.firstNonNumeric.line, name);
-  }
-  throw new DataError(`${table.file}: column "${name}" holds ${c.kind === 'empty' ? 'no values' : c.kind + ' values'}; ${role} must be numeric`, null, name);
+/** Where a bad cell is, in words: its line and, for a reshaped (wide) table, the file's column. */
+function cellPlace(table: CsvTable, name: string, cell: { line: number; column?: string }): string {
+  return `${table.file} line ${cell.line}, column ${q(cell.column ?? name)}`;
 }
 
-/** Cell value as a class key (text code or number); NaN / −1 when empty. */
+/** A numeric column for a role; a bad cell in it stops the run, named with its line, column and value. */
+function numericColumn(table: CsvTable, name: string, role: string): CsvColumn {
+  const c = findColumn(table, name, role);
+  if (c.kind === 'numeric' && c.invalid > 0) {
+    const first = c.invalidCells[0];
+    const others = c.invalidCells.slice(1).map((x) => `${x.line}${x.column && x.column !== first.column ? ` (${x.column})` : ''}`);
+    const more = c.invalid > 1 ? `; ${plural(c.invalid, 'such cell')} in this column${others.length ? `, also at line${others.length > 1 ? 's' : ''} ${others.join(', ')}${c.invalid > c.invalidCells.length ? ', …' : ''}` : ''}` : '';
+    throw new DataError(
+      `${cellPlace(table, name, first)}: expected a number (${role}), found "${first.value}"${more}. Correct the cell, or empty it and choose how to fill gaps (missing: ffill, interpolate or drop)`,
+      first.line, first.column ?? name,
+    );
+  }
+  if (c.kind === 'numeric') return c;
+  if (c.firstNonNumeric) {
+    const why = c.kind === 'text' ? ' — most of its cells are not numbers' : c.kind === 'date' ? ' — it holds dates' : '';
+    throw new DataError(`${table.file} line ${c.firstNonNumeric.line}, column ${q(name)}: expected a number (${role}), found "${c.firstNonNumeric.value}"${why}`, c.firstNonNumeric.line, name);
+  }
+  throw new DataError(`${table.file}: column ${q(name)} holds ${c.kind === 'empty' ? 'no values' : c.kind + ' values'}; ${role} must be numeric`, null, name);
+}
+
+/** Cell value as a class key (text or number); null when empty. */
 function classKey(c: CsvColumn, r: number): string | null {
   if (c.codes) return c.codes[r] < 0 ? null : (c.dictionary as string[])[c.codes[r]];
   const v = (c.values as Float64Array)[r];
   return Number.isNaN(v) ? null : String(v);
 }
 
+/** Applies a transform to a value and its predecessor; NaN where it is undefined (checked by the caller). */
+function transformed(t: Transform, v: number, prev: number): number {
+  switch (t) {
+    case 'none': return v;
+    case 'diff': return v - prev;
+    case 'returns': return prev === 0 ? NaN : v / prev - 1;
+    case 'log-returns': return prev > 0 && v > 0 ? Math.log(v / prev) : NaN;
+  }
+}
+
+/** The level after a change: the inverse of `transformed` (the value a predicted change leads to). */
+export function levelAfter(t: Transform, change: number, prev: number): number {
+  switch (t) {
+    case 'none': return change;
+    case 'diff': return prev + change;
+    case 'returns': return prev * (1 + change);
+    case 'log-returns': return prev * Math.exp(change);
+  }
+}
+
+type Part = { seq: number; from: number; to: number };
+
 /** Builds the dataset; throws DataError with file/line/column for anything the user must fix. */
 export function buildDataset(table: CsvTable, spec: DatasetSpec): Dataset {
   const file = table.file;
   const notes: string[] = [];
+  const warnings: string[] = [];
   if (table.rowCount === 0) throw new DataError(`${file} has no data rows`);
   const roles = spec.roles;
   const task = spec.task;
   const valFrac = spec.validation ?? 0.2;
   if (!(valFrac > 0 && valFrac < 0.9)) throw new DataError(`validation fraction must be between 0 and 0.9; got ${valFrac}`);
 
-  // Columns in use
-  let featureNames = [...roles.features];
-  const targetNames = task === 'classify' ? [] : [...roles.targets];
-  if (task !== 'classify' && targetNames.length === 0) throw new DataError(`${file}: the ${task} task needs a target column (--target)`);
+  // ── columns in use ──
+  let featureNames = [...new Set(roles.features)];
+  const targetNames = task === 'classify' ? [] : [...new Set(roles.targets)];
+  if (task !== 'classify' && targetNames.length === 0) throw new DataError(`${file}: the ${task} task needs a target column (--target, or data.targets)`);
   if (task === 'regress') {
     const leak = featureNames.filter((f) => targetNames.includes(f));
     if (leak.length) {
       featureNames = featureNames.filter((f) => !targetNames.includes(f));
-      notes.push(`"${leak.join('", "')}" is the regression target, so it is not also used as an input`);
+      notes.push(`${leak.map(q).join(', ')} is the regression target, so it is not also used as an input`);
     }
   }
   if (task === 'next-step' && featureNames.length === 0) featureNames = [...targetNames];
-  if (featureNames.length === 0) throw new DataError(`${file}: no numeric feature columns to learn from (--features)`);
+  if (featureNames.length === 0) throw new DataError(`${file}: no numeric feature columns to learn from (--features, or data.features)`);
   for (const n of [roles.time, roles.sequenceId, roles.label]) {
-    if (n && featureNames.includes(n)) throw new DataError(`${file}: column "${n}" cannot be both a feature and the ${n === roles.time ? 'time' : n === roles.sequenceId ? 'sequence id' : 'label'}`, null, n);
+    if (n && (featureNames.includes(n) || targetNames.includes(n))) {
+      throw new DataError(`${file}: column ${q(n)} cannot be both ${featureNames.includes(n) ? 'a feature' : 'a target'} and the ${n === roles.time ? 'time' : n === roles.sequenceId ? 'sequence id' : 'label'}`, null, n);
+    }
   }
   const features = featureNames.map((n) => numericColumn(table, n, 'a feature'));
   const targets = targetNames.map((n) => numericColumn(table, n, 'a target'));
   const idCol = roles.sequenceId ? findColumn(table, roles.sequenceId, 'the sequence id') : null;
   let labelCol: CsvColumn | null = null;
   if (task === 'classify') {
-    if (!roles.label) throw new DataError(`${file}: the classify task needs a label column (--label)`);
+    if (!roles.label) throw new DataError(`${file}: the classify task needs a label column (--label, or data.label)`);
     labelCol = findColumn(table, roles.label, 'the label');
+    if (labelCol.kind === 'empty') throw new DataError(`${file}: column ${q(labelCol.name)} is empty; the label needs values`, null, labelCol.name);
   }
-  if (roles.time) findColumn(table, roles.time, 'time');
-  const transforms = spec.transforms ?? {};
-  for (const [name, t] of Object.entries(transforms)) {
-    if (!['none', 'diff', 'returns', 'log-returns'].includes(t)) throw new DataError(`unknown transform "${t}" for column "${name}" (none, diff, returns, log-returns)`);
-    if (!featureNames.includes(name) && !targetNames.includes(name)) throw new DataError(`${file}: transform given for "${name}", which is not a feature or target`, null, name);
-  }
-  const anyTransform = Object.values(transforms).some((t) => t !== 'none');
-
-  // Sequences: consecutive rows with one id
-  const runs: { id: string; start: number; end: number }[] = [];
-  if (idCol) {
-    let start = 0;
-    for (let r = 1; r <= table.rowCount; r++) {
-      if (r === table.rowCount || classKey(idCol, r) !== classKey(idCol, start)) {
-        runs.push({ id: classKey(idCol, start) ?? `(empty id, line ${table.lineOf(start)})`, start, end: r });
-        start = r;
-      }
+  const timeCol = roles.time ? findColumn(table, roles.time, 'time') : null;
+  for (const c of [idCol, timeCol, labelCol]) {
+    if (c && c.invalid > 0) {
+      const cell = c.invalidCells[0];
+      warnings.push(`${cellPlace(table, c.name, cell)}: "${cell.value}" is not ${c.kind === 'date' ? 'a date' : 'a number'} like the rest of the column (${plural(c.invalid, 'such cell')})`);
     }
-  } else {
-    runs.push({ id: 'all rows', start: 0, end: table.rowCount });
   }
+  const given = spec.transforms ?? {};
+  for (const [name, t] of Object.entries(given)) {
+    if (!TRANSFORMS.includes(t)) throw new DataError(`unknown transform "${t}" for column ${q(name)} (none, diff, returns, log-returns)`);
+    if (!featureNames.includes(name) && !targetNames.includes(name)) throw new DataError(`${file}: transform given for ${q(name)}, which is not a feature or target`, null, name);
+  }
+  const used = [...features, ...targets.filter((c) => !features.includes(c))];
+  const usedIndex = new Map(used.map((c, k) => [c, k]));
+  const U = used.length;
 
-  // Missing values, label, transforms per sequence
+  // ── sequences: consecutive rows with one id, read oldest first ──
+  const runs = sequenceRuns(table, idCol);
+  const order = spec.order ?? (timeCol && runsBackwards(timeCol, runs) ? 'reversed' : 'file');
+  if (order === 'reversed' && !spec.order) notes.push(`the rows are newest first ("${timeCol?.name}" decreases down the file): each sequence is read oldest first`);
+
+  // ── missing values ──
   const policy = spec.missing ?? 'error';
-  const used = [...features, ...targets];
+  if (policy === 'error') missingError(table, used);
+  const sequences: PreparedSequence[] = [];
+  let dropped = 0;
+  let filledCells = 0;
+  let unfillable = 0;
   const classIndex = new Map<string, number>();
   const classes: string[] = [];
-  const sequences: PreparedSequence[] = [];
-  let droppedRows = 0;
   for (const run of runs) {
-    const keep: number[] = [];
-    const last = used.map(() => NaN);
-    const filled: number[][] = used.map(() => []);
-    for (let r = run.start; r < run.end; r++) {
-      let missingAt = -1;
-      for (let k = 0; k < used.length; k++) {
-        if (Number.isNaN((used[k].values as Float64Array)[r])) {
-          missingAt = k;
-          break;
-        }
-      }
-      if (missingAt >= 0) {
-        if (policy === 'error') {
-          throw new DataError(`${file} line ${table.lineOf(r)}, column "${used[missingAt].name}": missing value (choose missing values: drop or forward-fill)`, table.lineOf(r), used[missingAt].name);
-        }
-        if (policy === 'drop') {
-          droppedRows++;
-          continue;
-        }
-      }
-      let ok = true;
-      const vals = used.map((c, k) => {
-        const v = (c.values as Float64Array)[r];
-        if (!Number.isNaN(v)) return v;
-        if (Number.isNaN(last[k])) ok = false;
-        return last[k];
-      });
-      if (!ok) {
-        droppedRows++; // forward-fill has nothing to carry at the start of a sequence
-        continue;
-      }
-      vals.forEach((v, k) => {
-        last[k] = v;
-        filled[k].push(v);
-      });
-      keep.push(r);
-    }
-    const rowLabels: number[] = [];
+    const prepared = prepareRows(run, order, used, policy);
+    dropped += prepared.dropped;
+    filledCells += prepared.filledCells;
+    unfillable += prepared.unfillable;
+    const labels = new Int32Array(prepared.rows.length);
     if (labelCol) {
-      for (const r of keep) {
-        const key = classKey(labelCol, r);
-        if (key === null) throw new DataError(`${file} line ${table.lineOf(r)}, column "${labelCol.name}": missing label`, table.lineOf(r), labelCol.name);
-        if (!classIndex.has(key)) {
-          classIndex.set(key, classes.length);
+      for (let i = 0; i < prepared.rows.length; i++) {
+        const key = classKey(labelCol, prepared.rows[i]);
+        if (key === null) throw new DataError(`${file} line ${table.lineOf(prepared.rows[i])}, column ${q(labelCol.name)}: missing label`, table.lineOf(prepared.rows[i]), labelCol.name);
+        let k = classIndex.get(key);
+        if (k === undefined) {
+          k = classes.length;
+          classIndex.set(key, k);
           classes.push(key);
         }
-        rowLabels.push(classIndex.get(key) as number);
+        labels[i] = k;
       }
     }
-    // transforms (drop the first row when any is set, so all columns stay aligned)
-    const first = anyTransform ? 1 : 0;
-    const n = Math.max(0, keep.length - first);
-    const feat = new Float64Array(n * features.length);
-    const targ = new Float64Array(n * targets.length);
-    const apply = (k: number, name: string, i: number): number => {
-      const series = filled[k];
-      const v = series[i];
-      const t = transforms[name] ?? 'none';
-      if (t === 'none') return v;
-      const prev = series[i - 1];
-      if (t === 'diff') return v - prev;
-      if (t === 'returns') {
-        if (prev === 0) throw new DataError(`${file} line ${table.lineOf(keep[i - 1])}, column "${name}": returns need a non-zero previous value`, table.lineOf(keep[i - 1]), name);
-        return v / prev - 1;
-      }
-      if (!(prev > 0 && v > 0)) {
-        const bad = prev > 0 ? i : i - 1;
-        throw new DataError(`${file} line ${table.lineOf(keep[bad])}, column "${name}": log-returns need positive values, found ${series[bad]}`, table.lineOf(keep[bad]), name);
-      }
-      return Math.log(v / prev);
-    };
-    for (let i = 0; i < n; i++) {
-      features.forEach((c, k) => (feat[i * features.length + k] = apply(k, c.name, i + first)));
-      targets.forEach((c, k) => (targ[i * targets.length + k] = apply(features.length + k, c.name, i + first)));
-    }
-    sequences.push({ id: run.id, rows: Int32Array.from(keep.slice(first)), features: feat, targets: targ, labels: Int32Array.from(rowLabels.slice(first)) });
+    sequences.push({ id: run.id, rows: prepared.rows, before: -1, labels, filled: prepared.filled });
   }
-  if (droppedRows) notes.push(`${droppedRows} row(s) with missing values ${policy === 'drop' ? 'dropped' : 'dropped (nothing to forward-fill at the start of a sequence)'}`);
+  if (dropped) notes.push(`${plural(dropped, 'row')} with missing values dropped`);
+  if (filledCells) notes.push(`${plural(filledCells, 'missing value')} ${policy === 'ffill' ? 'forward-filled' : 'interpolated'}${unfillable ? `; ${plural(unfillable, 'row')} at the start of a sequence dropped (nothing to fill from)` : ''}`);
+  else if (unfillable) notes.push(`${plural(unfillable, 'row')} at the start of a sequence dropped (missing values with nothing to fill from)`);
   if (labelCol && classes.length < 2) {
-    throw new DataError(`${file}: column "${labelCol.name}" has only one class ("${classes[0]}"); classification needs at least two`, null, labelCol.name);
+    throw new DataError(`${file}: column ${q(labelCol.name)} has only one class ("${classes[0]}"); classification needs at least two`, null, labelCol.name);
   }
 
-  const P0 = targets.length;
-  // One label / target per sequence, or one per step?
-  const constantPerSequence = (get: (s: PreparedSequence, i: number) => number, width: number): boolean =>
-    sequences.every((sq) => {
-      const n = sq.rows.length;
-      for (let i = 1; i < n; i++) for (let k = 0; k < width; k++) if (get(sq, i * width + k) !== get(sq, k)) return false;
+  // ── reading values: raw (after filling), transformed, scaled ──
+  const raw = (s: PreparedSequence, k: number, j: number): number => {
+    // j = -1 is the row before the first step
+    if (s.filled) return s.filled[(j + 1) * U + k];
+    const row = j < 0 ? s.before : s.rows[j];
+    return (used[k].values as Float64Array)[row];
+  };
+
+  // ── granularity: one label / target per sequence, or one per step ──
+  let granularity: 'sequence' | 'step' = 'step';
+  const constantPer = (get: (s: PreparedSequence, i: number) => number): boolean =>
+    sequences.every((s) => {
+      for (let i = 1; i < s.rows.length; i++) if (get(s, i) !== get(s, 0)) return false;
       return true;
     });
-  let granularity: 'sequence' | 'step' = 'step';
   if (task === 'classify') {
-    granularity = idCol && constantPerSequence((sq, i) => sq.labels[i], 1) ? 'sequence' : 'step';
-    if (granularity === 'step') notes.push(`the label changes within sequences: one class per step (per-step classification)`);
-  } else if (task === 'regress' && idCol && constantPerSequence((sq, i) => sq.targets[i], P0) && sequences.some((sq) => sq.rows.length > 1)) {
+    granularity = idCol && constantPer((s, i) => s.labels[i]) ? 'sequence' : 'step';
+    if (granularity === 'step') notes.push('the label changes within sequences: one class per step (per-step classification)');
+  } else if (task === 'regress' && idCol && sequences.some((s) => s.rows.length > 1)
+    && targets.every((c) => constantPer((s, i) => raw(s, usedIndex.get(c) as number, i)))) {
     granularity = 'sequence';
-    notes.push(`the target is constant within each sequence: one prediction per sequence, from its last step`);
+    notes.push('the target is constant within each sequence: one prediction per sequence, from its last step');
   }
 
-  // Split: by sequence (whole sequences, the last ones held out) or by time (the end of every sequence held out)
-  const usable = sequences.filter((s) => s.rows.length > 0);
-  let split: 'sequence' | 'time' = spec.split ?? (usable.length >= 5 || granularity === 'sequence' ? 'sequence' : 'time');
+  // ── split: by sequence (the last ones held out) or by time (the end of every sequence held out) ──
+  const usable: number[] = [];
+  sequences.forEach((s, i) => {
+    if (s.rows.length > 0) usable.push(i);
+  });
+  if (usable.length === 0) throw new DataError(`${file}: no rows left to learn from${dropped ? ' (every row had a missing value)' : ''}`);
+  const medianLength = median(usable.map((i) => sequences[i].rows.length));
+  // many sequences, or several short ones: hold out whole sequences; a few long ones: hold out the end of each
+  let split: 'sequence' | 'time' = spec.split ?? (granularity === 'sequence' || task === 'classify' || usable.length >= 20 || (usable.length >= 5 && medianLength < 64) ? 'sequence' : 'time');
   if (granularity === 'sequence' && split === 'time') throw new DataError('one label or target per sequence: the split must be by sequence');
   if (split === 'sequence' && usable.length < 2) {
     if (spec.split === 'sequence' || task === 'classify') throw new DataError(`${file}: splitting by sequence needs at least 2 sequences; found ${usable.length}${idCol ? '' : ' (no sequence id column)'}`);
     split = 'time';
   }
-  type Part = { seq: number; from: number; to: number };
   const trainParts: Part[] = [];
   const valParts: Part[] = [];
   if (split === 'sequence') {
     const nVal = Math.max(1, Math.round(usable.length * valFrac));
-    usable.forEach((s, i) => {
-      const part = { seq: sequences.indexOf(s), from: 0, to: s.rows.length };
-      (i >= usable.length - nVal ? valParts : trainParts).push(part);
-    });
+    usable.forEach((si, i) => (i >= usable.length - nVal ? valParts : trainParts).push({ seq: si, from: 0, to: sequences[si].rows.length }));
   } else {
-    for (const s of usable) {
-      const cut = Math.floor(s.rows.length * (1 - valFrac));
-      trainParts.push({ seq: sequences.indexOf(s), from: 0, to: cut });
-      valParts.push({ seq: sequences.indexOf(s), from: cut, to: s.rows.length });
+    for (const si of usable) {
+      const n = sequences[si].rows.length;
+      const cut = Math.floor(n * (1 - valFrac));
+      trainParts.push({ seq: si, from: 0, to: cut });
+      valParts.push({ seq: si, from: cut, to: n });
     }
   }
 
-  // z-score fitted on training rows only
-  const F = features.length;
-  const P = P0;
-  const fMean = new Array<number>(F).fill(0), fStd = new Array<number>(F).fill(1);
-  const tMean = new Array<number>(P).fill(0), tStd = new Array<number>(P).fill(1);
-  if (spec.scaler) {
-    const sc = spec.scaler;
-    if (sc.featureMean.length !== F || sc.targetMean.length !== P) throw new DataError(`the model was trained on ${sc.featureMean.length} features and ${sc.targetMean.length} targets; these settings give ${F} and ${P}`);
-    fMean.splice(0, F, ...sc.featureMean);
-    fStd.splice(0, F, ...sc.featureStd);
-    tMean.splice(0, P, ...sc.targetMean);
-    tStd.splice(0, P, ...sc.targetStd);
-  } else if (spec.zscore !== false) {
-    const fit = (width: number, get: (s: PreparedSequence) => Float64Array, mean: number[], std: number[], names: string[]): void => {
-      let count = 0;
-      const sum = new Float64Array(width), sq = new Float64Array(width);
-      for (const p of trainParts) {
-        const a = get(sequences[p.seq]);
-        for (let i = p.from; i < p.to; i++) for (let k = 0; k < width; k++) sum[k] += a[i * width + k];
-        count += p.to - p.from;
-      }
-      if (count === 0) return;
-      for (let k = 0; k < width; k++) mean[k] = sum[k] / count;
-      for (const p of trainParts) {
-        const a = get(sequences[p.seq]);
-        for (let i = p.from; i < p.to; i++) for (let k = 0; k < width; k++) sq[k] += (a[i * width + k] - mean[k]) ** 2;
-      }
-      for (let k = 0; k < width; k++) {
-        const sd = Math.sqrt(sq[k] / count);
-        if (!(sd > 1e-12 * Math.max(1, Math.abs(mean[k])))) {
-          throw new DataError(`${file}: column "${names[k]}" is constant (${mean[k]}) in the training rows${anyTransform && (transforms[names[k]] ?? 'none') !== 'none' ? ' after its transform' : ''}; it carries no information — leave it out`, null, names[k]);
-        }
-        std[k] = sd;
-      }
-    };
-    fit(F, (s) => s.features, fMean, fStd, featureNames);
-    if (task !== 'classify') fit(P, (s) => s.targets, tMean, tStd, targetNames);
+  // ── transforms: given, or chosen from the data ──
+  const chosen = chooseTransforms(used, given, spec.autoTransforms !== false && task !== 'classify', sequences, trainParts, valParts, raw);
+  const transforms: Record<string, Transform> = {};
+  for (const c of used) transforms[c.name] = chosen.get(c)?.transform ?? 'none';
+  for (const [c, choice] of chosen) {
+    if (!choice.auto) continue;
+    const setting = `--transform ${c.name}=none, or data.transforms { ${JSON.stringify(c.name)}: "none" }`;
+    if (spec.rolesGiven) warnings.push(`${q(c.name)} ${choice.why}: modelled as ${choice.transform} (predictions are turned back into its levels); to keep the levels set ${setting}`);
+    else notes.push(`${q(c.name)} ${choice.why}: modelled as ${choice.transform}, predictions turned back into levels (${setting} keeps the levels)`);
   }
+  const anyTransform = Object.values(transforms).some((t) => t !== 'none');
+  if (anyTransform) {
+    // the first row of every sequence is used up by the changes
+    for (const s of sequences) {
+      if (s.rows.length === 0) continue;
+      s.before = s.rows[0];
+      s.rows = s.rows.subarray(1);
+      s.labels = s.labels.subarray(1);
+      if (s.filled) s.filled = s.filled.subarray(U);
+    }
+    for (const p of [...trainParts, ...valParts]) {
+      p.from = Math.max(0, p.from - 1);
+      p.to = Math.max(0, p.to - 1);
+    }
+  }
+  const tf = used.map((c) => transforms[c.name]);
+  const value = (s: PreparedSequence, k: number, i: number): number => {
+    const v = raw(s, k, i);
+    return tf[k] === 'none' ? v : transformed(tf[k], v, raw(s, k, i - 1));
+  };
+  checkTransformed(table, sequences, used, tf, raw);
 
-  // Windows
+  // ── scaling: z-scores of the training rows ──
+  const F = features.length;
+  const P = targets.length;
+  const fk = features.map((c) => usedIndex.get(c) as number);
+  const tk = targets.map((c) => usedIndex.get(c) as number);
+  const scaler = fitScaler(spec, table, trainParts, sequences, value, fk, tk, used, tf, task, (w) => warnings.push(w));
+
+  // ── the data's memory ──
+  const memoryColumn = targets[0] ?? null;
+  const dataMemory = memoryColumn ? dataMemoryOf(memoryColumn.name, tf[usedIndex.get(memoryColumn) as number], trainParts, sequences,
+    (s, i) => value(s, usedIndex.get(memoryColumn) as number, i), (s, i) => raw(s, usedIndex.get(memoryColumn) as number, i)) : null;
+
+  // ── windows ──
   const partLen = (p: Part): number => p.to - p.from;
   const need = (T: number): number => (task === 'next-step' ? T + 1 : T);
+  let trainLongest = 0;
+  for (const p of trainParts) trainLongest = Math.max(trainLongest, partLen(p));
+  let shortestLong = Infinity;
+  for (const p of trainParts) if (partLen(p) > 0) shortestLong = Math.min(shortestLong, partLen(p));
   let window: { length: number; stride: number } | null = null;
+  const cap = spec.maxWindows ?? 20000;
   if (spec.window) {
     const T = spec.window.length;
     if (!Number.isInteger(T) || T < 1) throw new DataError(`window length must be a whole number ≥ 1; got ${T}`);
     const stride = spec.window.stride ?? Math.max(1, Math.floor(T / 2));
     if (!Number.isInteger(stride) || stride < 1) throw new DataError(`window stride must be a whole number ≥ 1; got ${stride}`);
     window = { length: T, stride };
-  } else if (split === 'time' || (usable.length === 1)) {
-    const longest = Math.max(...trainParts.map(partLen));
-    const T = Math.max(2, Math.min(64, Math.floor(longest / 8)));
-    window = { length: T, stride: Math.max(1, Math.floor(T / 2)) };
-    notes.push(`one long series: cut into windows of ${T} steps (stride ${window.stride}); set --window to change`);
+  } else if (granularity === 'step' && (split === 'time' || trainLongest > 2000 || (usable.length < 20 && medianLength >= 48))) {
+    window = chooseWindow(trainParts, split === 'time' ? valParts : [], dataMemory, need, cap, notes, task);
   }
   if (window) {
-    const longest = Math.max(0, ...sequences.map((s) => s.rows.length));
-    const trainLongest = Math.max(0, ...trainParts.map(partLen));
+    let longest = 0;
+    for (const s of sequences) longest = Math.max(longest, s.rows.length);
     if (need(window.length) > trainLongest) {
-      throw new DataError(`${file}: a window of ${window.length} steps${task === 'next-step' ? ' (plus the next value)' : ''} is longer than any training sequence (longest ${trainLongest} rows${longest !== trainLongest ? ` of ${longest}` : ''}); use a shorter --window`);
+      throw new DataError(`${file}: a window of ${window.length} steps${task === 'next-step' ? ' (plus the next value)' : ''} is longer than any training sequence (longest ${trainLongest} rows${longest !== trainLongest ? ` of ${longest}` : ''}); use a shorter window (--window, or data.window)`);
     }
-    const total = trainParts.reduce((s, p) => s + Math.max(0, Math.floor((partLen(p) - need(window!.length)) / window!.stride) + 1), 0);
-    const cap = spec.maxWindows ?? 20000;
+    let total = 0;
+    for (const p of trainParts) total += Math.max(0, Math.floor((partLen(p) - need(window.length)) / window.stride) + 1);
     if (total > cap) {
       const stride = Math.ceil(window.stride * (total / cap));
-      notes.push(`${total} training windows at stride ${window.stride}: stride raised to ${stride} to keep about ${cap}`);
+      notes.push(`${total.toLocaleString('en')} training windows at stride ${window.stride}: stride raised to ${stride} to keep about ${cap.toLocaleString('en')}`);
       window = { length: window.length, stride };
     }
   }
 
-  const makeSamples = (parts: Part[]): { samples: Sample[]; sources: SampleSource[] } => {
-    const samples: Sample[] = [];
-    const sources: SampleSource[] = [];
-    const emit = (si: number, from: number, T: number): void => {
-      const s = sequences[si];
-      const x = new Float64Array(T * F);
-      for (let i = 0; i < T; i++) for (let k = 0; k < F; k++) x[i * F + k] = (s.features[(from + i) * F + k] - fMean[k]) / fStd[k];
-      let y: Float64Array;
-      if (task === 'classify' && granularity === 'sequence') y = Float64Array.of(s.labels[0]);
-      else if (task === 'classify') y = Float64Array.from(s.labels.subarray(from, from + T));
-      else if (granularity === 'sequence') {
-        y = new Float64Array(P);
-        for (let k = 0; k < P; k++) y[k] = (s.targets[k] - tMean[k]) / tStd[k];
-      } else {
-        y = new Float64Array(T * P);
-        const shift = task === 'next-step' ? 1 : 0;
-        for (let i = 0; i < T; i++) for (let k = 0; k < P; k++) y[i * P + k] = (s.targets[(from + i + shift) * P + k] - tMean[k]) / tStd[k];
-      }
-      samples.push({ x, y });
-      sources.push({ sequence: s.id, sequenceIndex: si, startRow: s.rows[from], offset: from, length: T });
-    };
-    for (const p of parts) {
-      const L = partLen(p);
-      if (window) {
-        for (let from = p.from; from + need(window.length) <= p.to; from += window.stride) emit(p.seq, from, window.length);
-      } else if (L >= need(1)) {
-        emit(p.seq, p.from, task === 'next-step' ? L - 1 : L);
-      }
-    }
-    return { samples, sources };
-  };
-  const tr = makeSamples(trainParts);
-  const va = makeSamples(valParts);
+  // ── samples ──
+  const sampler = { sequences, task, granularity, window, need, F, P, fk, tk, value, scaler };
+  const tr = makeSamples(sampler, trainParts);
+  const va = makeSamples(sampler, valParts);
   if (tr.samples.length === 0) throw new DataError(`${file}: no training sequences left (too short for the task, or all rows dropped)`);
-  if (va.samples.length === 0) throw new DataError(`${file}: no validation sequences left; use more data, a shorter --window or a larger validation share`);
+  if (va.samples.length === 0) throw new DataError(`${file}: no validation sequences left; use more data, a shorter window or a larger validation share`);
 
-  // Baseline on validation, in the model's units
-  let baseline: Dataset['baseline'];
-  if (task === 'classify') {
-    const K = classes.length;
-    const counts = new Array<number>(K).fill(1); // add-one smoothing: unseen classes keep a finite loss
-    for (const s of tr.samples) for (const c of s.y) counts[c]++;
-    const total = counts.reduce((a, b) => a + b, 0);
-    const major = counts.indexOf(Math.max(...counts));
-    let ce = 0, hit = 0, n = 0;
-    for (const s of va.samples) {
-      for (const c of s.y) {
-        ce -= Math.log(counts[c] / total);
-        if (c === major) hit++;
-        n++;
-      }
-    }
-    baseline = { kind: `majority class "${classes[major]}" (loss: cross-entropy of the training class frequencies)`, loss: ce / n, accuracy: hit / n };
-  } else if (task === 'next-step') {
-    let se = 0, n = 0;
-    for (let j = 0; j < va.samples.length; j++) {
-      const src = va.sources[j];
-      const s = sequences[src.sequenceIndex];
-      const from = src.offset;
-      for (let i = 0; i < src.length; i++) {
-        for (let k = 0; k < P; k++) {
-          const prev = (s.targets[(from + i) * P + k] - tMean[k]) / tStd[k];
-          se += (va.samples[j].y[i * P + k] - prev) ** 2;
-          n++;
-        }
-      }
-    }
-    baseline = { kind: 'repeat the last value', loss: se / n, accuracy: null };
-  } else {
-    // the training mean of every output, measured on the samples as the model sees them
-    const mean = new Array<number>(P).fill(0);
-    let m = 0;
-    for (const smp of tr.samples) for (let i = 0; i < smp.y.length; i += P) {
-      for (let k = 0; k < P; k++) mean[k] += smp.y[i + k];
-      m++;
-    }
-    for (let k = 0; k < P; k++) mean[k] /= m;
-    let se = 0, n = 0;
-    for (const smp of va.samples) for (let i = 0; i < smp.y.length; i += P) {
-      for (let k = 0; k < P; k++) se += (smp.y[i + k] - mean[k]) ** 2;
-      n += P;
-    }
-    baseline = { kind: 'predict the training mean', loss: se / n, accuracy: null };
+  // ── the naive baseline on validation, in the model's units ──
+  const baseline = baselineOf(task, classes, tr, va, sequences, P, tk, tf, value, scaler);
+
+  let minLength = Infinity;
+  let maxLength = 0;
+  for (const si of usable) {
+    minLength = Math.min(minLength, sequences[si].rows.length);
+    maxLength = Math.max(maxLength, sequences[si].rows.length);
   }
-
-  const lengths = usable.map((s) => s.rows.length);
   return {
     file, task, featureNames, targetNames, classes: task === 'classify' ? classes : null, granularity,
     model: {
@@ -480,27 +462,589 @@ export function buildDataset(table: CsvTable, spec: DatasetSpec): Dataset {
       loss: task === 'classify' ? (classes.length === 2 ? 'binary' : 'softmax') : 'mse',
     },
     train: tr.samples, validation: va.samples, trainSources: tr.sources, validationSources: va.sources,
-    sequences, scaler: { featureMean: fMean, featureStd: fStd, targetMean: tMean, targetStd: tStd },
-    window, split, baseline,
-    stats: {
-      sequences: usable.length, rows: table.rowCount, minLength: Math.min(...lengths), maxLength: Math.max(...lengths),
-      trainSamples: tr.samples.length, validationSamples: va.samples.length,
-    },
-    notes,
+    sequences, scaler, window, split, transforms, order, baseline, dataMemory,
+    stats: { sequences: usable.length, rows: table.rowCount, minLength, maxLength, trainSamples: tr.samples.length, validationSamples: va.samples.length },
+    notes, warnings, columns: { features, targets },
   };
+}
+
+/** Runs of consecutive rows with one id (the whole table without an id column), in linear time. */
+function sequenceRuns(table: CsvTable, idCol: CsvColumn | null): { id: string; start: number; end: number }[] {
+  const n = table.rowCount;
+  if (!idCol) return [{ id: 'all rows', start: 0, end: n }];
+  const runs: { id: string; start: number; end: number }[] = [];
+  let start = 0;
+  for (let r = 1; r <= n; r++) {
+    if (r === n || !sameCell(idCol, r, start)) {
+      runs.push({ id: classKey(idCol, start) ?? `(empty id, line ${table.lineOf(start)})`, start, end: r });
+      start = r;
+    }
+  }
+  return runs;
+}
+
+function sameCell(c: CsvColumn, a: number, b: number): boolean {
+  const x = keyAt(c, a);
+  const y = keyAt(c, b);
+  return x === y || (x !== x && y !== y);
+}
+
+/** Whether a time column runs backwards (newest first) within the sequences. */
+function runsBackwards(time: CsvColumn, runs: { start: number; end: number }[]): boolean {
+  if (!time.values) return false;
+  const starts = Int32Array.from(runs, (r) => r.start);
+  const o = orderOf(time.values, starts);
+  return o.pairs >= 2 && o.down > 0.9 * o.pairs;
+}
+
+/** The missing-value error: how many, where, and the choices (nothing is filled silently). */
+function missingError(table: CsvTable, used: CsvColumn[]): void {
+  const gaps = used.filter((c) => c.missing > 0);
+  if (gaps.length === 0) return;
+  const total = gaps.reduce((s, c) => s + c.missing, 0);
+  const first = gaps.reduce((a, b) => ((b.firstMissing?.line ?? Infinity) < (a.firstMissing?.line ?? Infinity) ? b : a));
+  const lines: number[] = [];
+  const v = first.values as Float64Array;
+  for (let r = 0; r < table.rowCount && lines.length < 3; r++) if (v[r] !== v[r]) lines.push(table.lineOf(r));
+  const markers = [...new Set(gaps.flatMap((c) => c.missingMarkers))];
+  const perColumn = gaps.map((c) => `${q(c.name)} ${c.missing.toLocaleString('en')}`).join(', ');
+  throw new DataError(
+    `${table.file}: ${plural(total, 'missing value')} in the columns in use (${perColumn}${markers.length ? `; empty or ${markers.map((m) => `"${m}"`).join(', ')}` : ''}), the first at line${lines.length > 1 ? 's' : ''} ${lines.join(', ')} in column ${q(first.name)}. `
+    + 'Choose how to fill them: --missing ffill (carry the last value forward), --missing interpolate (a straight line between neighbours) or --missing drop (leave those rows out); in an experiment file, data.missing',
+    lines[0] ?? null, first.name, ['ffill', 'interpolate', 'drop'],
+  );
+}
+
+/** One sequence's rows in reading order with gaps handled by `policy`; the filled values when any were filled. */
+function prepareRows(run: { start: number; end: number }, order: 'file' | 'reversed', used: CsvColumn[], policy: MissingPolicy):
+  { rows: Int32Array; filled: Float64Array | null; dropped: number; filledCells: number; unfillable: number } {
+  const n = run.end - run.start;
+  const U = used.length;
+  const rowAt = (i: number): number => (order === 'file' ? run.start + i : run.end - 1 - i);
+  const gapAt = (r: number): boolean => {
+    for (let k = 0; k < U; k++) if ((used[k].values as Float64Array)[r] !== (used[k].values as Float64Array)[r]) return true;
+    return false;
+  };
+  let gaps = 0;
+  for (let i = 0; i < n; i++) if (gapAt(rowAt(i))) gaps++;
+  if (gaps === 0) return { rows: Int32Array.from({ length: n }, (_, i) => rowAt(i)), filled: null, dropped: 0, filledCells: 0, unfillable: 0 };
+  if (policy === 'drop' || policy === 'error') {
+    const rows = new Int32Array(n - gaps);
+    let j = 0;
+    for (let i = 0; i < n; i++) if (!gapAt(rowAt(i))) rows[j++] = rowAt(i);
+    return { rows, filled: null, dropped: gaps, filledCells: 0, unfillable: 0 };
+  }
+  // ffill / interpolate: values per column; leading gaps have nothing before them and their rows are dropped
+  const values = new Float64Array(n * U);
+  for (let i = 0; i < n; i++) for (let k = 0; k < U; k++) values[i * U + k] = (used[k].values as Float64Array)[rowAt(i)];
+  let filledCells = 0;
+  let lead = 0;
+  for (let k = 0; k < U; k++) {
+    let last = -1;
+    for (let i = 0; i < n; i++) {
+      const v = values[i * U + k];
+      if (v === v) {
+        if (policy === 'interpolate' && last >= 0 && i - last > 1) {
+          const a = values[last * U + k];
+          for (let j = last + 1; j < i; j++) values[j * U + k] = a + ((v - a) * (j - last)) / (i - last);
+        }
+        last = i;
+      } else if (last >= 0) {
+        if (policy === 'ffill') values[i * U + k] = values[last * U + k];
+      } else lead = Math.max(lead, i + 1);
+    }
+    // trailing gaps after the last value: carried forward (interpolation has no right neighbour)
+    if (policy === 'interpolate' && last >= 0) for (let i = last + 1; i < n; i++) values[i * U + k] = values[last * U + k];
+  }
+  for (let i = lead; i < n; i++) for (let k = 0; k < U; k++) if ((used[k].values as Float64Array)[rowAt(i)] !== (used[k].values as Float64Array)[rowAt(i)]) filledCells++;
+  const kept = n - lead;
+  const rows = new Int32Array(kept);
+  for (let i = 0; i < kept; i++) rows[i] = rowAt(i + lead);
+  // one slot in front for the row before the first step (a transform's first row: the buffer then moves on by one)
+  const filled = new Float64Array((kept + 1) * U);
+  filled.set(values.subarray(lead * U), U);
+  return { rows, filled, dropped: 0, filledCells, unfillable: lead };
+}
+
+/** A transform chosen for a column, and why. */
+interface Choice {
+  transform: Transform;
+  auto: boolean;
+  why: string;
+}
+
+/**
+ * Transforms for the columns in use: the given ones as they are; for the others (in forecasting and regression, and not
+ * for indicators), a positive price (by its name) and a level series that trends are modelled as changes — log-returns when all values are positive, differences otherwise.
+ * A series trends when its validation part leaves the range of its training part (a fifth of it or more outside), when
+ * a straight line explains half its variance in the training rows, or when it wanders: lag-1 autocorrelation above
+ * 0.95 with the means of the two halves of the training part apart by more than one standard deviation. Stationary
+ * series stay as they are.
+ */
+function chooseTransforms(
+  used: CsvColumn[], given: Record<string, Transform>, auto: boolean, sequences: PreparedSequence[], trainParts: Part[], valParts: Part[],
+  raw: (s: PreparedSequence, k: number, j: number) => number,
+): Map<CsvColumn, Choice> {
+  const out = new Map<CsvColumn, Choice>();
+  used.forEach((c, k) => {
+    const g = given[c.name];
+    if (g !== undefined) {
+      if (g !== 'none') out.set(c, { transform: g, auto: false, why: 'given' });
+      return;
+    }
+    if (!auto || fewValues(c, 2)) return;
+    let positive = true;
+    for (const s of sequences) for (let i = 0; i < s.rows.length && positive; i++) if (!(raw(s, k, i) > 0)) positive = false;
+    const why = positive && PRICE_NAMES.test(c.name.trim()) ? 'is a positive price (its relative changes are what a model can learn)' : trendOf(k, sequences, trainParts, valParts, raw);
+    if (!why) return;
+    out.set(c, { transform: positive ? 'log-returns' : 'diff', auto: true, why });
+  });
+  return out;
+}
+
+/** Whether a column holds at most `k` distinct values (an indicator, a code). */
+function fewValues(c: CsvColumn, k: number): boolean {
+  const v = c.values as Float64Array;
+  const seen = new Set<number>();
+  for (let r = 0; r < v.length; r++) {
+    if (v[r] === v[r]) seen.add(v[r]);
+    if (seen.size > k) return false;
+  }
+  return true;
+}
+
+/** Why column k reads as a trending level (in words), or null when it looks stationary. */
+function trendOf(k: number, sequences: PreparedSequence[], trainParts: Part[], valParts: Part[], raw: (s: PreparedSequence, k: number, j: number) => number): string | null {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const p of trainParts) {
+    const s = sequences[p.seq];
+    for (let i = p.from; i < p.to; i++) {
+      const v = raw(s, k, i);
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  if (!(max > min)) return null;
+  const margin = 0.05 * (max - min);
+  let outside = 0;
+  let above = 0;
+  let count = 0;
+  for (const p of valParts) {
+    const s = sequences[p.seq];
+    for (let i = p.from; i < p.to; i++) {
+      const v = raw(s, k, i);
+      count++;
+      if (v > max + margin) {
+        outside++;
+        above++;
+      } else if (v < min - margin) outside++;
+    }
+  }
+  if (count > 0 && outside >= 0.2 * count) {
+    return `trends (${Math.round((100 * outside) / count)}% of its validation values lie ${above >= outside / 2 ? 'above' : 'below'} the training range)`;
+  }
+  // a wandering level: the two halves of the training part sit apart, and each value follows the last closely
+  let n = 0;
+  let sum = 0;
+  let sumSq = 0;
+  let lagged = 0;
+  let firstHalf = 0;
+  let firstCount = 0;
+  let secondHalf = 0;
+  let secondCount = 0;
+  for (const p of trainParts) {
+    const s = sequences[p.seq];
+    const mid = p.from + Math.floor((p.to - p.from) / 2);
+    for (let i = p.from; i < p.to; i++) {
+      const v = raw(s, k, i);
+      n++;
+      sum += v;
+      sumSq += v * v;
+      if (i < mid) {
+        firstHalf += v;
+        firstCount++;
+      } else {
+        secondHalf += v;
+        secondCount++;
+      }
+    }
+  }
+  if (n < 20 || firstCount === 0 || secondCount === 0) return null;
+  const mean = sum / n;
+  const sd = Math.sqrt(Math.max(0, sumSq / n - mean * mean));
+  if (!(sd > 0)) return null;
+  let num = 0;
+  let den = 0;
+  for (const p of trainParts) {
+    const s = sequences[p.seq];
+    for (let i = p.from; i < p.to; i++) {
+      const a = raw(s, k, i) - mean;
+      den += a * a;
+      if (i > p.from) lagged = a * (raw(s, k, i - 1) - mean);
+      else lagged = 0;
+      num += lagged;
+    }
+  }
+  const r1 = den > 0 ? num / den : 0;
+  const apart = Math.abs(secondHalf / secondCount - firstHalf / firstCount) / sd;
+  // the share of the variance a straight line through each training part explains
+  let explained = 0;
+  for (const p of trainParts) {
+    const s = sequences[p.seq];
+    const L = p.to - p.from;
+    if (L < 3) continue;
+    const tMean = (L - 1) / 2;
+    let sx = 0;
+    let sxy = 0;
+    let sxx = 0;
+    for (let i = p.from; i < p.to; i++) sx += raw(s, k, i);
+    const xMean = sx / L;
+    for (let i = p.from; i < p.to; i++) {
+      const t = i - p.from - tMean;
+      sxy += t * (raw(s, k, i) - xMean);
+      sxx += t * t;
+    }
+    explained += (sxy * sxy) / sxx;
+  }
+  const r2 = den > 0 ? explained / den : 0;
+  if (r2 >= 0.5) return `trends (a straight line explains ${Math.round(100 * r2)}% of its variance in the training rows)`;
+  if (r1 > 0.95 && apart > 1) return `wanders like a level (lag-1 autocorrelation ${r1.toFixed(3)}; the halves of its training part differ by ${apart.toFixed(1)} standard deviations)`;
+  return null;
+}
+
+/** Stops at the first place a transform is undefined (log of a non-positive value, a return over zero). */
+function checkTransformed(table: CsvTable, sequences: PreparedSequence[], used: CsvColumn[], tf: Transform[], raw: (s: PreparedSequence, k: number, j: number) => number): void {
+  used.forEach((c, k) => {
+    const t = tf[k];
+    if (t === 'none' || t === 'diff') return;
+    for (const s of sequences) {
+      for (let i = 0; i < s.rows.length; i++) {
+        const prev = raw(s, k, i - 1);
+        const v = raw(s, k, i);
+        if (t === 'returns' && prev === 0) {
+          const row = i === 0 ? s.before : s.rows[i - 1];
+          throw new DataError(`${table.file} line ${table.lineOf(row)}, column ${q(c.name)}: returns need a non-zero previous value`, table.lineOf(row), c.name);
+        }
+        if (t === 'log-returns' && !(prev > 0 && v > 0)) {
+          const row = prev > 0 ? s.rows[i] : i === 0 ? s.before : s.rows[i - 1];
+          throw new DataError(`${table.file} line ${table.lineOf(row)}, column ${q(c.name)}: log-returns need positive values, found ${prev > 0 ? v : prev}; choose diff or none for this column`, table.lineOf(row), c.name);
+        }
+      }
+    }
+  });
+}
+
+/**
+ * z-score statistics over the training rows, computed without overflow for any finite values (values are divided by
+ * the largest magnitude before squaring), and a check that every value the model will see is finite.
+ */
+function fitScaler(spec: DatasetSpec, table: CsvTable, trainParts: Part[], sequences: PreparedSequence[],
+  value: (s: PreparedSequence, k: number, i: number) => number, fk: number[], tk: number[], used: CsvColumn[], tf: Transform[], task: TaskKind,
+  warn: (message: string) => void): Scaler {
+  const F = fk.length;
+  const P = tk.length;
+  const scaler: Scaler = { featureMean: new Array(F).fill(0), featureStd: new Array(F).fill(1), targetMean: new Array(P).fill(0), targetStd: new Array(P).fill(1) };
+  if (spec.scaler) {
+    const sc = spec.scaler;
+    if (sc.featureMean.length !== F || sc.targetMean.length !== P) throw new DataError(`the model was trained on ${sc.featureMean.length} features and ${sc.targetMean.length} targets; these settings give ${F} and ${P}`);
+    return { featureMean: [...sc.featureMean], featureStd: [...sc.featureStd], targetMean: [...sc.targetMean], targetStd: [...sc.targetStd] };
+  }
+  if (spec.zscore === false) return scaler;
+  const fit = (ks: number[], mean: number[], std: number[], skip: boolean, isFeature: boolean): void => {
+    if (skip) return;
+    ks.forEach((k, j) => {
+      let count = 0;
+      let scale = 0;
+      for (const p of trainParts) {
+        const s = sequences[p.seq];
+        for (let i = p.from; i < p.to; i++) {
+          const v = Math.abs(value(s, k, i));
+          if (v > scale) scale = v;
+          count++;
+        }
+      }
+      if (count === 0) return;
+      if (isFeature && scale === 0) {
+        warn(`${q(used[k].name)} is 0 in every training row${tf[k] !== 'none' ? ` after its transform (${tf[k]})` : ''}: the model cannot learn what it does (it is kept as an input, unscaled)`);
+        return;
+      }
+      if (!(scale > 0) || !Number.isFinite(scale)) {
+        throw new DataError(`${table.file}: column ${q(used[k].name)} is ${scale === 0 ? 'constant (0)' : 'not finite'} in the training rows${tf[k] !== 'none' ? ` after its transform (${tf[k]})` : ''}; it carries no information — leave it out`, null, used[k].name);
+      }
+      let sum = 0;
+      for (const p of trainParts) for (let i = p.from; i < p.to; i++) sum += value(sequences[p.seq], k, i) / scale;
+      const m = sum / count;
+      let sq = 0;
+      for (const p of trainParts) for (let i = p.from; i < p.to; i++) sq += (value(sequences[p.seq], k, i) / scale - m) ** 2;
+      const sd = Math.sqrt(sq / count);
+      if (isFeature && !(sd > 1e-12 * Math.max(1, Math.abs(m)))) {
+        mean[j] = m * scale;
+        warn(`${q(used[k].name)} is constant (${num(m * scale)}) in the training rows${tf[k] !== 'none' ? ` after its transform (${tf[k]})` : ''}: the model cannot learn what it does (it is kept as an input, centred but not scaled)`);
+        return;
+      }
+      if (!(sd > 1e-12 * Math.max(1, Math.abs(m)))) {
+        throw new DataError(`${table.file}: column ${q(used[k].name)} is constant (${m * scale}) in the training rows${tf[k] !== 'none' ? ` after its transform (${tf[k]})` : ''}; it carries no information — leave it out`, null, used[k].name);
+      }
+      mean[j] = m * scale;
+      std[j] = sd * scale;
+    });
+  };
+  fit(fk, scaler.featureMean, scaler.featureStd, false, true);
+  fit(tk, scaler.targetMean, scaler.targetStd, task === 'classify', false);
+  return scaler;
+}
+
+/** The correlogram of the first target over the training parts: of what the model sees, and of the levels when transformed. */
+function dataMemoryOf(column: string, transform: Transform, trainParts: Part[], sequences: PreparedSequence[],
+  modelled: (s: PreparedSequence, i: number) => number, level: (s: PreparedSequence, i: number) => number): DataMemory | null {
+  const parts = trainParts.filter((p) => p.to > p.from);
+  const seg = (f: (s: PreparedSequence, i: number) => number) => ({
+    count: parts.length,
+    length: (j: number) => parts[j].to - parts[j].from,
+    value: (j: number, t: number) => f(sequences[parts[j].seq], parts[j].from + t),
+  });
+  let total = 0;
+  for (const p of parts) total += p.to - p.from;
+  const maxLag = Math.max(10, Math.min(100, Math.round(10 * Math.log10(Math.max(10, total))) + 12));
+  const m = correlogram(seg(modelled), maxLag);
+  if (!m) return null;
+  const asRead = transform === 'none' ? null : correlogram(seg(level), maxLag);
+  const lag = m.pacfLag;
+  const what = transform === 'none' ? 'its values' : `its changes (${transform})`;
+  const summary = lag === 0
+    ? `the data shows no memory: no partial autocorrelation of ${what} leaves the 95% band (±${m.band.toPrecision(2)}) — the next value is not predictable from the last few by a linear rule`
+    : `the data remembers about ${lag} step${lag === 1 ? '' : 's'}: the partial autocorrelation of ${what} stays inside the 95% band (±${m.band.toPrecision(2)}) after lag ${lag}${m.acfLag > lag ? ` (the autocorrelation after lag ${m.acfLag})` : ''}`;
+  return { column, transform, modelled: m, asRead, lag, summary };
+}
+
+/**
+ * Window length and stride from the data: long enough to see twice the data's memory (at least 16 steps, at most 64),
+ * short enough for several windows in a typical training part (a third of its length) and for one in a typical
+ * validation part (split by time), with a stride of one step for short series (overlapping windows give enough
+ * samples) that grows so that an epoch reads about 200,000 steps.
+ */
+function chooseWindow(trainParts: Part[], valParts: Part[], memory: DataMemory | null, need: (T: number) => number, cap: number, notes: string[], task: TaskKind): { length: number; stride: number } {
+  const lengths = trainParts.map((p) => p.to - p.from).filter((n) => n > 1);
+  const typical = median(lengths);
+  const valTypical = valParts.length ? median(valParts.map((p) => p.to - p.from).filter((n) => n > 1)) : Infinity;
+  const memoryLag = memory?.lag ?? 0;
+  const wanted = Math.max(16, 2 * memoryLag);
+  const ahead = task === 'next-step' ? 1 : 0;
+  // room for several validation windows too (about eight, or a third of a short validation part)
+  const valRoom = Number.isFinite(valTypical) ? valTypical - ahead - Math.min(8, Math.floor(valTypical / 3)) : Infinity;
+  const limit = Math.max(2, Math.min(64, Math.floor(typical / 3), valRoom));
+  const T = Math.max(2, Math.min(wanted, limit));
+  let possible = 0;
+  for (const n of lengths) possible += Math.max(0, n - need(T) + 1);
+  const budget = Math.min(cap, Math.max(500, Math.floor(200000 / T)));
+  const stride = Math.max(1, Math.ceil(possible / budget));
+  const why = memoryLag > 0 ? `twice the data's memory of ${memoryLag} step${memoryLag === 1 ? '' : 's'}` : 'the data shows little memory';
+  const limited = T < wanted
+    ? T === 64 ? `the most, 64; ${why} would ask for ${wanted}` : `limited by the series' length: ${typical} training${Number.isFinite(valTypical) ? ` and ${valTypical} validation` : ''} rows`
+    : T === 16 && 2 * memoryLag < 16 ? `the minimum of 16; ${why}` : why;
+  notes.push(`windows of ${T} steps (${limited}), every ${stride === 1 ? 'step (overlapping, for enough samples)' : `${stride} steps`}; set --window and --stride (or data.window) to change`);
+  return { length: T, stride };
+}
+
+/** Middle value of some numbers (0 for none). */
+function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  return n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+}
+
+interface Sampler {
+  sequences: PreparedSequence[];
+  task: TaskKind;
+  granularity: 'sequence' | 'step';
+  window: { length: number; stride: number } | null;
+  need: (T: number) => number;
+  F: number;
+  P: number;
+  fk: number[];
+  tk: number[];
+  value: (s: PreparedSequence, k: number, i: number) => number;
+  scaler: Scaler;
+}
+
+/**
+ * Samples of the parts: whole sequences, or windows. Overlapping windows are views into one scaled array per part;
+ * disjoint windows copy only their own rows.
+ */
+function makeSamples(z: Sampler, parts: Part[]): { samples: Sample[]; sources: SampleSource[] } {
+  const { sequences, task, granularity, window, need, F, P, fk, tk, value, scaler } = z;
+  const { featureMean, featureStd, targetMean, targetStd } = scaler;
+  const samples: Sample[] = [];
+  const sources: SampleSource[] = [];
+  const shift = task === 'next-step' ? 1 : 0;
+  const scaledX = (s: PreparedSequence, from: number, n: number): Float64Array => {
+    const x = new Float64Array(n * F);
+    for (let i = 0; i < n; i++) for (let j = 0; j < F; j++) x[i * F + j] = (value(s, fk[j], from + i) - featureMean[j]) / featureStd[j];
+    return x;
+  };
+  const scaledY = (s: PreparedSequence, from: number, n: number): Float64Array => {
+    const y = new Float64Array(n * P);
+    for (let i = 0; i < n; i++) for (let j = 0; j < P; j++) y[i * P + j] = (value(s, tk[j], from + i) - targetMean[j]) / targetStd[j];
+    return y;
+  };
+  const sameColumns = P === F && fk.every((k, j) => k === tk[j]) && featureMean.every((m, j) => m === targetMean[j] && featureStd[j] === targetStd[j]);
+  const source = (si: number, from: number, T: number): void => {
+    const s = sequences[si];
+    sources.push({ sequence: s.id, sequenceIndex: si, startRow: s.rows[from], offset: from, length: T });
+  };
+  for (const p of parts) {
+    const s = sequences[p.seq];
+    const L = p.to - p.from;
+    if (task === 'classify') {
+      if (window) {
+        const xs = window.stride < window.length ? scaledX(s, p.from, L) : null;
+        for (let from = p.from; from + window.length <= p.to; from += window.stride) {
+          const x = xs ? xs.subarray((from - p.from) * F, (from - p.from + window.length) * F) : scaledX(s, from, window.length);
+          const y = granularity === 'sequence' ? Float64Array.of(s.labels[0]) : Float64Array.from(s.labels.subarray(from, from + window.length));
+          samples.push({ x, y });
+          source(p.seq, from, window.length);
+        }
+      } else if (L >= 1) {
+        samples.push({ x: scaledX(s, p.from, L), y: granularity === 'sequence' ? Float64Array.of(s.labels[0]) : Float64Array.from(s.labels.subarray(p.from, p.to)) });
+        source(p.seq, p.from, L);
+      }
+      continue;
+    }
+    if (granularity === 'sequence') {
+      if (L < 1) continue;
+      const y = new Float64Array(P);
+      for (let j = 0; j < P; j++) y[j] = (value(s, tk[j], p.from) - targetMean[j]) / targetStd[j];
+      samples.push({ x: scaledX(s, p.from, L), y });
+      source(p.seq, p.from, L);
+      continue;
+    }
+    if (window) {
+      const T = window.length;
+      if (window.stride < T) {
+        const xs = scaledX(s, p.from, L);
+        const ys = sameColumns && shift === 1 ? xs : scaledY(s, p.from, L);
+        for (let from = p.from; from + need(T) <= p.to; from += window.stride) {
+          const o = from - p.from;
+          const y = ys === xs ? xs.subarray((o + 1) * F, (o + 1 + T) * F) : ys.subarray((o + shift) * P, (o + shift + T) * P);
+          samples.push({ x: xs.subarray(o * F, (o + T) * F), y });
+          source(p.seq, from, T);
+        }
+      } else {
+        for (let from = p.from; from + need(T) <= p.to; from += window.stride) {
+          samples.push({ x: scaledX(s, from, T), y: scaledY(s, from + shift, T) });
+          source(p.seq, from, T);
+        }
+      }
+    } else if (L >= need(1)) {
+      const T = task === 'next-step' ? L - 1 : L;
+      samples.push({ x: scaledX(s, p.from, T), y: scaledY(s, p.from + shift, T) });
+      source(p.seq, p.from, T);
+    }
+  }
+  return { samples, sources };
+}
+
+/** The naive baseline on the validation samples, in the model's (scaled) units. */
+function baselineOf(task: TaskKind, classes: string[], tr: { samples: Sample[] }, va: { samples: Sample[]; sources: SampleSource[] },
+  sequences: PreparedSequence[], P: number, tk: number[], tf: Transform[], value: (s: PreparedSequence, k: number, i: number) => number, scaler: Scaler): Dataset['baseline'] {
+  if (task === 'classify') {
+    const K = classes.length;
+    const counts = new Array<number>(K).fill(1); // add-one smoothing: unseen classes keep a finite loss
+    for (const s of tr.samples) for (const c of s.y) counts[c]++;
+    let total = 0;
+    let major = 0;
+    for (let k = 0; k < K; k++) {
+      total += counts[k];
+      if (counts[k] > counts[major]) major = k;
+    }
+    let ce = 0;
+    let hit = 0;
+    let n = 0;
+    for (const s of va.samples) {
+      for (const c of s.y) {
+        ce -= Math.log(counts[c] / total);
+        if (c === major) hit++;
+        n++;
+      }
+    }
+    return { kind: `majority class "${classes[major]}" (loss: cross-entropy of the training class frequencies)`, loss: ce / n, accuracy: hit / n };
+  }
+  if (task === 'next-step') {
+    // repeat the last value: for a target modelled as changes, no change
+    let se = 0;
+    let n = 0;
+    const { targetMean, targetStd } = scaler;
+    for (let j = 0; j < va.samples.length; j++) {
+      const src = va.sources[j];
+      const s = sequences[src.sequenceIndex];
+      const y = va.samples[j].y;
+      for (let i = 0; i < src.length; i++) {
+        for (let k = 0; k < P; k++) {
+          const prev = tf[tk[k]] === 'none' ? (value(s, tk[k], src.offset + i) - targetMean[k]) / targetStd[k] : -targetMean[k] / targetStd[k];
+          se += (y[i * P + k] - prev) ** 2;
+          n++;
+        }
+      }
+    }
+    return { kind: tf.some((t, k) => t !== 'none' && tk.includes(k)) ? 'repeat the last value (no change)' : 'repeat the last value', loss: se / n, accuracy: null };
+  }
+  // the training mean of every output, measured on the samples as the model sees them
+  const mean = new Array<number>(P).fill(0);
+  let m = 0;
+  for (const smp of tr.samples) {
+    for (let i = 0; i < smp.y.length; i += P) {
+      for (let k = 0; k < P; k++) mean[k] += smp.y[i + k];
+      m++;
+    }
+  }
+  for (let k = 0; k < P; k++) mean[k] /= m;
+  let se = 0;
+  let n = 0;
+  for (const smp of va.samples) {
+    for (let i = 0; i < smp.y.length; i += P) {
+      for (let k = 0; k < P; k++) se += (smp.y[i + k] - mean[k]) ** 2;
+      n += P;
+    }
+  }
+  return { kind: 'predict the training mean', loss: se / n, accuracy: null };
+}
+
+/** The value of a used column at a step of a prepared sequence, as the model reads it before scaling, and its level. */
+export function stepValues(ds: Dataset, index: number, column: CsvColumn): { values: Float64Array; levels: Float64Array; previous: number } {
+  const s = ds.sequences[index];
+  const n = s.rows.length;
+  const all = [...ds.columns.features, ...ds.columns.targets.filter((c) => !ds.columns.features.includes(c))];
+  const k = all.indexOf(column);
+  const U = all.length;
+  const level = (j: number): number => (s.filled ? s.filled[(j + 1) * U + k] : (column.values as Float64Array)[j < 0 ? s.before : s.rows[j]]);
+  const t = ds.transforms[column.name] ?? 'none';
+  const values = new Float64Array(n);
+  const levels = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    levels[i] = level(i);
+    values[i] = t === 'none' ? levels[i] : transformed(t, levels[i], level(i - 1));
+  }
+  return { values, levels, previous: s.before >= 0 ? level(-1) : NaN };
 }
 
 /** A whole prepared sequence scaled as the model sees it: inputs [steps, features] and targets [steps, targets]. */
 export function scaledSequence(ds: Dataset, index: number): { x: Float64Array; targets: Float64Array; steps: number } {
-  const s = ds.sequences[index];
+  const n = ds.sequences[index].rows.length;
   const F = ds.featureNames.length;
   const P = ds.targetNames.length;
-  const n = s.rows.length;
   const { featureMean, featureStd, targetMean, targetStd } = ds.scaler;
   const x = new Float64Array(n * F);
-  for (let i = 0; i < n * F; i++) x[i] = (s.features[i] - featureMean[i % F]) / featureStd[i % F];
+  ds.columns.features.forEach((c, j) => {
+    const { values } = stepValues(ds, index, c);
+    for (let i = 0; i < n; i++) x[i * F + j] = (values[i] - featureMean[j]) / featureStd[j];
+  });
   const targets = new Float64Array(n * P);
-  for (let i = 0; i < n * P; i++) targets[i] = (s.targets[i] - targetMean[i % P]) / targetStd[i % P];
+  ds.columns.targets.forEach((c, j) => {
+    const { values } = stepValues(ds, index, c);
+    for (let i = 0; i < n; i++) targets[i * P + j] = (values[i] - targetMean[j]) / targetStd[j];
+  });
   return { x, targets, steps: n };
 }
 

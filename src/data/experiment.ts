@@ -5,8 +5,9 @@
  */
 import type { Activation, CellKind, InitKind, OptimizerKind } from '../engine/index';
 import type { CsvTable } from './csvTypes';
-import type { DatasetSpec, MissingPolicy, TaskKind, Transform } from './dataset';
-import { suggestRoles, type RoleSuggestion } from './roles';
+import type { Dataset, DatasetSpec, MissingPolicy, TaskKind, Transform } from './dataset';
+import { detectWideLayout, toLongTable, type WideLayout } from './layout';
+import { suggestRoles, type ColumnRoles, type RoleSuggestion } from './roles';
 
 /** Current experiment file version. */
 export const EXPERIMENT_VERSION = 1;
@@ -21,11 +22,15 @@ export interface ExperimentData {
   label?: string | null;
   time?: string | null;
   task?: TaskKind;
+  /** Per-column transforms; columns not listed are chosen from the data (a trending level is modelled as changes). */
   transforms?: Record<string, Transform>;
   missing: MissingPolicy;
+  /** null: chosen from the data. */
   window: { length: number; stride?: number } | null;
   validation: number;
   split?: 'sequence' | 'time';
+  /** "wide": columns that are successive periods (JAN…DEC, Q1…Q4, t1…tN) read as one long series; absent: suggested. */
+  layout?: 'long' | 'wide';
 }
 
 /** The model to build. */
@@ -43,16 +48,18 @@ export interface ExperimentModel {
 
 /** How to train it. */
 export interface ExperimentTraining {
-  epochs: number;
-  batchSize: number;
+  /** "auto": enough passes for about 1,500 updates on small data (20 to 300), 20 on large data. */
+  epochs: number | 'auto';
+  /** "auto": no larger than the training set, smaller on small data so that an epoch has enough steps. */
+  batchSize: number | 'auto';
   optimizer: OptimizerKind;
   learningRate: number;
   /** Global gradient-norm clip (Pascanu et al. 2013); 0 = none. */
   clip: number;
   /** Truncated BPTT chunk length; 0 = full BPTT. */
   tbptt: number;
-  /** Early stopping after this many epochs without a better validation loss; 0 = never. */
-  patience: number;
+  /** Early stopping after this many epochs without a better validation loss; 0 = never; "auto": on small data only. */
+  patience: number | 'auto';
   seed: number;
 }
 
@@ -86,7 +93,8 @@ export const EXPERIMENT_ENUMS = {
   init: ['pytorch', 'glorot-orthogonal', 'identity'],
   optimizer: ['sgd', 'momentum', 'adam'],
   task: ['next-step', 'regress', 'classify'],
-  missing: ['error', 'drop', 'ffill'],
+  missing: ['error', 'drop', 'ffill', 'interpolate'],
+  layout: ['long', 'wide'],
   split: ['sequence', 'time'],
   transform: ['none', 'diff', 'returns', 'log-returns'],
 } as const;
@@ -101,7 +109,7 @@ export const EXPERIMENT_LIMITS = {
 /** Defaults used where neither the file nor the settings say otherwise. */
 export const EXPERIMENT_DEFAULTS: { model: ExperimentModel; training: ExperimentTraining } = {
   model: { cell: 'lstm', activation: 'tanh', coupled: false, hiddenSize: 16, layers: 1, residual: false, init: 'pytorch', forgetBias1: true },
-  training: { epochs: 20, batchSize: 32, optimizer: 'adam', learningRate: 0.005, clip: 1, tbptt: 0, patience: 0, seed: 0 },
+  training: { epochs: 'auto', batchSize: 'auto', optimizer: 'adam', learningRate: 0.005, clip: 1, tbptt: 0, patience: 'auto', seed: 0 },
 };
 
 type Obj = Record<string, unknown>;
@@ -130,6 +138,14 @@ class Reader {
     const v = this.obj[field];
     if (v === undefined) return fallback;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) this.fail(field, `an integer from ${lo} to ${hi}`, v);
+    return v;
+  }
+
+  intOrAuto(field: string, range: readonly [number, number], fallback: number | 'auto'): number | 'auto' {
+    const v = this.obj[field];
+    if (v === 'auto') return 'auto';
+    if (v === undefined) return fallback;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < range[0] || v > range[1]) this.fail(field, `"auto" or an integer from ${range[0]} to ${range[1]}`, v);
     return v;
   }
 
@@ -215,7 +231,7 @@ export function parseExperiment(doc: unknown, where: string, defaults: Experimen
   const E = EXPERIMENT_ENUMS;
 
   const d = new Reader(where, 'data', section(where, doc, 'data'));
-  d.unknownKeys(['file', 'features', 'targets', 'sequenceId', 'label', 'time', 'task', 'transforms', 'missing', 'window', 'validation', 'split']);
+  d.unknownKeys(['file', 'features', 'targets', 'sequenceId', 'label', 'time', 'task', 'transforms', 'missing', 'window', 'validation', 'split', 'layout']);
   const dataObj = section(where, doc, 'data');
   let window: ExperimentData['window'] = null;
   if (dataObj.window !== undefined && dataObj.window !== null) {
@@ -254,6 +270,7 @@ export function parseExperiment(doc: unknown, where: string, defaults: Experimen
   if (d.has('task')) data.task = d.oneOf('task', E.task, 'next-step');
   if (transforms) data.transforms = transforms;
   if (d.has('split')) data.split = d.oneOf('split', E.split, 'sequence');
+  if (d.has('layout')) data.layout = d.oneOf('layout', E.layout, 'long');
 
   const mObj = mergePatches({ model: dflt.model }, { model: section(where, doc, 'model') as Partial<ExperimentModel> }).model as Obj;
   const m = new Reader(where, 'model', mObj);
@@ -274,13 +291,13 @@ export function parseExperiment(doc: unknown, where: string, defaults: Experimen
   const t = new Reader(where, 'training', tObj);
   t.unknownKeys(Object.keys(EXPERIMENT_DEFAULTS.training));
   const training: ExperimentTraining = {
-    epochs: t.int('epochs', L.epochs, 20),
-    batchSize: t.int('batchSize', L.batchSize, 32),
+    epochs: t.intOrAuto('epochs', L.epochs, 'auto'),
+    batchSize: t.intOrAuto('batchSize', L.batchSize, 'auto'),
     optimizer: t.oneOf('optimizer', E.optimizer, 'adam'),
     learningRate: t.num('learningRate', L.learningRate, 0.005),
     clip: t.num('clip', L.clip, 1),
     tbptt: t.int('tbptt', L.tbptt, 0),
-    patience: t.int('patience', L.patience, 0),
+    patience: t.intOrAuto('patience', L.patience, 'auto'),
     seed: t.int('seed', L.seed, 0),
   };
   if (training.learningRate === 0) throw new ExperimentError(`${where}: training.learningRate must be greater than 0`, 'training.learningRate');
@@ -321,44 +338,110 @@ export function parseExperimentText(text: string, where: string, defaults: Exper
   return parseExperiment(withOverrides(doc, overrides), where, defaults);
 }
 
-/** Roles and dataset settings for a table: the experiment's where given, the suggestion's elsewhere. */
-export function experimentDatasetSpec(exp: Experiment, table: CsvTable): { spec: DatasetSpec; suggestion: RoleSuggestion } {
+/** The data settings a user can give (an experiment's `data` section, or command-line flags), all optional. */
+export type DataSettings = Partial<Omit<ExperimentData, 'file'>>;
+
+/** Roles and dataset settings for a table, and the table they refer to (its long form when the layout is wide). */
+export interface ResolvedData {
+  /** The table the roles name: the file's, or its long form (layout "wide"). */
+  table: CsvTable;
+  /** The wide layout applied, or null. */
+  layout: WideLayout | null;
+  /** A wide layout found in the file (suggested), whether applied or not. */
+  wide: WideLayout | null;
+  suggestion: RoleSuggestion;
+  spec: DatasetSpec;
+  /** Whether any role was set by hand and differs from the suggestion. */
+  rolesGiven: boolean;
+  /** Plain words: the layout used, and why. */
+  notes: string[];
+}
+
+/**
+ * Roles and dataset settings for a table: the given ones where present, the suggestion's elsewhere. The one place
+ * where settings meet the data, shared by the extension's worker and the command line.
+ */
+export function resolveData(file: CsvTable, d: DataSettings): ResolvedData {
+  const notes: string[] = [];
+  const wide = detectWideLayout(file);
+  const useWide = d.layout === 'wide' || (d.layout === undefined && wide !== null);
+  if (d.layout === 'wide' && !wide) throw new ExperimentError(`${file.file}: layout "wide" needs columns named as successive periods (JAN … DEC, Q1 … Q4, t1 … tN or years); none found`, 'data.layout');
+  const table = useWide && wide ? toLongTable(file, wide) : file;
+  if (useWide && wide) {
+    notes.push(`wide layout: ${wide.description}${wide.summaries.length ? `; ${wide.summaries.map((n) => `"${n}"`).join(', ')} left out (a summary of each row)` : ''}${d.layout === undefined ? ' (set data.layout to "long" to read the columns as they are)' : ''}`);
+  }
   const suggestion = suggestRoles(table);
-  const d = exp.data;
-  const roles = {
+  // a suggested id, label or time that the user made an input or target by hand gives way
+  const byHand = new Set([...(d.features ?? []), ...(d.targets ?? [])]);
+  const suggestedUnless = (name: string | null): string | null => (name && byHand.has(name) ? null : name);
+  const roles: ColumnRoles = {
     features: d.features ?? suggestion.features,
     targets: d.targets ?? suggestion.targets,
-    sequenceId: d.sequenceId === undefined ? suggestion.sequenceId : d.sequenceId,
-    label: d.label === undefined ? suggestion.label : d.label,
-    time: d.time === undefined ? suggestion.time : d.time,
+    sequenceId: d.sequenceId === undefined ? suggestedUnless(suggestion.sequenceId) : d.sequenceId,
+    label: d.label === undefined ? suggestedUnless(suggestion.label) : d.label,
+    time: d.time === undefined ? suggestedUnless(suggestion.time) : d.time,
   };
-  // a column given another role explicitly leaves the suggested features
+  // a column given another role explicitly leaves the suggested features and targets
+  const taken = new Set([roles.sequenceId, roles.label, roles.time].filter((x): x is string => !!x));
   if (!d.features) {
-    const taken = new Set([roles.sequenceId, roles.label, roles.time, ...(d.targets ?? [])].filter((x): x is string => !!x));
-    roles.features = roles.features.filter((f) => !taken.has(f));
+    const own = new Set(d.targets ?? []);
+    roles.features = roles.features.filter((f) => !taken.has(f) && (!d.targets || own.has(f) || suggestion.features.includes(f)));
   }
-  const task: TaskKind = d.task ?? (roles.label ? 'classify' : suggestion.task === 'classify' ? 'next-step' : suggestion.task);
-  const inUse = new Set([...roles.features, ...roles.targets]);
-  const transforms = d.transforms ?? Object.fromEntries(Object.entries(suggestion.transforms).filter(([c]) => inUse.has(c)));
+  if (!d.targets) roles.targets = roles.targets.filter((t) => !taken.has(t));
+  const suggestedTask = suggestion.task === 'classify' && !roles.label ? 'next-step' : suggestion.task;
+  const task: TaskKind = d.task ?? (d.label ? 'classify' : suggestedTask === 'regress' && d.targets ? 'next-step' : suggestedTask);
+  if (task === 'regress' && !d.features && !d.task && d.targets) roles.features = roles.features.filter((f) => !roles.targets.includes(f));
+  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+  const rolesGiven = (['features', 'targets', 'sequenceId', 'label', 'time'] as const).some((k) => d[k] !== undefined && !same(d[k], suggestion[k]));
   return {
-    spec: { roles, task, transforms, window: d.window, validation: d.validation, split: d.split, missing: d.missing },
-    suggestion,
+    table, layout: useWide ? wide : null, wide, suggestion, rolesGiven, notes,
+    spec: {
+      roles, task, transforms: d.transforms ?? {}, rolesGiven, window: d.window ?? null, validation: d.validation ?? 0.2, split: d.split,
+      missing: d.missing ?? 'error',
+    },
   };
+}
+
+/** Epochs, batch size and patience for a dataset: the given numbers, or chosen from its size ("auto"), with the reasons. */
+export function planTraining(t: ExperimentTraining, ds: Pick<Dataset, 'train'>): { epochs: number; batchSize: number; patience: number; notes: string[] } {
+  const n = ds.train.length;
+  const notes: string[] = [];
+  let batchSize: number;
+  if (t.batchSize === 'auto') {
+    batchSize = Math.max(1, Math.min(32, n, Math.max(4, Math.floor(n / 16))));
+    if (batchSize < 32) notes.push(`batch size ${batchSize} (${n} training samples)`);
+  } else {
+    batchSize = Math.min(t.batchSize, n);
+    if (batchSize < t.batchSize) notes.push(`batch size ${batchSize}: the training set has only ${n} samples`);
+  }
+  const batches = Math.ceil(n / batchSize);
+  let epochs: number;
+  if (t.epochs === 'auto') {
+    epochs = Math.max(20, Math.min(300, Math.ceil(1500 / batches)));
+    if (epochs > 20) notes.push(`${epochs} epochs (${batches} update${batches === 1 ? '' : 's'} an epoch: about 1,500 in all)`);
+  } else epochs = t.epochs;
+  let patience: number;
+  if (t.patience === 'auto') {
+    patience = n < 2000 ? Math.max(10, Math.ceil(epochs / 5)) : 0;
+    if (patience > 0 && patience < epochs) notes.push(`early stopping after ${patience} epochs without a better validation loss (small data); the best epoch's weights are kept`);
+  } else patience = t.patience;
+  return { epochs, batchSize, patience, notes };
 }
 
 /** A new experiment for a CSV: the suggested roles written out, the given defaults for model and training. */
 export function suggestExperiment(table: CsvTable, relativeFile: string, defaults: ExperimentPatch = {}): Experiment {
   const base = parseExperiment({ data: { file: relativeFile } }, relativeFile, defaults);
-  const { spec } = experimentDatasetSpec(base, table);
+  const { spec, layout } = resolveData(table, {});
   const data: ExperimentData = {
     file: relativeFile,
+    ...(layout ? { layout: 'wide' as const } : {}),
     features: spec.roles.features,
     targets: spec.roles.targets,
     sequenceId: spec.roles.sequenceId,
     label: spec.roles.label,
     time: spec.roles.time,
     task: spec.task,
-    transforms: spec.transforms ?? {},
+    transforms: {},
     missing: 'error',
     window: null,
     validation: 0.2,

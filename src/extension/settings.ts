@@ -4,10 +4,13 @@ import type { ExperimentPatch } from '../data/experiment';
 
 const SECTION = 'rnnPlayground';
 
-/** Model and training defaults from the settings, applied where an experiment file says nothing. */
+/**
+ * Model and training defaults from the settings, applied where an experiment file says nothing. A setting left empty
+ * (null: epochs, batch size) leaves the built-in default, which chooses from the data.
+ */
 export function experimentDefaults(): ExperimentPatch {
   const c = vscode.workspace.getConfiguration(SECTION);
-  return {
+  const patch: ExperimentPatch = {
     model: {
       cell: c.get('defaults.cell'), hiddenSize: c.get('defaults.hiddenSize'), layers: c.get('defaults.layers'),
       activation: c.get('defaults.activation'), init: c.get('defaults.init'),
@@ -17,6 +20,10 @@ export function experimentDefaults(): ExperimentPatch {
       optimizer: c.get('defaults.optimizer'), clip: c.get('defaults.clip'), seed: c.get('defaults.seed'),
     },
   };
+  for (const section of [patch.model, patch.training] as Record<string, unknown>[]) {
+    for (const [k, v] of Object.entries(section)) if (v === null) delete section[k];
+  }
+  return patch;
 }
 
 /** Whether trained models are saved next to their experiment or CSV. */

@@ -170,6 +170,26 @@ export interface ProgressMessage {
   loss?: number;
 }
 
+/** The autocorrelation of the (first) target and how far it reaches: the data's own memory. */
+export interface DataMemoryInfo {
+  column: string;
+  /** The transform the model sees the target through ('none': its values). */
+  transform: string;
+  /** The lag after which the partial autocorrelation stays inside the 95% band. */
+  lag: number;
+  /** The same for the autocorrelation. */
+  acfLag: number;
+  /** 1.96/√n. */
+  band: number;
+  /** Lags 1 … K of what the model sees. */
+  acf: number[];
+  pacf: number[];
+  /** The same of the values as read, when the model sees changes. */
+  acfAsRead: number[] | null;
+  pacfAsRead: number[] | null;
+  summary: string;
+}
+
 /** The summary of a training run (JSON-serialisable; returned by the train commands). */
 export interface RunSummary {
   csvFile: string;
@@ -196,6 +216,16 @@ export interface RunSummary {
   history: EpochPoint[];
   samples: { train: number; validation: number };
   notes: string[];
+  /** Things the user should look at (a transform chosen against given roles, odd cells in the time or id column). */
+  warnings?: string[];
+  /** The data's own memory. */
+  dataMemory?: DataMemoryInfo | null;
+  /** Regression and next-step: validation errors in the data's units (levels rebuilt from predicted changes), per target. */
+  dataUnits?: { target: string; valMse: number; baselineMse: number }[] | null;
+  /** Transforms in effect per feature and target column. */
+  transforms?: Record<string, string>;
+  window?: { length: number; stride: number } | null;
+  batchSize?: number;
   divergence: string | null;
   modelFile: string | null;
   seconds: number;
@@ -233,6 +263,8 @@ export interface BoundSummary {
   looseLog10: (number | null)[] | null;
   additiveLog10: (number | null)[] | null;
   warnings: string[];
+  /** The data's own memory, to set beside the effective memory. */
+  dataMemory?: DataMemoryInfo | null;
 }
 
 /** Worker → host: the bound report. */
@@ -265,6 +297,8 @@ export interface CompareSummary {
   cells: CompareRow[];
   best: CellKind | null;
   cancelled: boolean;
+  /** The data's own memory, to set beside each cell's effective memory. */
+  dataMemory?: DataMemoryInfo | null;
 }
 
 /** Worker → host: the comparison. */
@@ -329,8 +363,11 @@ export interface PreviewColumn {
   suggested: ColumnRole;
   /** Why it has its role, in plain words. */
   reason: string;
-  /** Empty cells. */
+  /** Empty cells (and missing markers such as NA). */
   missing: number;
+  /** Cells that are not of the column's kind (a typo in a numeric column), with the first one. */
+  invalid?: number;
+  firstInvalid?: { line: number; value: string; column?: string } | null;
 }
 
 /** Sequence lengths of a dataset, in steps after missing values and transforms. */
@@ -364,10 +401,25 @@ export interface DataPreview {
   /** Null when the dataset cannot be built with these roles (see `problem`). */
   sequences: SequenceStats | null;
   notes: string[];
+  /** Things the user should look at. */
+  warnings?: string[];
   /** Why the dataset cannot be built with these roles; the table still previews. */
   problem: string | null;
+  /** One-click fixes for the problem (gaps: the missing-value policies), written to the experiment as `data.missing`. */
+  problemFixes?: string[];
   /** The first min(200, rowCount) data rows, cell texts as written in the file (unquoted, blanks around them removed). */
   firstRows: string[][];
+  /** The file's own column names (for the rows table) when they differ from `columns` (a wide layout read long). */
+  fileColumns?: string[];
+  /** The wide layout read (its description), or a wide layout found but not used. */
+  layout?: { applied: boolean; description: string } | null;
+  /** The time axis and why the targets are these. */
+  timeAxis?: string | null;
+  targetReason?: string | null;
+  /** The missing-value policy in effect. */
+  missing?: string;
+  /** The target's autocorrelation (as read and as the model sees it). */
+  dataMemory?: DataMemoryInfo | null;
 }
 
 /** Worker → host: the Data view's preview. */
@@ -522,7 +574,7 @@ export const PANEL_TABS: readonly PanelTab[] = ['data', 'model', 'training', 'gr
 export const EXPERIMENT_FIELDS = [
   'model.cell', 'model.activation', 'model.coupled', 'model.hiddenSize', 'model.layers', 'model.residual', 'model.init', 'model.forgetBias1',
   'training.epochs', 'training.batchSize', 'training.optimizer', 'training.learningRate', 'training.clip', 'training.tbptt', 'training.patience', 'training.seed',
-  'data.features', 'data.targets', 'data.sequenceId', 'data.label', 'data.time', 'data.task',
+  'data.features', 'data.targets', 'data.sequenceId', 'data.label', 'data.time', 'data.task', 'data.missing', 'data.layout',
 ] as const;
 
 /** One field set from the panel; `value` undefined removes the key (the default or the suggestion applies). */

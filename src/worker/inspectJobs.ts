@@ -9,13 +9,13 @@ import { basename } from 'node:path';
 import { createWorkspace, forwardStack, gradientProfile, headForward, packBatch, type Model, type Sample } from '../engine/index';
 import { CsvCancelled, CsvError, type CsvTable } from '../data/csv';
 import { indexLineStarts, readRows, type LineStarts } from '../data/csvRows';
-import { buildDataset, DataError, samplesInFileOrder, type Dataset } from '../data/dataset';
-import { experimentDatasetSpec } from '../data/experiment';
+import { buildDataset, DataError, levelAfter, samplesInFileOrder, stepValues, type Dataset } from '../data/dataset';
+import { ExperimentError } from '../data/experiment';
 import type { ColumnRoles } from '../data/roles';
 import type {
   ColumnRole, DataPreview, ExperimentSource, PreviewColumn, SequenceInspection, SequenceStats,
 } from '../shared/protocol';
-import { InputError, JobCancelled, loadExperiment, loadTable, modelAndData, type JobContext } from './jobs';
+import { InputError, JobCancelled, loadExperiment, loadTable, memoryInfo, modelAndData, resolveExperiment, type JobContext } from './jobs';
 
 /** Most rows one `data/rows` request returns. */
 export const MAX_ROWS_PER_REQUEST = 1000;
@@ -143,30 +143,50 @@ function sequenceStats(ds: Dataset): SequenceStats {
 /** What the Data view shows: the columns with their roles, the task, the sequences, and the first rows as written. */
 export async function dataPreviewJob(source: ExperimentSource, ctx: JobContext): Promise<DataPreview> {
   const { experiment, experimentFile, csvFile } = loadExperiment(source);
-  const { table, lines } = await cachedCsv(csvFile, ctx, true);
-  const { spec, suggestion } = experimentDatasetSpec(experiment, table);
+  const { table: file, lines } = await cachedCsv(csvFile, ctx, true);
+  let resolved;
+  try {
+    resolved = resolveExperiment(experiment, file);
+  } catch (e) {
+    if (e instanceof ExperimentError) throw new InputError(e.message);
+    throw e;
+  }
+  const { spec, suggestion, table } = resolved;
   const where = experimentFile ? basename(experimentFile) : 'the settings';
   const columns: PreviewColumn[] = table.columns.map((c) => {
     const role = roleOf(spec.roles, spec.task, c.name);
     const suggested = roleOf(suggestion, suggestion.task, c.name);
-    return { name: c.name, kind: c.kind, role, suggested, reason: reasonFor(role, suggested, suggestion.reasons[c.name], c.kind, where), missing: c.missing };
+    return {
+      name: c.name, kind: c.kind, role, suggested, reason: reasonFor(role, suggested, suggestion.reasons[c.name], c.kind, where), missing: c.missing,
+      invalid: c.invalid, firstInvalid: c.invalidCells[0] ?? null,
+    };
   });
   let sequences: SequenceStats | null = null;
-  let notes: string[] = [];
+  let notes: string[] = [...resolved.notes];
+  let warnings: string[] = [];
   let problem: string | null = null;
+  let problemFixes: string[] = [];
+  let dataMemory = null;
   try {
     ctx.report({ phase: 'preparing', fraction: null, message: `preparing sequences from ${basename(csvFile)}` });
     const ds = buildDataset(table, spec);
     sequences = sequenceStats(ds);
-    notes = ds.notes;
+    notes = [...notes, ...ds.notes];
+    warnings = ds.warnings;
+    dataMemory = memoryInfo(ds.dataMemory);
   } catch (e) {
     if (!(e instanceof DataError || e instanceof CsvError)) throw e;
     problem = e.message;
+    problemFixes = e instanceof DataError ? [...e.fixes] : [];
   }
+  const wide = resolved.layout ?? resolved.wide;
   return {
-    csvFile, experimentFile, rowCount: table.rowCount, bytes: table.bytes, delimiter: table.delimiter, headerLine: table.headerLine,
-    columns, task: spec.task, roles: spec.roles, sequences, notes, problem,
-    firstRows: readRows(table, lines, 0, Math.min(PREVIEW_ROWS, table.rowCount)),
+    csvFile, experimentFile, rowCount: table.rowCount, bytes: file.bytes, delimiter: file.delimiter, headerLine: file.headerLine,
+    columns, task: spec.task, roles: spec.roles, sequences, notes, warnings, problem, problemFixes,
+    firstRows: readRows(file, lines, 0, Math.min(PREVIEW_ROWS, file.rowCount)),
+    fileColumns: resolved.layout ? file.columns.map((c) => c.name) : undefined,
+    layout: wide ? { applied: resolved.layout !== null, description: wide.description } : null,
+    timeAxis: suggestion.timeAxis?.description ?? null, targetReason: suggestion.targetReason, missing: spec.missing ?? 'error', dataMemory,
   };
 }
 
@@ -252,8 +272,8 @@ function checkModelFits(model: Model, ds: Dataset, modelFile: string, csvFile: s
  */
 export async function sequenceInspectJob(source: ExperimentSource, modelFile: string | null, sequence: number, ctx: JobContext): Promise<SequenceInspection> {
   const { experiment, csvFile } = loadExperiment(source);
-  const { table } = await cachedCsv(csvFile, ctx, false);
-  const { model, ds, origin, data } = modelAndData(experiment, csvFile, table, modelFile, ctx);
+  const { table: file } = await cachedCsv(csvFile, ctx, false);
+  const { model, ds, origin, data, table } = modelAndData(experiment, csvFile, file, modelFile, ctx);
   if (modelFile) checkModelFits(model, ds, modelFile, csvFile, data?.classes ?? null);
   const all = samplesInFileOrder(ds);
   if (!Number.isInteger(sequence) || sequence < 1 || sequence > all.length) {
@@ -261,13 +281,14 @@ export async function sequenceInspectJob(source: ExperimentSource, modelFile: st
   }
   const chosen = all[sequence - 1];
   const { sample, source: src } = chosen;
-  const seq = ds.sequences[src.sequenceIndex];
   const T = src.length;
   const cfg = model.config;
-  const F = ds.featureNames.length;
   ctx.report({ phase: 'analysing', fraction: null, message: `sequence ${sequence}: predictions and gradients over ${T} steps` });
 
-  const features = ds.featureNames.map((name, k) => ({ name, values: Array.from({ length: T }, (_, t) => seq.features[(src.offset + t) * F + k]) }));
+  const features = ds.columns.features.map((c) => {
+    const { values } = stepValues(ds, src.sequenceIndex, c);
+    return { name: c.name, values: Array.from(values.subarray(src.offset, src.offset + T)) };
+  });
   const Y = outputs(model, sample);
   let target: SequenceInspection['target'] = null;
   let classification: SequenceInspection['classification'] = null;
@@ -287,18 +308,21 @@ export async function sequenceInspectJob(source: ExperimentSource, modelFile: st
     const over = ds.validation.length ? 'validation' : 'train';
     confusion = { classes, counts: confusionCounts(model, over === 'validation' ? ds.validation : ds.train, classes.length, ctx), over };
   } else {
-    const P = ds.targetNames.length;
+    // in the data's units: a target modelled as changes comes back as levels, from the actual level before each step
     const { targetMean, targetStd } = ds.scaler;
     const actual = new Array<number | null>(T).fill(null);
     const predicted = new Array<number | null>(T).fill(null);
+    const { levels, previous } = stepValues(ds, src.sequenceIndex, ds.columns.targets[0]);
+    const transform = ds.transforms[ds.targetNames[0]] ?? 'none';
     if (cfg.readout === 'last') {
-      actual[T - 1] = seq.targets[0];
+      actual[T - 1] = levels[src.offset];
       predicted[T - 1] = finite(Y[0] * targetStd[0] + targetMean[0]);
     } else {
       const shift = ds.task === 'next-step' ? 1 : 0;
       for (let t = 0; t < T; t++) {
-        actual[t] = seq.targets[(src.offset + t + shift) * P];
-        predicted[t] = finite(Y[t * cfg.outputSize] * targetStd[0] + targetMean[0]);
+        const j = src.offset + t + shift;
+        actual[t] = levels[j];
+        predicted[t] = finite(levelAfter(transform, Y[t * cfg.outputSize] * targetStd[0] + targetMean[0], j > 0 ? levels[j - 1] : previous));
       }
     }
     target = { name: ds.targetNames[0], actual, predicted };

@@ -9,15 +9,16 @@ import {
   type CellKind, type EpochRecord, type Model, type TrainResult,
 } from '../engine/index';
 import { CsvCancelled, readCsv, type CsvTable } from '../data/csv';
-import { buildDataset, samplesInFileOrder, type Dataset, type DatasetSpec } from '../data/dataset';
+import { buildDataset, samplesInFileOrder, type DataMemory, type Dataset, type DatasetSpec } from '../data/dataset';
 import {
-  experimentDatasetSpec, experimentToText, parseExperiment, parseExperimentText, suggestExperiment, withOverrides,
-  type Experiment,
+  experimentToText, parseExperiment, parseExperimentText, planTraining, resolveData, suggestExperiment, withOverrides,
+  type Experiment, type ResolvedData,
 } from '../data/experiment';
-import { modelDataMeta, specFromMeta, type ModelDataMeta, type ModelTrainingMeta } from '../data/modelMeta';
+import { modelDataMeta, specFromMeta, tableForMeta, type ModelDataMeta, type ModelTrainingMeta } from '../data/modelMeta';
+import { levelErrors } from '../data/predictions';
 import { FileExistsError, writeFileAtomic } from '../data/writeFile';
 import type {
-  BoundSummary, CompareRow, CompareSummary, EpochPoint, ExperimentSource, ModelInfo, ProgressMessage, RunSummary,
+  BoundSummary, CompareRow, CompareSummary, DataMemoryInfo, EpochPoint, ExperimentSource, ModelInfo, ProgressMessage, RunSummary,
 } from '../shared/protocol';
 
 /** A problem with the user's files or settings; the message is shown as is. */
@@ -108,38 +109,53 @@ function experimentModel(exp: Experiment, ds: Dataset, cell: CellKind = exp.mode
 
 /** Trains one model of the experiment's settings (cell overridable) on a dataset, streaming progress. */
 function trainModel(exp: Experiment, ds: Dataset, ctx: JobContext, cell: CellKind = exp.model.cell, label: string = cell,
-  start: { model: Model; epochs: number } | null = null): { model: Model; result: TrainResult; seconds: number } {
+  start: { model: Model; epochs: number } | null = null): { model: Model; result: TrainResult; seconds: number; plan: ReturnType<typeof planTraining> } {
   const model = start?.model ?? experimentModel(exp, ds, cell);
   const before = start?.epochs ?? 0;
   const t = before ? { ...exp.training, seed: (exp.training.seed + before) % 2 ** 31 } : exp.training;
+  const plan = planTraining(t, ds);
   const t0 = Date.now();
   let lastReport = 0;
   const result = train(model, ds.train, {
-    epochs: t.epochs,
-    batchSize: t.batchSize,
+    epochs: plan.epochs,
+    batchSize: plan.batchSize,
     optimizer: { kind: t.optimizer, lr: t.learningRate, clip: t.clip > 0 ? t.clip : undefined },
     seed: t.seed,
     tbptt: t.tbptt,
     validation: ds.validation,
-    patience: t.patience,
+    patience: plan.patience,
     shouldStop: ctx.stopped,
     now: () => Date.now(),
     onBatch: (b) => {
       const now = Date.now();
       if (now - lastReport < 100) return;
       lastReport = now;
-      ctx.report({ phase: 'training', fraction: (b.epoch - 1 + b.batch / b.batches) / t.epochs, message: `${label}: epoch ${b.epoch + before}/${t.epochs + before}, loss ${fmt(b.loss)}`, loss: b.loss });
+      ctx.report({ phase: 'training', fraction: (b.epoch - 1 + b.batch / b.batches) / plan.epochs, message: `${label}: epoch ${b.epoch + before}/${plan.epochs + before}, loss ${fmt(b.loss)}`, loss: b.loss });
     },
     onEpoch: (e) => {
       lastReport = Date.now();
       ctx.report({
-        phase: 'training', fraction: e.epoch / t.epochs,
-        message: `${label}: epoch ${e.epoch + before}/${t.epochs + before}, loss ${fmt(e.trainLoss)}${e.valLoss !== null ? `, validation ${fmt(e.valLoss)}` : ''}`,
+        phase: 'training', fraction: e.epoch / plan.epochs,
+        message: `${label}: epoch ${e.epoch + before}/${plan.epochs + before}, loss ${fmt(e.trainLoss)}${e.valLoss !== null ? `, validation ${fmt(e.valLoss)}` : ''}`,
         epoch: point(e, before), loss: e.trainLoss,
       });
     },
   });
-  return { model, result, seconds: (Date.now() - t0) / 1000 };
+  return { model, result, seconds: (Date.now() - t0) / 1000, plan };
+}
+
+/** The data's memory as the protocol carries it. */
+export function memoryInfo(m: DataMemory | null): DataMemoryInfo | null {
+  if (!m) return null;
+  return {
+    column: m.column, transform: m.transform, lag: m.lag, acfLag: m.modelled.acfLag, band: m.modelled.band, acf: m.modelled.acf, pacf: m.modelled.pacf,
+    acfAsRead: m.asRead?.acf ?? null, pacfAsRead: m.asRead?.pacf ?? null, summary: m.summary,
+  };
+}
+
+/** The experiment's roles and dataset settings resolved against its CSV (the long form of a wide one). */
+export function resolveExperiment(experiment: Experiment, table: CsvTable): ResolvedData {
+  return resolveData(table, experiment.data);
 }
 
 function build(table: CsvTable, spec: DatasetSpec, ctx: JobContext): Dataset {
@@ -176,9 +192,9 @@ function sameNetwork(a: Model['config'], b: Model['config']): boolean {
  */
 export async function trainJob(source: ExperimentSource, saveTo: string | null, ctx: JobContext, resume: string | null = null): Promise<RunSummary> {
   const { experiment, experimentFile, csvFile } = loadExperiment(source);
-  const table = await loadTable(csvFile, ctx);
-  const { spec } = experimentDatasetSpec(experiment, table);
-  const ds = build(table, spec, ctx);
+  const resolved = resolveExperiment(experiment, await loadTable(csvFile, ctx));
+  const { spec } = resolved;
+  const ds = build(resolved.table, spec, ctx);
   let start: { model: Model; epochs: number } | null = null;
   const notes: string[] = [];
   if (resume && existsSync(resume)) {
@@ -186,15 +202,16 @@ export async function trainJob(source: ExperimentSource, saveTo: string | null, 
     if (sameNetwork(loaded.model.config, experimentModel(experiment, ds).config)) start = { model: loaded.model, epochs: loaded.training?.epochs ?? 0 };
     else notes.push(`the settings no longer match ${basename(resume)}, so a new run started`);
   }
-  const { model, result, seconds } = trainModel(experiment, ds, ctx, experiment.model.cell, experiment.model.cell, start);
+  const { model, result, seconds, plan } = trainModel(experiment, ds, ctx, experiment.model.cell, experiment.model.cell, start);
   const before = start?.epochs ?? 0;
   ctx.report({ phase: 'analysing', fraction: 1, message: 'evaluating the model' });
   const trainEval = evaluate(model, ds.train);
   const valEval = evaluate(model, ds.validation);
+  const units = levelErrors(model, ds, ds.validation, ds.validationSources);
   let modelFile: string | null = null;
   if (saveTo && result.status !== 'diverged') {
     const training: ModelTrainingMeta = { epochs: before + result.epochs.length, bestEpoch: before + result.bestEpoch, status: result.status, valLoss: valEval.loss, baselineLoss: ds.baseline.loss };
-    const meta = { data: modelDataMeta(csvFile, ds, spec), training, experiment: experimentFile };
+    const meta = { data: modelDataMeta(csvFile, ds, spec, resolved.layout), training, experiment: experimentFile };
     const text = JSON.stringify(modelToJson(model, meta));
     if (start && resume) {
       writeFileAtomic(resume, (append) => append(text), true);
@@ -203,11 +220,13 @@ export async function trainJob(source: ExperimentSource, saveTo: string | null, 
   }
   return {
     csvFile, experimentFile, task: ds.task, roles: spec.roles, cell: model.config.cell, config: model.config, parameters: model.theta.length,
-    status: result.status, cancelled: result.status === 'cancelled', epochs: before + result.epochs.length, epochsPlanned: before + experiment.training.epochs,
+    status: result.status, cancelled: result.status === 'cancelled', epochs: before + result.epochs.length, epochsPlanned: before + plan.epochs,
     continuedFrom: before,
     bestEpoch: before + result.bestEpoch, trainLoss: trainEval.loss, valLoss: valEval.loss, baselineLoss: ds.baseline.loss, baseline: ds.baseline.kind,
     accuracy: valEval.accuracy, baselineAccuracy: ds.baseline.accuracy, history: result.epochs.map((e) => point(e, before)),
-    samples: { train: ds.train.length, validation: ds.validation.length }, notes: [...ds.notes, ...notes],
+    samples: { train: ds.train.length, validation: ds.validation.length }, notes: [...resolved.notes, ...ds.notes, ...plan.notes, ...notes],
+    warnings: ds.warnings, dataMemory: memoryInfo(ds.dataMemory), transforms: ds.transforms, window: ds.window, batchSize: plan.batchSize,
+    dataUnits: units ? ds.targetNames.map((t, k) => ({ target: t, valMse: units.mse[k], baselineMse: units.baselineMse[k] })) : null,
     divergence: result.divergence?.message ?? null, modelFile, seconds,
   };
 }
@@ -234,28 +253,33 @@ const logs = (a: number[] | null): (number | null)[] | null => (a ? a.map((x) =>
  * The model to analyse and the dataset it reads from `table`: a trained model file (its roles and scaling rebuilt
  * from its meta) or, without one, a freshly initialised model of the experiment's settings. `origin` says which.
  */
-export function modelAndData(experiment: Experiment, csvFile: string, table: CsvTable, modelFile: string | null, ctx: JobContext): { model: Model; ds: Dataset; origin: string; data: ModelDataMeta | null } {
+export function modelAndData(experiment: Experiment, csvFile: string, table: CsvTable, modelFile: string | null, ctx: JobContext): { model: Model; ds: Dataset; origin: string; data: ModelDataMeta | null; table: CsvTable } {
   if (modelFile) {
     const loaded = readModel(modelFile);
     if (!loaded.data) throw new InputError(`${modelFile} does not say which columns it was trained on (it was not saved by a training run)`);
-    const ds = build(table, specFromMeta(loaded.data, experiment.data.missing), ctx);
+    let read: CsvTable;
+    try {
+      read = tableForMeta(table, loaded.data);
+    } catch (e) {
+      throw new InputError((e as Error).message);
+    }
+    const ds = build(read, specFromMeta(loaded.data, experiment.data.missing), ctx);
     const model = loaded.model;
     if (model.config.inputSize !== ds.model.inputSize) {
       throw new InputError(`${modelFile} takes ${model.config.inputSize} inputs; ${csvFile} gives ${ds.model.inputSize} (${ds.featureNames.join(', ')})`);
     }
-    return { model, ds, origin: `trained model ${basename(modelFile)}`, data: loaded.data };
+    return { model, ds, origin: `trained model ${basename(modelFile)}`, data: loaded.data, table: read };
   }
-  const { spec } = experimentDatasetSpec(experiment, table);
-  const ds = build(table, spec, ctx);
+  const resolved = resolveExperiment(experiment, table);
+  const ds = build(resolved.table, resolved.spec, ctx);
   const model = experimentModel(experiment, ds);
-  return { model, ds, origin: `untrained ${experiment.model.cell} (init ${experiment.model.init}, seed ${experiment.training.seed})`, data: null };
+  return { model, ds, origin: `untrained ${experiment.model.cell} (init ${experiment.model.init}, seed ${experiment.training.seed})`, data: null, table: resolved.table };
 }
 
 /** The bound analysis on one sequence of the experiment's data, for a trained model or a fresh one. */
 export async function verifyJob(source: ExperimentSource, modelFile: string | null, sequence: number, ctx: JobContext): Promise<BoundSummary> {
   const { experiment, csvFile } = loadExperiment(source);
-  const table = await loadTable(csvFile, ctx);
-  const { model, ds, origin } = modelAndData(experiment, csvFile, table, modelFile, ctx);
+  const { model, ds, origin, table } = modelAndData(experiment, csvFile, await loadTable(csvFile, ctx), modelFile, ctx);
   const all = samplesInFileOrder(ds);
   if (sequence < 1 || sequence > all.length) throw new InputError(`sample ${sequence} does not exist; ${csvFile} gives ${all.length}`);
   const chosen = all[sequence - 1];
@@ -267,16 +291,15 @@ export async function verifyJob(source: ExperimentSource, modelFile: string | nu
     cell: r.cell, activation: r.activation, measuredOf: r.measuredOf, holds: r.holds, verdict: r.verdict, worstRatio: r.worstRatio, worstLag: r.worstLag,
     effectiveMemory: r.effectiveMemory, epsilon: r.epsilon, normWh: r.normWh, rhoWh: r.rhoWh, gamma: r.gamma, lags: r.lags,
     measuredLog10: logs(r.measuredLog10) as (number | null)[], tightLog10: logs(r.tightLog10), looseLog10: logs(r.looseLog10), additiveLog10: logs(r.additiveLog10),
-    warnings: r.warnings,
+    warnings: r.warnings, dataMemory: memoryInfo(ds.dataMemory),
   };
 }
 
 /** The same data, seed and budget for several cells. */
 export async function compareJob(source: ExperimentSource, cells: CellKind[], ctx: JobContext): Promise<CompareSummary> {
   const { experiment, csvFile } = loadExperiment(source);
-  const table = await loadTable(csvFile, ctx);
-  const { spec } = experimentDatasetSpec(experiment, table);
-  const ds = build(table, spec, ctx);
+  const resolved = resolveExperiment(experiment, await loadTable(csvFile, ctx));
+  const ds = build(resolved.table, resolved.spec, ctx);
   const rows: CompareRow[] = [];
   let cancelled = false;
   for (const [k, cell] of cells.entries()) {
@@ -296,7 +319,7 @@ export async function compareJob(source: ExperimentSource, cells: CellKind[], ct
   }
   const finite = rows.filter((r) => Number.isFinite(r.valLoss));
   const best = finite.length ? finite.reduce((a, b) => (b.valLoss < a.valLoss ? b : a)).cell : null;
-  return { csvFile, task: ds.task, baseline: ds.baseline, cells: rows, best, cancelled };
+  return { csvFile, task: ds.task, baseline: ds.baseline, cells: rows, best, cancelled, dataMemory: memoryInfo(ds.dataMemory) };
 }
 
 /** Reads a CSV and writes a new experiment file for it; never replaces an existing one. */
@@ -304,7 +327,7 @@ export async function createExperimentJob(csvFile: string, experimentFile: strin
   const table = await loadTable(csvFile, ctx);
   const rel = relative(dirname(experimentFile), csvFile).split('\\').join('/');
   const experiment = suggestExperiment(table, rel, defaults);
-  const { suggestion } = experimentDatasetSpec(experiment, table);
+  const { suggestion } = resolveExperiment(experiment, table);
   writeFileAtomic(experimentFile, (append) => append(experimentToText(experiment)));
   return { experiment, reasons: suggestion.reasons };
 }

@@ -7,7 +7,8 @@ import {
   CsvCancelled, CsvError, CsvStreamParser, missingValueError, nonNumericError, parseCsvText, readCsv,
   type CsvParseOptions, type CsvStreamOptions, type CsvTable,
 } from '../../src/data/csv';
-import { cellNumber, parseIsoDate } from '../../src/data/csvNumber';
+import { cellNumber, formattedNumber } from '../../src/data/csvNumber';
+import { dateState, parseDateCell, parseIsoDate } from '../../src/data/csvDates';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnnpg-csv-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -216,32 +217,78 @@ test('a multi-byte character cut by the 64 KiB read boundary is decoded intact',
 
 // ── types ─────────────────────────────────────────────────────────────────────────────────────────────────────────
 
-test('a numeric column that meets text becomes text: earlier numbers kept as canonical text, firstNonNumeric set', () => {
-  const t = parseCsvText('close,v\n1.50,1\n2,2\n,3\nn/a,4\n2,5\n', 'data.csv');
+test('a numeric column with a few bad cells stays numeric: NaN there, each bad cell counted, the first ones with their lines', () => {
+  const t = parseCsvText('close,v\n1.50,1\n2,2\n,3\nabc,4\n2,5\n1e999,6\n', 'data.csv');
   const close = col(t, 'close');
-  assert.equal(close.kind, 'text');
-  assert.deepEqual(close.firstNonNumeric, { line: 5, value: 'n/a' });
-  assert.deepEqual(texts(t, 'close'), ['1.5', '2', null, 'n/a', '2']);
-  assert.deepEqual(close.dictionary, ['1.5', '2', 'n/a']);
-  assert.equal(close.values, null);
+  assert.equal(close.kind, 'numeric');
+  assert.deepEqual(nums(t, 'close').map(String), ['1.5', '2', 'NaN', 'NaN', '2', 'NaN']);
+  assert.equal(close.invalid, 2);
+  assert.deepEqual(close.invalidCells, [{ line: 5, value: 'abc' }, { line: 7, value: '1e999' }]);
+  assert.deepEqual(close.firstNonNumeric, { line: 5, value: 'abc' });
   assert.equal(close.missing, 1);
   assert.deepEqual(close.firstMissing, { line: 4 });
   assert.equal(col(t, 'v').firstNonNumeric, null);
+  assert.equal(col(t, 'v').invalid, 0);
   const err = nonNumericError(t, close);
   assert.ok(err instanceof CsvError);
-  assert.equal(err.message, 'data.csv: line 5, column close: expected a number, found "n/a"');
+  assert.equal(err.message, 'data.csv: line 5, column close: expected a number, found "abc"');
   assert.deepEqual([err.line, err.column, err.expected], [5, 'close', 'a number']);
   assert.equal(nonNumericError(t, col(t, 'v')), null);
 });
 
-test('dates: ISO dates and date-times (T or space, seconds, fractions, Z, offsets) as epoch ms; others are text', () => {
+test('missing markers (NA, null, ".", "-", …) are missing in numeric columns and text in text columns', () => {
+  const t = parseCsvText('a,b,c\n1,NA,x\nNA,2,NA\n.,null,y\n4,-,NA\n', 'data.csv');
+  assert.deepEqual(nums(t, 'a').map(String), ['1', 'NaN', 'NaN', '4']);
+  assert.equal(col(t, 'a').missing, 2);
+  assert.deepEqual(col(t, 'a').missingMarkers.sort(), ['.', 'NA']);
+  assert.equal(col(t, 'a').invalid, 0);
+  assert.deepEqual(col(t, 'a').firstMissing, { line: 3 });
+  assert.deepEqual(nums(t, 'b').map(String), ['NaN', '2', 'NaN', 'NaN']);
+  assert.equal(col(t, 'c').kind, 'text');
+  assert.deepEqual(texts(t, 'c'), ['x', 'NA', 'y', 'NA']);
+  assert.equal(col(t, 'c').missing, 0);
+});
+
+test('a column is text only when most cells are not numbers; mostly-number text columns turn numeric at the end', () => {
+  const words = Array.from({ length: 40 }, (_, i) => `w${i % 3}`);
+  const mostlyText = parseCsvText(`k\n${['1', '2', ...words].join('\n')}\n`, 'data.csv');
+  assert.equal(col(mostlyText, 'k').kind, 'text');
+  assert.deepEqual(texts(mostlyText, 'k').slice(0, 3), ['1', '2', 'w0']);
+  // text first (20 words), then many numbers: numeric, the words named as bad cells
+  const late = parseCsvText(`k\n${[...words.slice(0, 20), ...Array.from({ length: 30 }, (_, i) => String(i))].join('\n')}\n`, 'data.csv');
+  const k = col(late, 'k');
+  assert.equal(k.kind, 'numeric');
+  assert.equal(k.invalid, 20);
+  assert.deepEqual(k.invalidCells[0], { line: 2, value: 'w0' });
+  assert.equal(k.invalidCells.length, 5);
+  assert.deepEqual(nums(late, 'k').slice(19, 22).map(String), ['NaN', '0', '1']);
+  // a junk cell on top of numbers
+  const unit = parseCsvText('kg,x\nkg,1\n2,2\n3,3\n', 'data.csv', { header: true });
+  assert.equal(col(unit, 'kg').kind, 'numeric');
+  assert.deepEqual(col(unit, 'kg').invalidCells, [{ line: 2, value: 'kg' }]);
+});
+
+test('formatted numbers: thousands separators, currency and percent signs, K/M/B suffixes, negatives in parentheses', () => {
+  const t = parseCsvText('price,vol,chg\n"$1,234.50",1.2M,-0.5%\n"1,000",300K,(2.5%)\n"12,345,678.9",5B,+1%\n', 'data.csv');
+  assert.deepEqual(nums(t, 'price'), [1234.5, 1000, 12345678.9]);
+  assert.deepEqual(nums(t, 'vol'), [1.2e6, 300e3, 5e9]);
+  assert.deepEqual(nums(t, 'chg'), [-0.5, -2.5, 1]);
+  assert.equal(col(t, 'price').formatted, 3);
+  const eu = parseCsvText('a;b\n1.234,5;2\n2.000;3\n', 'data.csv');
+  assert.ok(eu.decimalComma);
+  assert.deepEqual(nums(eu, 'a'), [1234.5, 2000]);
+  for (const s of ['1,23', '12,3456', '1.2.3', 'abc', '$', '%', '1,234.5.6', '12A']) assert.ok(Number.isNaN(formattedNumber(s, 46)), s);
+});
+
+test('dates: ISO dates and date-times (T or space, seconds, fractions, Z, offsets) as epoch ms', () => {
   const t = parseCsvText('d,x\n2024-01-02,1\n2024-01-02T09:15,2\n2024-01-02 09:15:30.25,3\n2024-01-02T09:15:00Z,4\n2024-01-02T10:15:00+01:00,5\n', 'data.csv');
   const d = col(t, 'd');
   assert.equal(d.kind, 'date');
   assert.deepEqual(Array.from(d.values as Float64Array), [
     Date.UTC(2024, 0, 2), Date.UTC(2024, 0, 2, 9, 15), Date.UTC(2024, 0, 2, 9, 15, 30, 250), Date.UTC(2024, 0, 2, 9, 15), Date.UTC(2024, 0, 2, 9, 15),
   ]);
-  assert.deepEqual(d.firstNonNumeric, { line: 2, value: '2024-01-02' });
+  assert.equal(d.firstNonNumeric, null);
+  assert.deepEqual(d.dateForms.sort(), ['date', 'datetime']);
   assert.equal(parseIsoDate('2024-02-29'), Date.UTC(2024, 1, 29));
   assert.equal(parseIsoDate('1969-12-31T23:59:59.999'), -1);
   assert.equal(parseIsoDate('0001-01-01'), new Date('0001-01-01T00:00:00Z').getTime());
@@ -249,9 +296,49 @@ test('dates: ISO dates and date-times (T or space, seconds, fractions, Z, offset
     assert.ok(Number.isNaN(parseIsoDate(bad)), bad);
   }
   const mixed = parseCsvText('d\n2024-01-02\n2024-01-02T09:15\nsoon\n', 'data.csv');
-  assert.equal(col(mixed, 'd').kind, 'text');
-  assert.deepEqual(texts(mixed, 'd'), ['2024-01-02', '2024-01-02T09:15:00.000Z', 'soon']);
-  assert.deepEqual(col(mixed, 'd').firstNonNumeric, { line: 2, value: '2024-01-02' });
+  assert.equal(col(mixed, 'd').kind, 'date');
+  assert.deepEqual(col(mixed, 'd').invalidCells, [{ line: 4, value: 'soon' }]);
+});
+
+test('dates in the forms real files use: each read to the same instant', () => {
+  const cases: [string, number, string][] = [
+    ['2024-01', Date.UTC(2024, 0, 1), 'month'], ['2024/03', Date.UTC(2024, 2, 1), 'month'], ['1974M07', Date.UTC(1974, 6, 1), 'month'],
+    ['2024/01/02', Date.UTC(2024, 0, 2), 'date'], ['2024.01.02', Date.UTC(2024, 0, 2), 'date'],
+    ['01/13/2024', Date.UTC(2024, 0, 13), 'date'], ['13/01/2024', Date.UTC(2024, 0, 13), 'date'], ['2.1.2024', Date.UTC(2024, 0, 2), 'date'],
+    ['1/2/95', Date.UTC(1995, 0, 2), 'date'], ['Jan-1-1995', Date.UTC(1995, 0, 1), 'date'], ['Jan 1, 1995', Date.UTC(1995, 0, 1), 'date'],
+    ['January 15 1995', Date.UTC(1995, 0, 15), 'date'], ['1 Jan 1995', Date.UTC(1995, 0, 1), 'date'], ['01-Jan-95', Date.UTC(1995, 0, 1), 'date'],
+    ['Jan 1995', Date.UTC(1995, 0, 1), 'month'], ['Jan-95', Date.UTC(1995, 0, 1), 'month'], ['1995-Jan', Date.UTC(1995, 0, 1), 'month'],
+    ['September 2001', Date.UTC(2001, 8, 1), 'month'],
+    ['1974Q1', Date.UTC(1974, 0, 1), 'quarter'], ['1974-Q3', Date.UTC(1974, 6, 1), 'quarter'], ['1974 Q4', Date.UTC(1974, 9, 1), 'quarter'],
+    ['Q2 1974', Date.UTC(1974, 3, 1), 'quarter'], ['1974q2', Date.UTC(1974, 3, 1), 'quarter'],
+    ['09:30', 9.5 * 3600000, 'time'], ['9:30:15', (9.5 * 3600 + 15) * 1000, 'time'], ['4:05 PM', (16 * 60 + 5) * 60000, 'time'], ['12:00 AM', 0, 'time'],
+    ['01/02/2024 10:30', Date.UTC(2024, 0, 2, 10, 30), 'datetime'], ['2024/01/02 10:30:05', Date.UTC(2024, 0, 2, 10, 30, 5), 'datetime'],
+    ['Jan 2, 2024 4:00 PM', Date.UTC(2024, 0, 2, 16), 'datetime'],
+  ];
+  for (const [text, ms, form] of cases) {
+    assert.equal(parseDateCell(text), ms, text);
+    assert.equal(dateState.form, form, text);
+  }
+  for (const bad of ['2024', '13/13/2024', 'Foo 1995', '1974Q5', '25:00', '2024-13', 'Jan', '1.5', '12/2024/01', '2024-01-02-03', 'Q1', 'abc 1995', '31/02/2024']) {
+    assert.ok(Number.isNaN(parseDateCell(bad)), bad);
+  }
+});
+
+test('day-first or month-first is decided per column: an early ambiguous date is re-read when a later one settles it', () => {
+  const dmy = parseCsvText('d,x\n01/02/2024,1\n05/02/2024,2\n13/02/2024,3\n', 'data.csv');
+  assert.deepEqual(nums(dmy, 'd'), [Date.UTC(2024, 1, 1), Date.UTC(2024, 1, 5), Date.UTC(2024, 1, 13)]);
+  assert.equal(col(dmy, 'd').dayFirst, true);
+  const mdy = parseCsvText('d,x\n01/02/2024,1\n01/05/2024,2\n01/13/2024,3\n', 'data.csv');
+  assert.deepEqual(nums(mdy, 'd'), [Date.UTC(2024, 0, 2), Date.UTC(2024, 0, 5), Date.UTC(2024, 0, 13)]);
+  assert.equal(col(mdy, 'd').dayFirst, false);
+  // a month-first column that meets a day-first cell: that cell is bad
+  const clash = parseCsvText('d,x\n01/13/2024,1\n13/01/2024,2\n', 'data.csv');
+  assert.deepEqual(col(clash, 'd').invalidCells, [{ line: 3, value: '13/01/2024' }]);
+  // undecided to the end: the order that keeps the dates in time order
+  const ordered = parseCsvText('d,x\n10/01/2024,1\n11/01/2024,2\n12/01/2024,3\n01/02/2024,4\n', 'data.csv');
+  assert.deepEqual(nums(ordered, 'd'), [Date.UTC(2024, 0, 10), Date.UTC(2024, 0, 11), Date.UTC(2024, 0, 12), Date.UTC(2024, 1, 1)]);
+  const monthly = parseCsvText('d,x\n01/01/2024,1\n02/01/2024,2\n03/01/2024,3\n', 'data.csv');
+  assert.deepEqual(nums(monthly, 'd'), [0, 1, 2].map((k) => Date.UTC(2024, k, 1)));
 });
 
 test('empty columns, missing cells counted with the first line, empty then numeric, missingValues option', () => {
@@ -367,7 +454,13 @@ test('readCsv gives the same table as parseCsvText; storage is trimmed to the ro
   assert.deepEqual(plain(t), plain(parseCsvText(text, t.file)));
   assert.equal(t.bytes, Buffer.byteLength(text));
   assert.equal(col(t, 'x').values?.buffer.byteLength, 50001 * 8);
-  assert.equal(col(t, 't').codes?.buffer.byteLength, 50001 * 4);
+  assert.equal(col(t, 't').kind, 'numeric');
+  assert.deepEqual(col(t, 't').invalidCells, [{ line: 50002, value: 'q' }]);
+  assert.equal(col(t, 't').values?.buffer.byteLength, 50001 * 8);
+  const words = `w,x\n${Array.from({ length: 50000 }, (_, r) => `w${r % 7},${r}`).join('\n')}\n`;
+  const w = await readCsv(file('words.csv', words));
+  assert.deepEqual(plain(w), plain(parseCsvText(words, w.file)));
+  assert.equal(col(w, 'w').codes?.buffer.byteLength, 50000 * 4);
 });
 
 test('progress is reported at most about 10 times a second and once at the end', async () => {

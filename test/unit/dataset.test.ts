@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCsvText } from '../../src/data/csv';
-import { buildDataset, DataError, type DatasetSpec } from '../../src/data/dataset';
+import { buildDataset, DataError, levelAfter, stepValues, type DatasetSpec } from '../../src/data/dataset';
 import { suggestRoles } from '../../src/data/roles';
 import { makeTask, ADDING_BASELINE_MSE } from '../../src/data/tasks';
 
@@ -15,7 +15,7 @@ function series(n: number) {
   return tableOf(rows, 'series.csv');
 }
 
-test('role suggestion: time, sequence id, label, target and price transforms from names and types', () => {
+test('role suggestion: time, sequence id, label, target from values and names', () => {
   const s = suggestRoles(tableOf([
     ['session', 'minute', 'close', 'volume', 'label'],
     ['A', 1, 10, 5, 'up'], ['A', 2, 11, 6, 'up'], ['B', 1, 9, 7, 'down'], ['B', 2, 8, 3, 'down'], ['C', 1, 9, 7, 'up'], ['C', 2, 9.5, 4, 'up'],
@@ -24,11 +24,10 @@ test('role suggestion: time, sequence id, label, target and price transforms fro
   assert.equal(s.sequenceId, 'session');
   assert.equal(s.label, 'label');
   assert.deepEqual(s.features, ['close', 'volume']);
-  assert.deepEqual(s.targets, ['close']);
   assert.equal(s.task, 'classify');
-  assert.deepEqual(s.transforms, { close: 'log-returns' });
   assert.match(s.reasons.session, /sequence id/);
-  const r = suggestRoles(tableOf([['x1', 'x2', 'target'], [1, 2, 3], [2, 3, 4], [3, 1, 5]]));
+  assert.match(s.reasons.minute, /^time: a counter restarting in each sequence/);
+  const r = suggestRoles(tableOf([['x1', 'x2', 'target'], [2, 2, 3], [1, 3, 4], [3, 1, 5], [5, 6, 2]]));
   assert.equal(r.task, 'regress');
   assert.deepEqual(r.features, ['x1', 'x2']);
   assert.deepEqual(r.targets, ['target']);
@@ -36,7 +35,7 @@ test('role suggestion: time, sequence id, label, target and price transforms fro
 
 test('split by time: validation rows never reach training, windows stay inside each part, z-score fitted on training rows only', () => {
   const t = series(400);
-  const spec: DatasetSpec = { roles: { features: ['price', 'volume'], targets: ['price'], sequenceId: null, label: null, time: 't' }, task: 'next-step', window: { length: 20, stride: 10 }, validation: 0.25 };
+  const spec: DatasetSpec = { roles: { features: ['price', 'volume'], targets: ['price'], sequenceId: null, label: null, time: 't' }, task: 'next-step', window: { length: 20, stride: 10 }, validation: 0.25, autoTransforms: false };
   const ds = buildDataset(t, spec);
   assert.equal(ds.split, 'time');
   const cut = 300; // floor(400 · 0.75)
@@ -53,6 +52,7 @@ test('split by time: validation rows never reach training, windows stay inside e
   assert.equal(s0.x.length, 20 * 2);
   assert.ok(Math.abs(s0.y[0] - s0.x[1 * 2 + 0]) < 1e-12);
   assert.equal(ds.model.readout, 'every');
+  assert.deepEqual(ds.transforms, { price: 'none', volume: 'none' });
 });
 
 test('split by sequence keeps whole sequences apart; the last sequences are held out', () => {
@@ -76,8 +76,9 @@ test('baselines: repeat-last (next-step), training mean (regress), majority clas
   // next-step on a series whose next value is exactly the last one plus 1: repeat-last error is (1/std)² in scaled units
   const rows: (string | number)[][] = [['v']];
   for (let i = 0; i < 200; i++) rows.push([i]);
-  const ds = buildDataset(tableOf(rows), { roles: { features: ['v'], targets: ['v'], sequenceId: null, label: null, time: null }, task: 'next-step', window: { length: 10, stride: 5 } });
+  const ds = buildDataset(tableOf(rows), { roles: { features: ['v'], targets: ['v'], sequenceId: null, label: null, time: null }, task: 'next-step', window: { length: 10, stride: 5 }, autoTransforms: false });
   assert.ok(Math.abs(ds.baseline.loss - 1 / ds.scaler.targetStd[0] ** 2) < 1e-12);
+  assert.equal(ds.baseline.kind, 'repeat the last value');
   // adding problem: predicting the training mean costs about Var(u1 + u2) = 1/6 in data units
   const add = makeTask('adding', { length: 20, count: 3000, seed: 2 });
   const ads = buildDataset(tableOf([add.header, ...add.rows]), { roles: { features: ['value', 'marker'], targets: ['target'], sequenceId: 'sequence', label: null, time: 'step' }, task: 'regress' });
@@ -99,38 +100,140 @@ test('baselines: repeat-last (next-step), training mean (regress), majority clas
 test('transforms: differencing, returns and log-returns within each sequence', () => {
   const t = tableOf([['id', 'p'], ['a', 1], ['a', 2], ['a', 4], ['b', 10], ['b', 5], ['b', 20], ['c', 1], ['c', 3], ['c', 9], ['d', 2], ['d', 4], ['d', 8], ['e', 1], ['e', 1.5], ['e', 3]]);
   const roles = { features: ['p'], targets: ['p'], sequenceId: 'id', label: null, time: null };
-  for (const [tr, want] of [['diff', [1, 2]], ['returns', [1, 1]], ['log-returns', [Math.log(2), Math.log(2)]]] as const) {
+  for (const [tr, want, levels] of [['diff', [1, 2], [2, 4]], ['returns', [1, 1], [2, 4]], ['log-returns', [Math.log(2), Math.log(2)], [2, 4]]] as const) {
     const ds = buildDataset(t, { roles, task: 'next-step', transforms: { p: tr }, zscore: false });
-    assert.deepEqual(Array.from(ds.sequences[0].features), want, tr);
-    assert.equal(ds.sequences[0].rows[0], 1, 'the first row of each sequence is dropped');
+    const v = stepValues(ds, 0, ds.columns.features[0]);
+    assert.deepEqual(Array.from(v.values), want, tr);
+    assert.deepEqual(Array.from(v.levels), levels, tr);
+    assert.equal(v.previous, 1);
+    assert.equal(ds.sequences[0].rows[0], 1, 'the first row of each sequence is used up');
+    // a predicted change turns back into the level it leads to
+    for (let i = 0; i < 2; i++) assert.ok(Math.abs(levelAfter(tr, v.values[i], i ? v.levels[i - 1] : v.previous) - v.levels[i]) < 1e-12);
   }
+});
+
+test('transforms chosen from the data: a trending level is modelled as changes, a stationary one stays; given ones win', () => {
+  const n = 300;
+  const rows: (string | number)[][] = [['t', 'passengers', 'anomaly', 'wave']];
+  for (let i = 0; i < n; i++) rows.push([i + 1, Math.round(100 * Math.exp(i / 150) * (1 + 0.1 * Math.sin(i / 2))), (i - 150) / 100 + 0.2 * Math.sin(i), Math.sin(i / 5) + 0.1 * Math.cos(i * 7)]);
+  const t = tableOf(rows);
+  const roles = { features: ['passengers', 'anomaly', 'wave'], targets: ['passengers', 'anomaly', 'wave'], sequenceId: null, label: null, time: 't' };
+  const ds = buildDataset(t, { roles, task: 'next-step' });
+  assert.deepEqual(ds.transforms, { passengers: 'log-returns', anomaly: 'diff', wave: 'none' });
+  assert.match(ds.notes.join('\n'), /"passengers" trends .*: modelled as log-returns, predictions turned back into levels/);
+  assert.equal(ds.warnings.length, 0);
+  assert.equal(ds.baseline.kind, 'repeat the last value (no change)');
+  // roles given by hand: the same choice, as a warning naming the setting
+  const byHand = buildDataset(t, { roles, task: 'next-step', rolesGiven: true });
+  assert.match(byHand.warnings.join('\n'), /"passengers" trends .*modelled as log-returns .*--transform passengers=none, or data\.transforms/);
+  // a given transform is used as it is; autoTransforms false keeps every level
+  assert.equal(buildDataset(t, { roles, task: 'next-step', transforms: { passengers: 'none' } }).transforms.passengers, 'none');
+  assert.deepEqual(buildDataset(t, { roles, task: 'next-step', autoTransforms: false }).transforms, { passengers: 'none', anomaly: 'none', wave: 'none' });
+  // a positive price by its name, trending or not
+  const prices = tableOf([['close'], ...Array.from({ length: 100 }, (_, i) => [50 + Math.sin(i)])]);
+  assert.equal(buildDataset(prices, { roles: { features: ['close'], targets: ['close'], sequenceId: null, label: null, time: null }, task: 'next-step' }).transforms.close, 'log-returns');
+});
+
+test('rows newest first (the time column decreases) are read oldest first', () => {
+  const rows: (string | number)[][] = [['Date', 'v']];
+  for (let i = 59; i >= 0; i--) rows.push([`2024-01-01T${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`, Math.sin(i / 3)]);
+  const ds = buildDataset(tableOf(rows), { roles: { features: ['v'], targets: ['v'], sequenceId: null, label: null, time: 'Date' }, task: 'next-step', autoTransforms: false });
+  assert.equal(ds.order, 'reversed');
+  assert.match(ds.notes.join(' '), /newest first .* read oldest first/);
+  assert.equal(ds.sequences[0].rows[0], 59, 'the last row of the file is the first step');
+  assert.equal(buildDataset(tableOf(rows), { roles: { features: ['v'], targets: ['v'], sequenceId: null, label: null, time: 'Date' }, task: 'next-step', order: 'file', autoTransforms: false }).sequences[0].rows[0], 0);
+});
+
+test('windows sized from the data: short series get overlapping windows, the data memory sets the length', () => {
+  // an AR(2) series: x_t = 0.5 x_{t-1} + 0.3 x_{t-2} + noise
+  let seed = 3;
+  const rnd = (): number => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed / 4294967296 - 0.5;
+  };
+  const xs = [0, 0];
+  for (let i = 2; i < 2000; i++) xs.push(0.5 * xs[i - 1] + 0.3 * xs[i - 2] + rnd());
+  const ds = buildDataset(tableOf([['x'], ...xs.map((x) => [x])]), { roles: { features: ['x'], targets: ['x'], sequenceId: null, label: null, time: null }, task: 'next-step' });
+  assert.ok(ds.dataMemory && ds.dataMemory.lag >= 2 && ds.dataMemory.lag <= 6, `memory ${ds.dataMemory?.lag}`);
+  assert.ok(Math.abs(ds.dataMemory.modelled.pacf[1] - 0.3) < 0.08, `pacf(2) ${ds.dataMemory.modelled.pacf[1]}`);
+  assert.equal(ds.window?.length, 16);
+  assert.equal(ds.window?.stride, 1);
+  assert.match(ds.notes.join('\n'), /windows of 16 steps .*every step/);
+  // a short series: windows fit the validation part too
+  const short = buildDataset(tableOf([['x'], ...xs.slice(0, 60).map((x) => [x])]), { roles: { features: ['x'], targets: ['x'], sequenceId: null, label: null, time: null }, task: 'next-step' });
+  assert.ok(short.validation.length >= 4, `${short.validation.length} validation windows`);
+  // white noise has no memory
+  const noise = buildDataset(tableOf([['x'], ...Array.from({ length: 3000 }, () => [rnd()])]), { roles: { features: ['x'], targets: ['x'], sequenceId: null, label: null, time: null }, task: 'next-step' });
+  assert.ok((noise.dataMemory?.lag ?? 99) <= 2, `noise memory ${noise.dataMemory?.lag}`);
+  assert.match(noise.dataMemory?.summary ?? '', /data (shows no memory|remembers about [12] step)/);
+});
+
+test('any number of sequences in time linear in the rows: 130,000 sessions of 1–3 rows', () => {
+  const lines = ['s,x'];
+  for (let k = 0; k < 130000; k++) for (let j = 0; j <= k % 3; j++) lines.push(`${k},${(k * 7 + j) % 11}`);
+  const t = parseCsvText(lines.join('\n') + '\n', 'many.csv');
+  const ds = buildDataset(t, { roles: { features: ['x'], targets: ['x'], sequenceId: 's', label: null, time: null }, task: 'next-step', autoTransforms: false });
+  assert.equal(ds.sequences.length, 130000);
+  assert.equal(ds.stats.minLength, 1);
+  assert.equal(ds.stats.maxLength, 3);
+  assert.ok(ds.train.length > 0 && ds.validation.length > 0);
+});
+
+test('values near the limits of a double scale to finite numbers', () => {
+  const rows: (string | number)[][] = [['x']];
+  for (let i = 0; i < 100; i++) rows.push([(i % 2 ? 1 : -1) * 1e308 * (0.5 + (i % 7) / 14)]);
+  const ds = buildDataset(tableOf(rows), { roles: { features: ['x'], targets: ['x'], sequenceId: null, label: null, time: null }, task: 'next-step', autoTransforms: false });
+  for (const s of [...ds.train, ...ds.validation]) for (const v of [...s.x, ...s.y]) assert.ok(Number.isFinite(v) && Math.abs(v) < 10);
+  assert.ok(Number.isFinite(ds.baseline.loss));
+  const overflow = parseCsvText('x\n1\n2\n1e999\n3\n', 'big.csv');
+  assert.throws(() => buildDataset(overflow, { roles: { features: ['x'], targets: ['x'], sequenceId: null, label: null, time: null }, task: 'next-step' }), /big\.csv line 4, column "x": expected a number \(a feature\), found "1e999"/);
 });
 
 test('every data error names file, line, column and what was expected', () => {
   const roles = { features: ['a'], targets: ['a'], sequenceId: null, label: null, time: null };
-  const err = (fn: () => unknown, re: RegExp): void => {
-    assert.throws(fn, (e: unknown) => e instanceof DataError && re.test(e.message), String(re));
+  const err = (fn: () => unknown, re: RegExp): DataError => {
+    let caught: unknown = null;
+    try {
+      fn();
+    } catch (e) {
+      caught = e;
+    }
+    assert.ok(caught instanceof DataError && re.test(caught.message), `${String(re)}: ${String(caught)}`);
+    return caught as DataError;
   };
   const good = tableOf([['a', 'b'], ...Array.from({ length: 50 }, (_, i) => [i % 7, i])]);
   err(() => buildDataset(good, { roles: { ...roles, features: ['zz'] }, task: 'next-step' }), /data\.csv: no column "zz".*the columns are "a", "b"/);
-  err(() => buildDataset(tableOf([['a', 'b'], [1, 2], ['n/a', 3], [2, 1]]), { roles, task: 'next-step' }), /data\.csv line 3, column "a": expected a number .*found "n\/a"/);
-  err(() => buildDataset(tableOf([['a', 'b'], [1, 2], ['', 3], [2, 1]]), { roles, task: 'next-step' }), /data\.csv line 3, column "a": missing value \(choose missing values: drop or forward-fill\)/);
-  err(() => buildDataset(tableOf([['a', 'b'], ...Array.from({ length: 30 }, () => [5, 1])]), { roles, task: 'next-step' }), /column "a" is constant \(5\) in the training rows/);
+  // one typo among numbers: the column stays numeric, the run stops naming line, column, value and how many
+  const typo = err(() => buildDataset(tableOf([['a', 'b'], [1, 2], ['abc', 3], [2, 1], ['x', 5], [3, 3]]), { roles, task: 'next-step' }), /data\.csv line 3, column "a": expected a number \(a feature\), found "abc"; 2 such cells in this column, also at line 5/);
+  assert.deepEqual([typo.line, typo.column], [3, 'a']);
+  const gap = err(() => buildDataset(tableOf([['a', 'b'], [1, 2], ['', 3], [2, 1], ['NA', 2]]), { roles, task: 'next-step' }), /data\.csv: 2 missing values in the columns in use \("a" 2; empty or "NA"\), the first at lines 3, 5 in column "a"\. Choose how to fill them: --missing ffill .*interpolate .*drop/);
+  assert.deepEqual(gap.fixes, ['ffill', 'interpolate', 'drop']);
+  assert.equal(gap.line, 3);
+  err(() => buildDataset(tableOf([['a', 'b'], ...Array.from({ length: 30 }, (_, i) => [5, i])]), { roles, task: 'next-step' }), /column "a" is constant \(5\) in the training rows/);
   err(() => buildDataset(good, { roles, task: 'next-step', window: { length: 500 } }), /window of 500 steps .* longer than any training sequence/);
   err(() => buildDataset(tableOf([['id', 'x', 'label'], ['a', 1, 'up'], ['a', 2, 'up'], ['b', 3, 'up'], ['b', 1, 'up']]), { roles: { features: ['x'], targets: [], sequenceId: 'id', label: 'label', time: null }, task: 'classify' }), /column "label" has only one class \("up"\)/);
   err(() => buildDataset(tableOf([['p'], [1], [0], [2], [3]]), { roles: { ...roles, features: ['p'], targets: ['p'] }, task: 'next-step', transforms: { p: 'log-returns' } }), /line 3, column "p": log-returns need positive values, found 0/);
   err(() => buildDataset(good, { roles: { ...roles, features: ['a'], targets: ['a'] }, task: 'regress' }), /no numeric feature columns/);
 });
 
-test('missing values: drop and forward-fill', () => {
+test('missing values: drop, forward-fill and interpolate, each reported', () => {
   const t = tableOf([['a', 'b'], ...Array.from({ length: 40 }, (_, i) => [i % 5 === 2 ? '' : i, i % 3])]);
   const roles = { features: ['a', 'b'], targets: ['a'], sequenceId: null, label: null, time: null };
-  const dropped = buildDataset(t, { roles, task: 'next-step', missing: 'drop', window: { length: 4 } });
+  const base = { roles, task: 'next-step' as const, window: { length: 4 }, autoTransforms: false };
+  const dropped = buildDataset(t, { ...base, missing: 'drop' });
   assert.equal(dropped.sequences[0].rows.length, 32);
-  assert.match(dropped.notes.join(' '), /8 row\(s\) with missing values dropped/);
-  const filled = buildDataset(t, { roles, task: 'next-step', missing: 'ffill', window: { length: 4 } });
+  assert.match(dropped.notes.join(' '), /8 rows with missing values dropped/);
+  const filled = buildDataset(t, { ...base, missing: 'ffill' });
   assert.equal(filled.sequences[0].rows.length, 40);
-  assert.equal(filled.sequences[0].features[2 * 2], 1, 'row 2 carries row 1’s value');
+  assert.equal(stepValues(filled, 0, filled.columns.features[0]).values[2], 1, 'row 2 carries row 1’s value');
+  assert.match(filled.notes.join(' '), /8 missing values forward-filled/);
+  const between = buildDataset(t, { ...base, missing: 'interpolate' });
+  assert.equal(stepValues(between, 0, between.columns.features[0]).values[2], 2, 'row 2 lies on the line from row 1 to row 3');
+  assert.match(between.notes.join(' '), /8 missing values interpolated/);
+  // a gap at the start of a sequence has nothing before it: that row is left out, and said so
+  const lead = buildDataset(tableOf([['a', 'b'], ['', 0], ...Array.from({ length: 30 }, (_, i) => [i * (i % 2 ? 1 : -1), i])]), { ...base, roles: { features: ['a'], targets: ['a'], sequenceId: null, label: null, time: null }, missing: 'ffill' });
+  assert.equal(lead.sequences[0].rows.length, 30);
+  assert.match(lead.notes.join(' '), /1 row at the start of a sequence dropped/);
 });
 
 test('built-in tasks: shapes and determinism', () => {

@@ -8,8 +8,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseCsvText, readCsv } from '../../src/data/csv';
 import {
-  EXPERIMENT_DEFAULTS, EXPERIMENT_ENUMS, EXPERIMENT_LIMITS, EXPERIMENT_VERSION, ExperimentError,
-  experimentDatasetSpec, experimentToText, mergePatches, parseExperiment, parseExperimentText, suggestExperiment, withOverrides,
+  planTraining, EXPERIMENT_DEFAULTS, EXPERIMENT_ENUMS, EXPERIMENT_LIMITS, EXPERIMENT_VERSION, ExperimentError,
+  resolveData, experimentToText, mergePatches, parseExperiment, parseExperimentText, suggestExperiment, withOverrides,
   type Experiment, type ExperimentPatch,
 } from '../../src/data/experiment';
 
@@ -48,7 +48,7 @@ test('a minimal experiment gets the built-in defaults and nothing else', () => {
   exp.model.hiddenSize = 999;
   exp.training.epochs = 999;
   assert.equal(EXPERIMENT_DEFAULTS.model.hiddenSize, 16);
-  assert.equal(EXPERIMENT_DEFAULTS.training.epochs, 20);
+  assert.equal(EXPERIMENT_DEFAULTS.training.epochs, 'auto');
   // $schema and description are accepted and dropped
   assert.deepEqual(parseExperiment({ $schema: './x.json', description: 'why', version: 1, data: { file: 'a.csv' } }, FILE),
     parseExperiment({ data: { file: 'a.csv' } }, FILE));
@@ -295,6 +295,10 @@ test('suggestExperiment writes the suggested roles for samples/adding-50.csv', a
     file: 'adding-50.csv', features: ['value', 'marker'], targets: ['target'], sequenceId: 'sequence', label: null, time: 'step',
     task: 'regress', transforms: {}, missing: 'error', window: null, validation: 0.2,
   });
+  // a wide file gets its layout written out
+  const wide = suggestExperiment(parseCsvText('YEAR,JAN,FEB,MAR,APR,MAY,JUN,JUL,AUG,SEP,OCT,NOV,DEC\n1950,1,2,3,4,5,6,7,8,9,10,11,12\n1951,2,3,4,5,6,7,8,9,10,11,12,13\n', 'w.csv'), 'w.csv');
+  assert.equal(wide.data.layout, 'wide');
+  assert.equal(wide.data.time, 'YEAR');
   assert.deepEqual(exp.model, EXPERIMENT_DEFAULTS.model);
   assert.deepEqual(exp.training, EXPERIMENT_DEFAULTS.training);
   // the settings' defaults go into the new file
@@ -336,63 +340,92 @@ test('experimentToText output parses back to the same experiment', async () => {
     assert.deepEqual(Object.keys(JSON.parse(text)), ['version', 'data', 'model', 'training']);
     assert.deepEqual(parseExperimentText(text, 'x.rnn.json'), exp);
   }
-  // the price table exercises transforms in the round trip
-  const prices = suggestExperiment(PRICES, 'prices.csv');
-  assert.deepEqual(prices.data.transforms, { close: 'log-returns' });
+  // transforms and a layout survive the round trip
+  const prices = { ...suggestExperiment(PRICES, 'prices.csv') };
+  prices.data = { ...prices.data, transforms: { close: 'log-returns' }, layout: 'long' };
   assert.deepEqual(parseExperimentText(experimentToText(prices), 'p.rnn.json').data.transforms, { close: 'log-returns' });
+  assert.equal(parseExperimentText(experimentToText(prices), 'p.rnn.json').data.layout, 'long');
   // a hand-written experiment with every optional field survives too
   const full: Experiment = parseExperiment(ok({
     data: { features: ['a'], targets: ['b'], sequenceId: null, label: null, time: 't', task: 'next-step', transforms: { a: 'diff' }, missing: 'drop', window: { length: 5, stride: 2 }, validation: 0, split: 'time' },
     model: { cell: 'gated', coupled: true, residual: true, layers: 3 },
-    training: { optimizer: 'momentum', tbptt: 10, patience: 4, clip: 0 },
+    training: { optimizer: 'momentum', tbptt: 10, patience: 4, clip: 0, epochs: 'auto', batchSize: 7 },
   }), FILE);
   assert.deepEqual(parseExperimentText(experimentToText(full), FILE), full);
 });
 
-test('experimentDatasetSpec: the experiment\'s roles where given, the suggestion elsewhere', async () => {
+test('resolveData: the experiment\'s roles where given, the suggestion elsewhere', async () => {
   const table = await readCsv(fromRoot('samples/adding-50.csv'));
-  const parse = (data: Json) => parseExperiment({ data: { file: 'adding-50.csv', ...data } }, FILE);
+  const parse = (data: Json) => parseExperiment({ data: { file: 'adding-50.csv', ...data } }, FILE).data;
 
-  const plain = experimentDatasetSpec(parse({}), table).spec;
-  assert.deepEqual(plain.roles, { features: ['value', 'marker'], targets: ['target'], sequenceId: 'sequence', label: null, time: 'step' });
-  assert.equal(plain.task, 'regress');
+  const plain = resolveData(table, parse({}));
+  assert.deepEqual(plain.spec.roles, { features: ['value', 'marker'], targets: ['target'], sequenceId: 'sequence', label: null, time: 'step' });
+  assert.equal(plain.spec.task, 'regress');
+  assert.equal(plain.rolesGiven, false);
+  // the suggested roles written out are not "given by hand"
+  assert.equal(resolveData(table, parse({ features: ['value', 'marker'], targets: ['target'], sequenceId: 'sequence', time: 'step' })).rolesGiven, false);
 
   // an explicit null means "no such column", not "suggest one"
-  const whole = experimentDatasetSpec(parse({ sequenceId: null, time: null }), table).spec;
+  const whole = resolveData(table, parse({ sequenceId: null, time: null })).spec;
   assert.equal(whole.roles.sequenceId, null);
   assert.equal(whole.roles.time, null);
 
   // a column given another role explicitly leaves the suggested features
-  const t = experimentDatasetSpec(parse({ targets: ['marker'] }), table).spec;
-  assert.deepEqual(t.roles.targets, ['marker']);
-  assert.deepEqual(t.roles.features, ['value']);
+  const t = resolveData(table, parse({ targets: ['marker'] }));
+  assert.deepEqual(t.spec.roles.targets, ['marker']);
+  assert.deepEqual(t.spec.roles.features, ['value', 'marker']);
+  assert.equal(t.spec.task, 'next-step', 'a target given by hand is forecast');
+  assert.equal(t.rolesGiven, true);
   // ... but explicit features are used as written
-  const f = experimentDatasetSpec(parse({ features: ['value', 'marker', 'step'], targets: ['marker'] }), table).spec;
+  const f = resolveData(table, parse({ features: ['value', 'marker', 'step'], targets: ['marker'] })).spec;
   assert.deepEqual(f.roles.features, ['value', 'marker', 'step']);
 
   // settings pass through
-  const s = experimentDatasetSpec(parse({ window: { length: 5 }, validation: 0.3, split: 'time', missing: 'drop', task: 'next-step', transforms: { value: 'diff' } }), table).spec;
+  const s = resolveData(table, parse({ window: { length: 5 }, validation: 0.3, split: 'time', missing: 'interpolate', task: 'next-step', transforms: { value: 'diff' } })).spec;
   assert.deepEqual(s.window, { length: 5 });
   assert.equal(s.validation, 0.3);
   assert.equal(s.split, 'time');
-  assert.equal(s.missing, 'drop');
+  assert.equal(s.missing, 'interpolate');
   assert.equal(s.task, 'next-step');
   assert.deepEqual(s.transforms, { value: 'diff' });
 
   // a label set explicitly means classification; a suggested label removed explicitly falls back to next-step
-  const labelled = experimentDatasetSpec(parse({ label: 'marker' }), table).spec;
+  const labelled = resolveData(table, parse({ label: 'marker' })).spec;
   assert.equal(labelled.task, 'classify');
   assert.equal(labelled.roles.features.includes('marker'), false);
   const sessions = await readCsv(fromRoot('samples/intraday-sessions.csv'));
-  const noLabel = experimentDatasetSpec(parseExperiment({ data: { file: 'i.csv', label: null } }, FILE), sessions).spec;
+  const noLabel = resolveData(sessions, parseExperiment({ data: { file: 'i.csv', label: null } }, FILE).data).spec;
   assert.equal(noLabel.roles.label, null);
   assert.equal(noLabel.task, 'next-step');
 
-  // suggested transforms only for columns in use
-  const priced = experimentDatasetSpec(parseExperiment({ data: { file: 'p.csv' } }, FILE), PRICES).spec;
-  assert.deepEqual(priced.transforms, { close: 'log-returns' });
-  const unused = experimentDatasetSpec(parseExperiment({ data: { file: 'p.csv', features: ['volume'], targets: ['volume'] } }, FILE), PRICES).spec;
-  assert.deepEqual(unused.transforms, {});
+  // a wide file reads long unless the layout says otherwise
+  const wideText = 'YEAR,JAN,FEB,MAR,APR,MAY,JUN,JUL,AUG,SEP,OCT,NOV,DEC,ANNUAL\n' + Array.from({ length: 6 }, (_, y) => `${1950 + y},${Array.from({ length: 12 }, (_, m) => 20 + y + Math.sin(m)).join(',')},0`).join('\n') + '\n';
+  const wideTable = parseCsvText(wideText, 'w.csv');
+  const wide = resolveData(wideTable, {});
+  assert.ok(wide.layout);
+  assert.equal(wide.table.rowCount, 72);
+  assert.deepEqual(wide.table.columns.map((c) => c.name), ['YEAR', 'month', 'value']);
+  assert.deepEqual(wide.suggestion.timeAxis?.columns, ['YEAR', 'month']);
+  assert.deepEqual(wide.spec.roles.targets, ['value']);
+  assert.match(wide.notes.join(' '), /12 months per row \(JAN … DEC\), one row per "YEAR": read as one series in reading order; "ANNUAL" left out/);
+  assert.equal(wide.table.lineOf(13), 3, 'long row 13 is the second month of line 3');
+  const long = resolveData(wideTable, { layout: 'long' });
+  assert.equal(long.layout, null);
+  assert.equal(long.table, wideTable);
+  assert.throws(() => resolveData(PRICES, { layout: 'wide' }), /layout "wide" needs columns named as successive periods/);
+});
+
+test('planTraining: the given numbers, or sizes chosen from the training set', () => {
+  const auto = planTraining(EXPERIMENT_DEFAULTS.training, { train: new Array(90) });
+  assert.equal(auto.batchSize, 5);
+  assert.equal(auto.epochs, 84);
+  assert.equal(auto.patience, 17);
+  assert.match(auto.notes.join(' '), /batch size 5 \(90 training samples\).*84 epochs.*early stopping after 17 epochs/);
+  const big = planTraining(EXPERIMENT_DEFAULTS.training, { train: new Array(20000) });
+  assert.deepEqual([big.batchSize, big.epochs, big.patience], [32, 20, 0]);
+  const given = planTraining({ ...EXPERIMENT_DEFAULTS.training, epochs: 3, batchSize: 64, patience: 2 }, { train: new Array(10) });
+  assert.deepEqual([given.batchSize, given.epochs, given.patience], [10, 3, 2]);
+  assert.match(given.notes.join(' '), /batch size 10: the training set has only 10 samples/);
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -447,6 +480,7 @@ test('schema: each section is closed and lists exactly the keys the parser accep
 
 /** Where each enum of the parser lives in the schema. */
 const ENUM_AT: Record<keyof typeof EXPERIMENT_ENUMS, Json> = {
+  layout: S.data.properties.layout,
   cell: S.model.properties.cell,
   activation: S.model.properties.activation,
   init: S.model.properties.init,
@@ -493,7 +527,14 @@ test('schema: minimum, maximum and integer-ness equal EXPERIMENT_LIMITS and what
     }
   };
   for (const [name, [lo, hi]] of Object.entries(EXPERIMENT_LIMITS)) {
-    const [prop, put] = LIMIT_AT[name as keyof typeof EXPERIMENT_LIMITS];
+    const [at, put] = LIMIT_AT[name as keyof typeof EXPERIMENT_LIMITS];
+    // fields that also take "auto" have the number in one branch of anyOf
+    const prop = at.anyOf ? (at.anyOf as Json[]).find((b) => b.type === 'integer' || b.type === 'number') as Json : at;
+    if (at.anyOf) {
+      assert.deepEqual((at.anyOf as Json[]).find((b) => b !== prop), { const: 'auto' }, `${name}: the other branch is "auto"`);
+      assert.equal(accepts(ok({ training: { [name]: 'auto' } })), true, `${name}: the parser accepts "auto"`);
+      assert.equal(accepts(ok({ training: { [name]: 'Auto' } })), false, `${name}: and only that word`);
+    }
     assert.equal(prop.maximum, hi, `${name}.maximum`);
     assert.equal(accepts(put(hi)), true, `${name}: the parser accepts the maximum`);
     assert.equal(accepts(put(hi + 1)), false, `${name}: the parser rejects above the maximum`);
@@ -657,7 +698,8 @@ test('manifest: every setting read in settings.ts is declared; defaults.* defaul
   for (const key of defaultSettings) {
     const field = key.slice('rnnPlayground.defaults.'.length);
     if (!(field in fieldDefaults)) problems.push(`${key}: not a model or training field`);
-    else if (settings[key].default !== fieldDefaults[field]) problems.push(`${key}: default ${JSON.stringify(settings[key].default)} ≠ ${JSON.stringify(fieldDefaults[field])}`);
+    // an empty (null) setting leaves the built-in "auto"
+    else if ((settings[key].default ?? 'auto') !== fieldDefaults[field]) problems.push(`${key}: default ${JSON.stringify(settings[key].default)} ≠ ${JSON.stringify(fieldDefaults[field])}`);
   }
   assert.deepEqual(problems, []);
 });

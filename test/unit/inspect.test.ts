@@ -94,7 +94,7 @@ test('data/preview: roles set by an experiment, a histogram of varied lengths, a
   const lines = ['id,value,extra'];
   const lengths = [3, 7, 12, 12, 20, 25, 31, 40, 40, 9];
   lengths.forEach((n, k) => {
-    for (let t = 0; t < n; t++) lines.push(`s${k},${Math.sin(k + t / 3).toFixed(4)},${(t * 0.5 + k).toFixed(2)}`);
+    for (let t = 0; t < n; t++) lines.push(`s${k},${Math.sin(k + t / 3).toFixed(4)},${(Math.cos(t * 0.7) + k).toFixed(2)}`);
   });
   const csv = write('varied.csv', `${lines.join('\n')}\n`);
   const experiment = write('varied.rnn.json', JSON.stringify({ data: { file: 'varied.csv', features: ['value'], targets: ['value'], task: 'next-step' } }));

@@ -2,16 +2,15 @@
 import { analyseBound, evaluate, type CellKind } from '../../engine/index';
 import { UsageError } from '../errors';
 import { num, table } from '../format';
-import { dataset, datasetSpec, loadTable, resolveRoles, type Values } from './dataCommon';
-import { rolesText, trainOn } from './train';
+import { dataset, loadTable, resolve, type Values } from './dataCommon';
+import { memoryReport, rolesText, trainOn } from './train';
 
 /** Runs the command. */
 export async function compareCommand(file: string, v: Values, json: boolean) {
   const cells = (typeof v.cells === 'string' ? v.cells : 'vanilla,lstm,gru,gated').split(',').map((c) => c.trim()).filter(Boolean);
   for (const c of cells) if (!['vanilla', 'lstm', 'gru', 'gated'].includes(c)) throw new UsageError(`--cells: unknown cell "${c}" (vanilla, lstm, gru, gated)`);
-  const tbl = await loadTable(file, json);
-  const { roles, suggestion } = resolveRoles(tbl, v);
-  const ds = dataset(tbl, datasetSpec(roles, v, suggestion.task, suggestion.transforms));
+  const resolved = resolve(await loadTable(file, json), v);
+  const ds = dataset(resolved.table, resolved.spec);
   const rows = cells.map((cell) => {
     const { model, result, seconds } = trainOn(ds, v, json, cell as CellKind);
     const val = evaluate(model, ds.validation);
@@ -25,7 +24,8 @@ export async function compareCommand(file: string, v: Values, json: boolean) {
   const best = rows.reduce((a, b) => (b.valLoss < a.valLoss ? b : a));
   const text = [
     `${file}: task ${ds.task}, ${ds.train.length} training / ${ds.validation.length} validation samples; same seed and budget for every cell`,
-    rolesText(roles, suggestion),
+    rolesText(resolved),
+    ...(ds.dataMemory ? [`data memory: ${ds.dataMemory.summary}`] : []),
     '',
     table(['cell', 'parameters', 'train loss', 'val loss', 'baseline', ...(ds.task === 'classify' ? ['accuracy'] : []), 'effective memory', 'seconds'], rows.map((r) => [
       r.cell, String(r.parameters), num(r.trainLoss), num(r.valLoss), num(r.baselineLoss), ...(ds.task === 'classify' ? [`${((r.accuracy ?? 0) * 100).toFixed(1)}%`] : []),
@@ -33,6 +33,7 @@ export async function compareCommand(file: string, v: Values, json: boolean) {
     ])),
     '',
     `baseline: ${ds.baseline.kind}. Best validation loss: ${best.cell}${best.valLoss < ds.baseline.loss ? '' : ' (no cell beats the baseline)'}.`,
+    ...(ds.dataMemory ? [`the data remembers about ${ds.dataMemory.lag} step${ds.dataMemory.lag === 1 ? '' : 's'}; effective memory above is how far each trained cell's gradient still reaches`] : []),
   ].join('\n');
-  return { pass: true, report: { file, task: ds.task, baseline: ds.baseline, cells: rows }, text };
+  return { pass: true, report: { file, task: ds.task, baseline: ds.baseline, dataMemory: memoryReport(ds.dataMemory), cells: rows }, text };
 }

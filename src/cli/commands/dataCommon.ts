@@ -1,8 +1,10 @@
-/** Shared by the CSV commands: reading a file, turning flags into roles and a dataset, and building models. */
+/** Shared by the CSV commands: reading a file, turning flags into data settings and a dataset, and building models. */
 import { CsvError, readCsv, type CsvTable } from '../../data/csv';
 import { buildDataset, DataError, type Dataset, type DatasetSpec, type MissingPolicy, type TaskKind, type Transform } from '../../data/dataset';
-import { suggestRoles, type ColumnRoles, type RoleSuggestion } from '../../data/roles';
-import { modelConfig, type Activation, type CellKind, type InitKind, type ModelConfig } from '../../engine/index';
+import {
+  EXPERIMENT_DEFAULTS, EXPERIMENT_ENUMS, ExperimentError, resolveData, type DataSettings, type ExperimentTraining, type ResolvedData,
+} from '../../data/experiment';
+import { modelConfig, type Activation, type CellKind, type InitKind, type ModelConfig, type OptimizerKind } from '../../engine/index';
 import { UsageError } from '../errors';
 import { choice, intOpt, numOpt, type Values } from '../options';
 
@@ -14,6 +16,7 @@ export const DATA_OPTIONS = {
   features: { type: 'string' }, target: { type: 'string' }, 'sequence-id': { type: 'string' }, label: { type: 'string' },
   time: { type: 'string' }, task: { type: 'string' }, transform: { type: 'string' }, missing: { type: 'string' },
   window: { type: 'string' }, stride: { type: 'string' }, validation: { type: 'string' }, split: { type: 'string' },
+  layout: { type: 'string' },
 } as const;
 
 /** Options that shape a model and its training. */
@@ -40,63 +43,80 @@ export async function loadTable(file: string, quiet: boolean): Promise<CsvTable>
   }
 }
 
-/** Roles from the suggestion, overridden by flags. */
-export function resolveRoles(table: CsvTable, v: Values): { roles: ColumnRoles; suggestion: RoleSuggestion } {
-  const suggestion = suggestRoles(table);
-  const known = new Set(table.columns.map((c) => c.name));
-  const check = (list: string[] | undefined, flag: string): void => {
-    for (const n of list ?? []) {
-      if (!known.has(n)) throw new UsageError(`--${flag}: ${table.file} has no column "${n}"; the columns are ${table.columns.map((c) => `"${c.name}"`).join(', ')}`);
-    }
+/** The data settings the flags give (absent flags: the suggestion decides). */
+export function dataSettings(v: Values): DataSettings {
+  const d: DataSettings = {};
+  const one = (flag: string): string | null | undefined => {
+    const l = names(v[flag]);
+    return l ? l[0] ?? null : undefined;
   };
   const features = names(v.features);
   const targets = names(v.target);
-  const one = (flag: string): string | null | undefined => {
-    const l = names(v[flag]);
-    if (!l) return undefined;
-    check(l, flag);
-    return l[0] ?? null;
-  };
-  check(features, 'features');
-  check(targets, 'target');
+  if (features) d.features = features;
+  if (targets) d.targets = targets;
   const sequenceId = one('sequence-id');
   const label = one('label');
   const time = one('time');
-  const roles: ColumnRoles = {
-    features: features ?? suggestion.features,
-    targets: targets ?? suggestion.targets,
-    sequenceId: sequenceId === undefined ? suggestion.sequenceId : sequenceId,
-    label: label === undefined ? suggestion.label : label,
-    time: time === undefined ? suggestion.time : time,
-  };
-  // a column given a role by a flag leaves the suggested features
-  const taken = new Set([roles.sequenceId, roles.label, roles.time].filter((x): x is string => !!x));
-  if (!features) roles.features = roles.features.filter((f) => !taken.has(f));
-  return { roles, suggestion };
+  if (sequenceId !== undefined) d.sequenceId = sequenceId;
+  if (label !== undefined) d.label = label;
+  if (time !== undefined) d.time = time;
+  if (v.task !== undefined) d.task = choice<TaskKind>(v, 'task', 'next-step', ['next-step', 'regress', 'classify']);
+  if (v.transform !== undefined) {
+    const transforms: Record<string, Transform> = {};
+    for (const item of names(v.transform) ?? []) {
+      const m = /^([^=]+)=(none|diff|returns|log-returns)$/.exec(item);
+      if (!m) throw new UsageError(`--transform takes column=none|diff|returns|log-returns (comma-separated); got "${item}"`);
+      transforms[m[1]] = m[2] as Transform;
+    }
+    d.transforms = transforms;
+  }
+  if (v.window !== undefined) d.window = { length: intOpt(v, 'window', 0, 1, 100000), ...(v.stride === undefined ? {} : { stride: intOpt(v, 'stride', 1, 1, 100000) }) };
+  else if (v.stride !== undefined) throw new UsageError('--stride needs --window');
+  if (v.validation !== undefined) d.validation = numOpt(v, 'validation', 0.2, 0, 0.9);
+  if (v.split !== undefined) d.split = choice(v, 'split', 'sequence', ['sequence', 'time'] as const);
+  if (v.missing !== undefined) d.missing = choice<MissingPolicy>(v, 'missing', 'error', EXPERIMENT_ENUMS.missing);
+  if (v.layout !== undefined) d.layout = choice(v, 'layout', 'long', EXPERIMENT_ENUMS.layout);
+  return d;
 }
 
-/** The dataset settings from flags (the task defaults to the suggestion's, or classify when a label is given). */
-export function datasetSpec(
-  roles: ColumnRoles, v: Values, suggested: TaskKind = roles.label ? 'classify' : 'next-step', suggestedTransforms: Record<string, Transform> = {},
-): DatasetSpec {
-  const fallback: TaskKind = roles.label ? 'classify' : suggested === 'classify' ? 'next-step' : suggested;
-  const task = choice<TaskKind>(v, 'task', fallback, ['next-step', 'regress', 'classify']);
-  // suggested transforms apply to the columns in use unless --transform is given
-  const inUse = new Set([...roles.features, ...roles.targets]);
-  const transforms: Record<string, Transform> = v.transform === undefined
-    ? Object.fromEntries(Object.entries(suggestedTransforms).filter(([c]) => inUse.has(c)))
-    : {};
-  for (const item of names(v.transform) ?? []) {
-    const m = /^([^=]+)=(none|diff|returns|log-returns)$/.exec(item);
-    if (!m) throw new UsageError(`--transform takes column=diff|returns|log-returns (comma-separated); got "${item}"`);
-    transforms[m[1]] = m[2] as Transform;
+/** Roles and dataset settings from the suggestion and the flags; every column a flag names must exist. */
+export function resolve(table: CsvTable, v: Values): ResolvedData {
+  const d = dataSettings(v);
+  let r: ResolvedData;
+  try {
+    r = resolveData(table, d);
+  } catch (e) {
+    if (e instanceof ExperimentError) throw new UsageError(e.message);
+    throw e;
   }
-  const window = v.window === undefined ? null : { length: intOpt(v, 'window', 0, 1, 100000), stride: v.stride === undefined ? undefined : intOpt(v, 'stride', 1, 1, 100000) };
+  const known = new Set(r.table.columns.map((c) => c.name));
+  const check = (list: (string | null | undefined)[] | undefined, flag: string): void => {
+    for (const n of list ?? []) {
+      if (n && !known.has(n)) throw new UsageError(`--${flag}: ${table.file} has no column "${n}"; the columns are ${r.table.columns.map((c) => `"${c.name}"`).join(', ')}`);
+    }
+  };
+  check(d.features, 'features');
+  check(d.targets, 'target');
+  check([d.sequenceId], 'sequence-id');
+  check([d.label], 'label');
+  check([d.time], 'time');
+  check(Object.keys(d.transforms ?? {}), 'transform');
+  return r;
+}
+
+/** Training settings from the flags over the experiment defaults (batch size and patience "auto" unless given). */
+export function trainingSettings(v: Values): ExperimentTraining {
+  const t = EXPERIMENT_DEFAULTS.training;
+  const auto = (name: string, lo: number, hi: number, fallback: number | 'auto'): number | 'auto' => (v[name] === 'auto' || v[name] === undefined ? fallback : intOpt(v, name, 0, lo, hi));
   return {
-    roles, task, transforms, window,
-    validation: numOpt(v, 'validation', 0.2, 0, 0.9),
-    split: v.split === undefined ? undefined : choice(v, 'split', 'sequence', ['sequence', 'time'] as const),
-    missing: choice<MissingPolicy>(v, 'missing', 'error', ['error', 'drop', 'ffill']),
+    epochs: auto('epochs', 1, 100000, t.epochs),
+    batchSize: auto('batch', 1, 100000, t.batchSize),
+    optimizer: choice<OptimizerKind>(v, 'optimizer', t.optimizer, ['sgd', 'momentum', 'adam']),
+    learningRate: numOpt(v, 'lr', t.learningRate, 0, 100),
+    clip: v.clip === undefined ? t.clip : numOpt(v, 'clip', t.clip, -1e-300),
+    tbptt: intOpt(v, 'tbptt', t.tbptt, 0, 1e7),
+    patience: auto('patience', 0, 100000, t.patience),
+    seed: intOpt(v, 'seed', t.seed, 0, 2 ** 31 - 1),
   };
 }
 
@@ -105,20 +125,20 @@ export function dataset(table: CsvTable, spec: DatasetSpec): Dataset {
   try {
     return buildDataset(table, spec);
   } catch (e) {
-    if (e instanceof DataError || e instanceof RangeError) throw new UsageError(e.message);
+    if (e instanceof DataError || e instanceof RangeError || e instanceof ExperimentError) throw new UsageError(e.message);
     throw e;
   }
 }
 
 /** Model configuration and init from flags, sized for the dataset. */
 export function modelFromFlags(ds: Dataset, v: Values, cellOverride?: CellKind): { config: ModelConfig; init: InitKind; forgetBias1: boolean; seed: number } {
-  const cell = cellOverride ?? choice<CellKind>(v, 'cell', 'lstm', ['vanilla', 'lstm', 'gru', 'gated']);
+  const cell = cellOverride ?? choice<CellKind>(v, 'cell', EXPERIMENT_DEFAULTS.model.cell, ['vanilla', 'lstm', 'gru', 'gated']);
   const activation = choice<Activation>(v, 'activation', 'tanh', ['sigmoid', 'tanh', 'relu']);
   const init = choice<InitKind>(v, 'init', activation === 'relu' && cell === 'vanilla' ? 'identity' : 'pytorch', ['pytorch', 'glorot-orthogonal', 'identity']);
   try {
     const config = modelConfig({
       cell, activation, coupled: v.coupled === true, inputSize: ds.model.inputSize, outputSize: ds.model.outputSize,
-      readout: ds.model.readout, loss: ds.model.loss, hiddenSize: intOpt(v, 'hidden', 16, 1, 1024),
+      readout: ds.model.readout, loss: ds.model.loss, hiddenSize: intOpt(v, 'hidden', EXPERIMENT_DEFAULTS.model.hiddenSize, 1, 1024),
       layers: intOpt(v, 'layers', 1, 1, 8), residual: v.residual === true,
     });
     return { config, init, forgetBias1: cell === 'lstm', seed: intOpt(v, 'seed', 0, 0, 2 ** 31 - 1) };

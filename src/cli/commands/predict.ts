@@ -1,6 +1,7 @@
 /** `rnn-playground predict FILE --model M --out PRED.csv`: the model's predictions for every sequence, in data units. */
 import { createWorkspace, forwardStack, headForward } from '../../engine/index';
-import { scaledSequence } from '../../data/dataset';
+import { levelAfter, scaledSequence, stepValues } from '../../data/dataset';
+import { tableForMeta } from '../../data/modelMeta';
 import { csvField as field, FileExistsError, writeFileAtomic } from '../../data/writeFile';
 import { UsageError } from '../errors';
 import { dataset, loadTable, type Values } from './dataCommon';
@@ -13,8 +14,14 @@ export async function predictCommand(file: string, v: Values, json: boolean) {
   const out = v.out;
   if (out === file) throw new UsageError('--out must not be the input file (the CSV is never written to)');
   const { model, data } = loadModelFile(v.model);
-  const tbl = await loadTable(file, json);
-  const ds = dataset(tbl, { ...specFromModel(data as NonNullable<typeof data>, v.model, v), window: null, validation: 0.2 });
+  const spec = { ...specFromModel(data as NonNullable<typeof data>, v.model, v), window: null, validation: 0.2 };
+  let tbl = await loadTable(file, json);
+  try {
+    tbl = tableForMeta(tbl, data as NonNullable<typeof data>);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const ds = dataset(tbl, spec);
   const cfg = model.config;
   if (cfg.inputSize !== ds.featureNames.length) throw new UsageError(`the model takes ${cfg.inputSize} inputs; ${file} gives ${ds.featureNames.length}`);
   const timeCol = data?.roles.time ? tbl.columns.find((c) => c.name === data.roles.time) : undefined;
@@ -36,6 +43,7 @@ export async function predictCommand(file: string, v: Values, json: boolean) {
     const seq = ds.sequences[si];
     const { x, steps } = scaledSequence(ds, si);
     if (steps === 0) continue;
+    const levels = classes ? [] : ds.columns.targets.map((c) => stepValues(ds, si, c));
     const ws = createWorkspace(cfg, steps, 1);
     const batch = { T: steps, B: 1, inputSize: cfg.inputSize, x, lengths: new Int32Array([steps]) };
     forwardStack(model, ws, batch);
@@ -53,8 +61,12 @@ export async function predictCommand(file: string, v: Values, json: boolean) {
         cells.push(classes[actual], classes[pred], ...probs.map((p) => +p.toPrecision(6)));
       } else {
         for (let k = 0; k < P; k++) {
-          const pred = ws.Y[outOff + k] * ds.scaler.targetStd[k] + ds.scaler.targetMean[k];
-          const actual = seq.targets[rowIndex * P + k];
+          // predicted changes become levels from the actual level before them (in the data's units)
+          const change = ws.Y[outOff + k] * ds.scaler.targetStd[k] + ds.scaler.targetMean[k];
+          const { levels: lv, previous } = levels[k];
+          const before = rowIndex > 0 ? lv[rowIndex - 1] : previous;
+          const pred = levelAfter(ds.transforms[ds.targetNames[k]] ?? 'none', change, before);
+          const actual = lv[rowIndex];
           se += (pred - actual) ** 2;
           cells.push(actual, +pred.toPrecision(10));
         }

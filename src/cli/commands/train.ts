@@ -1,20 +1,38 @@
 /** `rnn-playground train FILE`: trains a model on a CSV and reports losses against the baseline. */
-import { createModel, evaluate, modelToJson, train, type EpochRecord, type Model, type OptimizerKind, type TrainResult } from '../../engine/index';
-import type { Dataset } from '../../data/dataset';
+import { existsSync } from 'node:fs';
+import { createModel, evaluate, modelToJson, train, type CellKind, type EpochRecord, type Model, type TrainResult } from '../../engine/index';
+import type { DataMemory, Dataset, Transform } from '../../data/dataset';
+import { planTraining, type ResolvedData } from '../../data/experiment';
+import type { WideLayout } from '../../data/layout';
+import { modelDataMeta } from '../../data/modelMeta';
+import { levelErrors } from '../../data/predictions';
+import type { ColumnRoles, RoleSuggestion, TimeAxis } from '../../data/roles';
 import { FileExistsError, writeFileAtomic } from '../../data/writeFile';
 import { UsageError } from '../errors';
 import { num, table } from '../format';
 import { createProgress } from '../progress';
-import { choice, dataset, datasetSpec, intOpt, loadTable, modelFromFlags, numOpt, resolveRoles, type Values } from './dataCommon';
-import type { ColumnRoles, RoleSuggestion } from '../../data/roles';
-import { existsSync } from 'node:fs';
-import type { CellKind } from '../../engine/index';
+import { dataset, loadTable, modelFromFlags, resolve, trainingSettings, type Values } from './dataCommon';
+
+/** The roles used, with every column's reason and how the task and targets were chosen (the `roles` of `--json`). */
+export interface RolesReport extends ColumnRoles {
+  task: string;
+  /** Why each column has its role. */
+  reasons: Record<string, string>;
+  /** Why the targets are these. */
+  targetReason: string;
+  timeAxis: TimeAxis | null;
+  labelCandidates: string[];
+  /** True when every role is the suggested one. */
+  suggested: boolean;
+}
 
 /** What `train --json` prints. */
 export interface TrainReport {
   file: string;
   task: string;
-  roles: ColumnRoles;
+  roles: RolesReport;
+  layout: WideLayout | null;
+  transforms: Record<string, Transform>;
   cell: string;
   status: string;
   trainLoss: number;
@@ -28,35 +46,38 @@ export interface TrainReport {
   history: Pick<EpochRecord, 'epoch' | 'trainLoss' | 'valLoss' | 'gradNorm' | 'rhoWh' | 'normWh' | 'aliveShare'>[];
   samples: { train: number; validation: number };
   window: { length: number; stride: number } | null;
+  batchSize: number;
+  patience: number;
   notes: string[];
+  warnings: string[];
+  /** How far the target's own autocorrelation reaches (null when it cannot be computed). */
+  dataMemory: { column: string; transform: Transform; lag: number; acfLag: number; band: number; acf: number[]; pacf: number[]; summary: string } | null;
   saved: string | null;
-  /** Regression with one target: the losses in the data's own units (MSE × target variance). */
-  dataUnits: { trainLoss: number; valLoss: number; baselineLoss: number } | null;
+  /** Regression and next-step: the validation errors in the data's own units (levels rebuilt from predicted changes), per target. */
+  dataUnits: { target: string; valMse: number; baselineMse: number }[] | null;
   divergence: string | null;
   seconds: number;
 }
 
 /** Trains one model on a dataset with the flags' budget (shared with compare). */
-export function trainOn(ds: Dataset, v: Values, quiet: boolean, cell?: CellKind): { model: Model; result: TrainResult; seconds: number } {
+export function trainOn(ds: Dataset, v: Values, quiet: boolean, cell?: CellKind): { model: Model; result: TrainResult; seconds: number; batchSize: number; patience: number; notes: string[] } {
   const m = modelFromFlags(ds, v, cell);
   const model = createModel(m.config, { seed: m.seed, kind: m.init, forgetBias1: m.forgetBias1 });
-  const epochs = intOpt(v, 'epochs', 20, 1, 100000);
+  const settings = trainingSettings(v);
+  const plan = planTraining(settings, ds);
+  const epochs = plan.epochs;
   const bar = createProgress(`training ${m.config.cell}`, quiet);
   const t0 = Date.now();
   let result: TrainResult;
   try {
     result = train(model, ds.train, {
       epochs,
-      batchSize: intOpt(v, 'batch', 32, 1, 100000),
-      optimizer: {
-        kind: choice<OptimizerKind>(v, 'optimizer', 'adam', ['sgd', 'momentum', 'adam']),
-        lr: numOpt(v, 'lr', 0.005, 0, 100),
-        clip: v.clip === undefined ? 1 : numOpt(v, 'clip', 1, -1e-300),
-      },
+      batchSize: plan.batchSize,
+      optimizer: { kind: settings.optimizer, lr: settings.learningRate, clip: settings.clip > 0 ? settings.clip : undefined },
       seed: m.seed,
-      tbptt: intOpt(v, 'tbptt', 0, 0, 1e7),
+      tbptt: settings.tbptt,
       validation: ds.validation,
-      patience: intOpt(v, 'patience', 0, 0, 100000),
+      patience: plan.patience,
       onBatch: (b) => bar.update((b.epoch - 1 + b.batch / b.batches) / epochs, `epoch ${b.epoch}/${epochs} loss ${num(b.loss)}`),
       now: () => Date.now(),
     });
@@ -66,34 +87,64 @@ export function trainOn(ds: Dataset, v: Values, quiet: boolean, cell?: CellKind)
   } finally {
     bar.done();
   }
-  return { model, result, seconds: (Date.now() - t0) / 1000 };
+  return { model, result, seconds: (Date.now() - t0) / 1000, batchSize: plan.batchSize, patience: plan.patience, notes: plan.notes };
 }
 
-/** Prints the roles used, with the reasons of the suggestion. */
-export function rolesText(roles: ColumnRoles, s: RoleSuggestion): string {
-  const r = (name: string | null): string => name ?? '—';
-  const suggested = JSON.stringify([roles.features, roles.targets, roles.sequenceId, roles.label, roles.time]) === JSON.stringify([s.features, s.targets, s.sequenceId, s.label, s.time]);
-  return `columns${suggested ? ' (suggested)' : ''}: features ${roles.features.join(', ') || '—'}; target ${roles.targets.join(', ') || '—'}; sequence id ${r(roles.sequenceId)}; label ${r(roles.label)}; time ${r(roles.time)}`;
+/** The roles report of a resolution. */
+export function rolesReport(r: ResolvedData): RolesReport {
+  const s: RoleSuggestion = r.suggestion;
+  const roles = r.spec.roles;
+  return {
+    ...roles, task: r.spec.task, reasons: s.reasons, targetReason: s.targetReason, timeAxis: s.timeAxis, labelCandidates: s.labelCandidates,
+    suggested: !r.rolesGiven && r.spec.task === s.task,
+  };
+}
+
+/** The roles used in a few lines: the plan, then one line per column with its reason. */
+export function rolesText(r: ResolvedData): string {
+  const roles = r.spec.roles;
+  const s = r.suggestion;
+  const given = (name: string): string => {
+    const used = roles.targets.includes(name) ? 'target' : roles.features.includes(name) ? 'input' : roles.sequenceId === name ? 'sequence id' : roles.label === name ? 'label' : roles.time === name ? 'time' : 'not used';
+    return used;
+  };
+  const lines = [
+    `columns${r.rolesGiven ? ' (roles given)' : ' (suggested)'}: target ${roles.targets.join(', ') || '—'} — ${s.targetReason}; inputs ${roles.features.join(', ') || '—'}; sequence id ${roles.sequenceId ?? '—'}; label ${roles.label ?? '—'}; time ${roles.time ?? '—'}`,
+  ];
+  const width = Math.min(24, Math.max(...r.table.columns.map((c) => c.name.length)));
+  for (const c of r.table.columns) {
+    const why = s.reasons[c.name] ?? '';
+    const role = given(c.name);
+    const suggestedRole = why.split(':')[0];
+    lines.push(`  ${c.name.padEnd(width)}  ${role}${suggestedRole && !why.startsWith(role === 'input' ? 'feature' : role) && r.rolesGiven ? ` (suggested: ${why})` : ` — ${why.replace(/^[a-z ]+: /, '')}`}`);
+  }
+  return lines.join('\n');
+}
+
+/** The data memory of a dataset for `--json`. */
+export function memoryReport(m: DataMemory | null): TrainReport['dataMemory'] {
+  if (!m) return null;
+  const round = (a: number[]): number[] => a.map((x) => +x.toFixed(4));
+  return { column: m.column, transform: m.transform, lag: m.lag, acfLag: m.modelled.acfLag, band: m.modelled.band, acf: round(m.modelled.acf), pacf: round(m.modelled.pacf), summary: m.summary };
 }
 
 /** Runs the command. */
 export async function trainCommand(file: string, v: Values, json: boolean) {
-  const tbl = await loadTable(file, json);
-  const { roles, suggestion } = resolveRoles(tbl, v);
-  const spec = datasetSpec(roles, v, suggestion.task, suggestion.transforms);
+  const raw = await loadTable(file, json);
+  const resolved = resolve(raw, v);
+  const tbl = resolved.table;
+  const spec = resolved.spec;
   const ds = dataset(tbl, spec);
   const save = typeof v.save === 'string' ? v.save : null;
   if (save && v.force !== true && existsSync(save)) throw new UsageError(`${save} already exists; choose another name or pass --force to replace it`);
-  const { model, result, seconds } = trainOn(ds, v, json);
+  const { model, result, seconds, batchSize, patience, notes: planNotes } = trainOn(ds, v, json);
   const trainEval = evaluate(model, ds.train);
   const valEval = evaluate(model, ds.validation);
+  const units = levelErrors(model, ds, ds.validation, ds.validationSources);
   let saved: string | null = null;
   if (save) {
     const meta = {
-      data: {
-        file, task: ds.task, roles, transforms: spec.transforms, window: ds.window, split: ds.split,
-        featureNames: ds.featureNames, targetNames: ds.targetNames, classes: ds.classes, granularity: ds.granularity, scaler: ds.scaler,
-      },
+      data: modelDataMeta(file, ds, spec, resolved.layout),
       training: { epochs: result.epochs.length, bestEpoch: result.bestEpoch, status: result.status, valLoss: valEval.loss, baselineLoss: ds.baseline.loss },
     };
     try {
@@ -104,31 +155,34 @@ export async function trainCommand(file: string, v: Values, json: boolean) {
     }
     saved = save;
   }
+  const notes = [...resolved.notes, ...ds.notes, ...planNotes];
   const report: TrainReport = {
-    file, task: ds.task, roles, cell: model.config.cell, status: result.status,
+    file, task: ds.task, roles: rolesReport(resolved), layout: resolved.layout, transforms: ds.transforms, cell: model.config.cell, status: result.status,
     trainLoss: trainEval.loss, valLoss: valEval.loss, baselineLoss: ds.baseline.loss, baseline: ds.baseline.kind,
     accuracy: valEval.accuracy, baselineAccuracy: ds.baseline.accuracy,
     epochs: result.epochs.length, bestEpoch: result.bestEpoch,
     history: result.epochs.map((e) => ({ epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss, gradNorm: e.gradNorm, rhoWh: e.rhoWh, normWh: e.normWh, aliveShare: e.aliveShare })),
     samples: { train: ds.train.length, validation: ds.validation.length },
-    window: ds.window, notes: ds.notes, saved, divergence: result.divergence?.message ?? null, seconds,
-    dataUnits: ds.task !== 'classify' && ds.targetNames.length === 1
-      ? { trainLoss: trainEval.loss * ds.scaler.targetStd[0] ** 2, valLoss: valEval.loss * ds.scaler.targetStd[0] ** 2, baselineLoss: ds.baseline.loss * ds.scaler.targetStd[0] ** 2 }
-      : null,
+    window: ds.window, batchSize, patience, notes, warnings: ds.warnings, dataMemory: memoryReport(ds.dataMemory), saved,
+    divergence: result.divergence?.message ?? null, seconds,
+    dataUnits: units ? ds.targetNames.map((t, k) => ({ target: t, valMse: units.mse[k], baselineMse: units.baselineMse[k] })) : null,
   };
   const better = report.valLoss < report.baselineLoss;
   const text = [
-    `${file}: ${tbl.rowCount.toLocaleString('en')} rows, ${ds.stats.sequences} sequence(s) of ${ds.stats.minLength}–${ds.stats.maxLength} rows`,
-    rolesText(roles, suggestion),
-    `task ${ds.task}${ds.granularity === 'sequence' ? ' (one per sequence)' : ''}; ${ds.train.length} training and ${ds.validation.length} validation samples, split by ${ds.split}${ds.window ? `, windows of ${ds.window.length} (stride ${ds.window.stride})` : ''}`,
-    ...ds.notes.map((n) => `note: ${n}`),
+    `${file}: ${raw.rowCount.toLocaleString('en')} rows, ${ds.stats.sequences === 1 ? '1 sequence of' : `${ds.stats.sequences.toLocaleString('en')} sequences of`} ${ds.stats.minLength === ds.stats.maxLength ? ds.stats.minLength.toLocaleString('en') : `${ds.stats.minLength.toLocaleString('en')}–${ds.stats.maxLength.toLocaleString('en')}`} steps${resolved.layout ? ` (read wide: ${tbl.rowCount.toLocaleString('en')} values)` : ''}`,
+    ...(resolved.suggestion.timeAxis ? [`time axis: ${resolved.suggestion.timeAxis.description}`] : []),
+    rolesText(resolved),
+    `task ${ds.task}${ds.granularity === 'sequence' ? ' (one per sequence)' : ''}; ${ds.train.length} training and ${ds.validation.length} validation samples, split by ${ds.split}${ds.window ? `, windows of ${ds.window.length} (stride ${ds.window.stride})` : ''}; batch ${batchSize}${patience ? `, patience ${patience}` : ''}`,
+    ...(ds.dataMemory ? [`data memory: ${ds.dataMemory.summary}`] : []),
+    ...notes.map((n) => `note: ${n}`),
+    ...ds.warnings.map((w) => `warning: ${w}`),
     '',
     table(['epoch', 'train loss', 'val loss', '‖∇‖ pre-clip', 'ρ(W_h)', '‖W_h‖₂', 'live steps'], result.epochs.filter((_, i, a) => a.length <= 12 || i % Math.ceil(a.length / 12) === 0 || i === a.length - 1).map((e) => [
       String(e.epoch), num(e.trainLoss), num(e.valLoss), num(e.gradNorm), num(e.rhoWh, 3), num(e.normWh, 3), `${(e.aliveShare * 100).toFixed(0)}%`,
     ])),
     '',
     `${model.config.cell}: validation loss ${num(report.valLoss)} vs baseline ${num(report.baselineLoss)} (${ds.baseline.kind}) — ${better ? `${num(report.baselineLoss / Math.max(report.valLoss, 1e-300), 2)}× better` : 'not better than the baseline'}`,
-    ...(report.dataUnits ? [`in data units (${ds.targetNames[0]}): validation MSE ${num(report.dataUnits.valLoss)} vs baseline ${num(report.dataUnits.baselineLoss)}`] : []),
+    ...(report.dataUnits ? report.dataUnits.slice(0, 8).map((u) => `in data units (${u.target}): validation MSE ${num(u.valMse)} vs ${num(u.baselineMse)} for the baseline`) : []),
     ...(report.accuracy !== null ? [`accuracy ${(report.accuracy * 100).toFixed(1)}% vs ${((report.baselineAccuracy ?? 0) * 100).toFixed(1)}% for the majority class`] : []),
     `${report.epochs} epoch(s) in ${seconds.toFixed(1)} s, ${result.status}${result.bestEpoch !== report.epochs ? `; weights of epoch ${result.bestEpoch} (best validation)` : ''}`,
     ...(result.divergence ? [result.divergence.message] : []),

@@ -3,25 +3,35 @@ import { analyseBound, createModel, type BoundReport, type Model } from '../../e
 import { samplesInFileOrder, type Dataset, type SampleSource } from '../../data/dataset';
 import { UsageError } from '../errors';
 import { num, table } from '../format';
-import { choice, dataset, datasetSpec, intOpt, loadTable, modelFromFlags, numOpt, resolveRoles, type Values } from './dataCommon';
+import { choice, dataset, intOpt, loadTable, modelFromFlags, numOpt, resolve, type Values } from './dataCommon';
+import { tableForMeta } from '../../data/modelMeta';
+import { memoryReport } from './train';
 import { loadModelFile, specFromModel } from './modelFile';
 
 const finiteOrNull = (a: number[] | null): (number | null)[] | null => (a ? a.map((x) => (Number.isFinite(x) ? x : null)) : null);
 
 /** Runs the command. */
 export async function verifyCommand(file: string, v: Values, json: boolean) {
-  const tbl = await loadTable(file, json);
+  const raw = await loadTable(file, json);
+  let tbl = raw;
   let model: Model;
   let ds: Dataset;
   let origin: string;
   if (typeof v.model === 'string') {
     const loaded = loadModelFile(v.model);
     model = loaded.model;
-    ds = dataset(tbl, specFromModel(loaded.data as NonNullable<typeof loaded.data>, v.model, v));
+    const data = loaded.data as NonNullable<typeof loaded.data>;
+    try {
+      tbl = data ? tableForMeta(raw, data) : raw;
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    ds = dataset(tbl, specFromModel(data, v.model, v));
     origin = `trained model ${v.model}`;
   } else {
-    const { roles, suggestion } = resolveRoles(tbl, v);
-    ds = dataset(tbl, datasetSpec(roles, v, suggestion.task, suggestion.transforms));
+    const resolved = resolve(raw, v);
+    tbl = resolved.table;
+    ds = dataset(tbl, resolved.spec);
     const m = modelFromFlags(ds, v);
     model = createModel(m.config, { seed: m.seed, kind: m.init, forgetBias1: m.forgetBias1 });
     origin = `untrained ${m.config.cell} (init ${m.init}, seed ${m.seed}; pass --model to analyse a trained one)`;
@@ -45,6 +55,7 @@ export async function verifyCommand(file: string, v: Values, json: boolean) {
     file, model: origin, sequence: { index: k, of: all.length, id: src.sequence, firstLine: tbl.lineOf(src.startRow), steps: src.length, split: chosen.split },
     holds: report.holds, worstRatio: report.worstRatio, worstLag: report.worstLag, steps: report.steps,
     effectiveMemory: report.effectiveMemory, epsilon: report.epsilon, verdict: report.verdict, warnings: report.warnings,
+    dataMemory: memoryReport(ds.dataMemory),
     cell: report.cell, activation: report.activation, norm: report.norm, measuredOf: report.measuredOf,
     normWh: report.normWh, rhoWh: report.rhoWh, gamma: report.gamma,
     lags: report.lags, measured: report.measured, loose: report.loose, tight: report.tight, additive: report.additive,
@@ -71,6 +82,7 @@ export async function verifyCommand(file: string, v: Values, json: boolean) {
     '',
     `verdict: ${report.verdict}`,
     `effective memory (‖∂s_T/∂s_t‖ ≥ ${report.epsilon.toExponential(0)}): ${report.effectiveMemory} of ${report.steps} steps`,
+    ...(ds.dataMemory ? [`the data remembers about ${ds.dataMemory.lag} step${ds.dataMemory.lag === 1 ? '' : 's'}; this ${report.cell}'s gradient still reaches ${report.effectiveMemory}`] : []),
     ...report.warnings.map((w) => `warning: ${w}`),
   ].join('\n');
   return { pass: report.holds !== false, report: out, text };
