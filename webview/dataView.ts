@@ -1,12 +1,21 @@
 /**
- * Data view: the CSV's size and sequences, each column's role with a control to change it (written to the experiment
- * file), a virtualised preview of every row (rows are fetched from the engine as you scroll), and a plot of the selected
- * sequence's series.
+ * Data view: the CSV's size and sequences, how it was read (layout, time axis, why these targets), each column's role
+ * with its reason and a control to change it (written to the experiment file, created beside a CSV on the first
+ * change), one-click fixes for gaps, the target's autocorrelation (the data's own memory), a virtualised preview of
+ * every row (rows are fetched from the engine as you scroll), and a plot of the selected sequence's series.
  */
 import type { ColumnRoles } from '../src/data/roles';
-import type { DataPreview, ExperimentChange, RoleChoice, SequenceInspection } from '../src/shared/protocol';
+import type { DataMemoryInfo, DataPreview, ExperimentChange, RoleChoice, SequenceInspection } from '../src/shared/protocol';
+import { Chart } from 'chart.js';
 import { createDataTable, type DataTable } from './dataTable';
-import { colours, el, lineChart, live, pending, series } from './ui';
+import { colours, el, fmt, lineChart, live, pending, series } from './ui';
+
+/** The missing-value policies, in words. */
+const MISSING_LABELS: Record<string, string> = {
+  error: 'stop and report them', ffill: 'carry the last value forward', interpolate: 'interpolate between neighbours', drop: 'drop those rows',
+};
+/** The one-click fixes for gaps. */
+const FIX_LABELS: Record<string, string> = { ffill: 'Carry forward', interpolate: 'Interpolate', drop: 'Drop rows' };
 
 
 const ROLE_LABELS: Record<RoleChoice, string> = {
@@ -34,6 +43,8 @@ export interface DataViewContext {
   inspectError: string | null | undefined;
   sequence: number;
   editable: boolean;
+  /** The outcome of the last change made from the panel (an experiment created, an unsaved editor, a refusal). */
+  notice?: string | null;
   edit: (changes: ExperimentChange[]) => void;
   setRole: (column: string, role: RoleChoice) => void;
   fetchRows: (start: number, count: number) => void;
@@ -72,19 +83,40 @@ export function renderDataView(ctx: DataViewContext): HTMLElement {
   }
   const name = p.csvFile.split(/[\\/]/).pop() ?? p.csvFile;
   const seq = p.sequences;
-  view.append(el('p', { className: 'summary', textContent: `${name} · ${p.rowCount.toLocaleString('en')} rows × ${p.columns.length} columns · task ${p.task}${seq ? ` · ${seq.count.toLocaleString('en')} sequences (${seq.train.toLocaleString('en')} training / ${seq.validation.toLocaleString('en')} validation samples) · ${seq.minSteps === seq.maxSteps ? `${seq.minSteps} steps each` : `${seq.minSteps}–${seq.maxSteps} steps, median ${seq.medianSteps}`}` : ''}` }));
+  view.append(el('p', { className: 'summary', textContent: `${name} · ${p.rowCount.toLocaleString('en')} rows × ${(p.fileColumns ?? p.columns).length} columns${p.longRows ? ` (read wide: ${p.longRows.toLocaleString('en')} values)` : ''} · task ${p.task}${seq ? ` · ${seq.count.toLocaleString('en')} sequences (${seq.train.toLocaleString('en')} training / ${seq.validation.toLocaleString('en')} validation samples) · ${seq.minSteps === seq.maxSteps ? `${seq.minSteps} steps each` : `${seq.minSteps}–${seq.maxSteps} steps, median ${seq.medianSteps}`}` : ''}` }));
+  if (ctx.notice) {
+    const n = el('p', { className: /^Created |already holds/.test(ctx.notice) ? 'note callout' : 'warning', textContent: ctx.notice });
+    n.setAttribute('role', 'status');
+    view.append(n);
+  }
+  const facts: string[] = [];
+  if (p.layout) facts.push(`${p.layout.applied ? 'Read wide' : 'Looks wide (set the layout to "wide" to read it as one series)'}: ${p.layout.description}.`);
+  if (p.timeAxis) facts.push(`Time axis: ${p.timeAxis}.`);
+  if (p.targetReason && p.task !== 'classify') facts.push(`Targets: ${p.targetReason}.`);
+  for (const f of facts) view.append(el('p', { className: 'muted fact', textContent: f }));
   if (p.problem) {
     const w = el('p', { className: 'warning', textContent: p.problem });
     w.setAttribute('role', 'alert');
     view.append(w);
+    if (p.problemFixes?.length) {
+      const bar = el('div', { className: 'toolbar fixes' }, el('span', { textContent: 'Fill the gaps:' }));
+      for (const fix of p.problemFixes) {
+        const b = el('button', { textContent: FIX_LABELS[fix] ?? fix, id: `fix-${fix}`, title: `Write "missing": "${fix}" into the experiment file (${MISSING_LABELS[fix] ?? fix})` });
+        b.addEventListener('click', () => ctx.edit([{ field: 'data.missing', value: fix }]));
+        bar.append(b);
+      }
+      view.append(bar);
+    }
   }
+  for (const w of p.warnings ?? []) view.append(el('p', { className: 'warning', textContent: w }));
   for (const n of p.notes) view.append(el('p', { className: 'muted', textContent: n }));
   if (seq && seq.histogram.length > 1) view.append(lengthHistogram(seq.histogram));
 
   // roles
   const rolesTable = el('table', { className: 'roles' });
   rolesTable.setAttribute('aria-label', 'Column roles');
-  rolesTable.append(el('thead', {}, el('tr', {}, ...['column', 'kind', 'role', 'suggested', 'why', 'empty cells'].map((h) => el('th', { textContent: h, scope: 'col' })))));
+  const anyBad = p.columns.some((c) => (c.invalid ?? 0) > 0);
+  rolesTable.append(el('thead', {}, el('tr', {}, ...['column', 'kind', 'role', 'suggested', 'why', 'empty cells', ...(anyBad ? ['bad cells'] : [])].map((h) => el('th', { textContent: h, scope: 'col' })))));
   const body = el('tbody');
   for (const c of p.columns) {
     const current = roleOf(p.roles, c.name);
@@ -92,29 +124,40 @@ export function renderDataView(ctx: DataViewContext): HTMLElement {
     s.setAttribute('aria-label', `Role of column ${c.name}`);
     for (const r of Object.keys(ROLE_LABELS) as RoleChoice[]) s.append(el('option', { value: r, textContent: ROLE_LABELS[r], selected: r === current }));
     s.addEventListener('change', () => ctx.setRole(c.name, s.value as RoleChoice));
-    body.append(el('tr', {}, el('th', { scope: 'row', textContent: c.name }), el('td', { textContent: c.kind }), el('td', {}, s), el('td', { textContent: c.suggested }), el('td', { className: 'muted', textContent: c.reason }), el('td', { textContent: c.missing ? c.missing.toLocaleString('en') : '' })));
+    const bad = c.invalid && c.firstInvalid ? `${c.invalid.toLocaleString('en')} (line ${c.firstInvalid.line}: "${c.firstInvalid.value}")` : '';
+    body.append(el('tr', {}, el('th', { scope: 'row', textContent: c.name }), el('td', { textContent: c.kind }), el('td', {}, s), el('td', { textContent: c.suggested }), el('td', { className: 'muted', textContent: c.reason }),
+      el('td', { textContent: c.missing ? c.missing.toLocaleString('en') : '' }), ...(anyBad ? [el('td', { className: bad ? 'bad' : '', textContent: bad })] : [])));
   }
   rolesTable.append(body);
   const task = el('select', { disabled: !ctx.editable, id: 'data-task' });
   for (const t of ['next-step', 'regress', 'classify']) task.append(el('option', { value: t, textContent: t, selected: t === p.task }));
   task.setAttribute('aria-label', 'Task');
   task.addEventListener('change', () => ctx.edit([{ field: 'data.task', value: task.value }]));
-  view.append(el('h3', { textContent: 'Columns' }), rolesTable, el('div', { className: 'toolbar' }, el('label', { htmlFor: 'data-task', textContent: 'Task' }), task,
-    el('span', { className: 'muted', textContent: ctx.editable ? 'Changes are written to the experiment file.' : 'Create an experiment (Model tab) to change roles.' })));
+  const missing = el('select', { disabled: !ctx.editable, id: 'data-missing' });
+  for (const m of ['error', 'ffill', 'interpolate', 'drop']) missing.append(el('option', { value: m, textContent: MISSING_LABELS[m], selected: m === (p.missing ?? 'error') }));
+  missing.setAttribute('aria-label', 'Missing values');
+  missing.addEventListener('change', () => ctx.edit([{ field: 'data.missing', value: missing.value }]));
+  const csvName = name.replace(/\.[^.]+$/, '');
+  view.append(el('h3', { textContent: 'Columns' }), rolesTable, el('div', { className: 'toolbar' },
+    el('label', { htmlFor: 'data-task', textContent: 'Task' }), task,
+    el('label', { htmlFor: 'data-missing', textContent: 'Missing values' }), missing,
+    el('span', { className: 'muted', textContent: p.experimentFile ? 'Changes are written to the experiment file.' : `A change creates ${csvName}.rnn.json beside the CSV to hold it.` })));
+
+  if (p.dataMemory) view.append(renderMemory(p.dataMemory));
 
   // the selected sequence's series
   if (seq && seq.train + seq.validation > 0) view.append(renderSeries(ctx));
 
   // every row
   const box = el('section', { className: 'data-preview' });
-  view.append(el('h3', { textContent: `All rows (${p.rowCount.toLocaleString('en')})` }), box);
+  view.append(el('h3', { textContent: `All rows (${p.rowCount.toLocaleString('en')})${p.fileColumns ? ', as written in the file' : ''}` }), box);
   const roleBadge = (n: string): string | undefined => {
     const r = roleOf(p.roles, n);
     return r === 'ignored' ? undefined : ROLE_LABELS[r].replace(' (class)', '').replace(' (plots only)', '');
   };
   const header = p.headerLine ?? 0;
   const table = createDataTable(box, {
-    columns: p.columns.map((c) => ({ name: c.name, role: roleBadge(c.name) })),
+    columns: p.fileColumns ? p.fileColumns.map((name) => ({ name, role: undefined })) : p.columns.map((c) => ({ name: c.name, role: roleBadge(c.name) })),
     rowCount: p.rowCount,
     firstLine: (row) => header + 1 + row,
     fetchRows: ctx.fetchRows,
@@ -177,4 +220,53 @@ export function renderSeries(ctx: DataViewContext): HTMLElement {
     section.append(pending('Reading the sequence…', ctx.inspectError));
   }
   return section;
+}
+
+/** The target's autocorrelation and partial autocorrelation with the 95% band: how far the data itself remembers. */
+function renderMemory(m: DataMemoryInfo): HTMLElement {
+  const section = el('section', { className: 'memory' });
+  section.append(el('h3', { textContent: `The data's memory: autocorrelation of "${m.column}"` }), el('p', { className: 'summary', textContent: `${m.summary[0].toUpperCase()}${m.summary.slice(1)}.` }));
+  const grid = el('div', { className: 'grid' });
+  const what = m.transform === 'none' ? 'its values' : `its changes (${m.transform}), as the model sees it`;
+  grid.append(correlogram(`"${m.column}": ${what}`, m.acf, m.pacf, m.band, m.lag));
+  if (m.acfAsRead && m.pacfAsRead) grid.append(correlogram(`"${m.column}" as read (levels)`, m.acfAsRead, m.pacfAsRead, m.band, null));
+  section.append(grid);
+  return section;
+}
+
+/** ACF and PACF bars by lag with the ±band lines; `lag` marks where the memory ends. */
+function correlogram(title: string, acf: number[], pacf: number[], band: number, lag: number | null): HTMLElement {
+  const c = colours();
+  const lags = acf.map((_, k) => k + 1);
+  const canvas = el('canvas', { role: 'img' });
+  canvas.setAttribute('aria-label', `${title}: autocorrelation and partial autocorrelation at lags 1 to ${acf.length}, 95% band ±${fmt(band)}${lag !== null ? `; the partial autocorrelation stays inside the band after lag ${lag}` : ''}`);
+  const box = el('section', { className: 'chart' }, el('h3', { textContent: title }), el('div', { className: 'chart-body' }, canvas));
+  const line = (label: string, value: number) => ({
+    type: 'line' as const, label, data: lags.map(() => value), borderColor: c.muted, backgroundColor: c.muted, borderDash: [5, 4], borderWidth: 1, pointRadius: 0,
+  });
+  const chart = new Chart(canvas, {
+    type: 'bar',
+    data: {
+      labels: lags,
+      datasets: [
+        { type: 'bar', label: 'autocorrelation', data: acf, backgroundColor: c.series[0], borderColor: c.series[0], borderWidth: c.highContrast ? 1 : 0 },
+        { type: 'bar', label: 'partial autocorrelation', data: pacf, backgroundColor: c.series[1], borderColor: c.series[1], borderWidth: c.highContrast ? 1 : 0 },
+        line('95% band', band),
+        { ...line('95% band (lower)', -band), hidden: false },
+      ],
+    },
+    options: {
+      animation: false, responsive: true, maintainAspectRatio: false,
+      plugins: {
+        legend: { labels: { color: c.foreground, boxWidth: 12, filter: (item) => item.text !== '95% band (lower)' } },
+        tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${fmt(Number(ctx.parsed.y))}` } },
+      },
+      scales: {
+        x: { ticks: { color: c.muted, maxTicksLimit: 16 }, grid: { color: c.grid }, title: { display: true, text: lag !== null && lag > 0 ? `lag (steps); memory ends at lag ${lag}` : 'lag (steps)', color: c.muted } },
+        y: { min: -1, max: 1, ticks: { color: c.muted }, grid: { color: c.grid }, title: { display: true, text: 'correlation', color: c.muted } },
+      },
+    },
+  });
+  live.charts.push(chart);
+  return box;
 }

@@ -49,13 +49,14 @@ export function renderModelView(exp: PanelExperiment | null | undefined, editErr
   }
   const m = exp.experiment.model;
   const t = exp.experiment.training;
-  const editable = exp.file !== null && edit !== null;
+  const editable = edit !== null;
   const send = (changes: ExperimentChange[]): void => {
     if (editable) edit(changes);
   };
-  if (!editable) {
-    const note = el('p', { className: 'note', textContent: 'This CSV trains with the default settings (from your RNN Playground settings). Create an experiment file to choose the cell and the training settings here; the file and this view stay in step.' });
-    const b = el('button', { textContent: 'New Experiment', className: 'primary' });
+  if (exp.file === null) {
+    const csv = exp.csvFile.split(/[\\/]/).pop() ?? exp.csvFile;
+    const note = el('p', { className: 'note', textContent: `${csv} trains with the default settings (from your RNN Playground settings). Change anything here and ${csv.replace(/\.[^.]+$/, '')}.rnn.json is created beside it to hold your choices; the file and this view stay in step.` });
+    const b = el('button', { textContent: 'New Experiment', className: 'secondary' });
     b.addEventListener('click', newExperiment);
     view.append(el('div', { className: 'callout' }, note, b));
   }
@@ -65,7 +66,7 @@ export function renderModelView(exp: PanelExperiment | null | undefined, editErr
     view.append(p);
   }
   if (editError) {
-    const p = el('p', { className: 'warning', textContent: editError });
+    const p = el('p', { className: /^Created |already holds/.test(editError) ? 'note callout' : 'warning', textContent: editError });
     p.setAttribute('role', 'alert');
     view.append(p);
   }
@@ -128,10 +129,11 @@ export function renderModelView(exp: PanelExperiment | null | undefined, editErr
   // training
   const training = el('div', { className: 'controls' });
   training.append(
-    number('Epochs', 'training.epochs', t.epochs, 1, 100000, 1, send, editable),
+    numberOrAuto('Epochs', 'training.epochs', t.epochs, 1, 100000, send, editable),
     choice('Optimiser', 'training.optimizer', ['adam', 'momentum', 'sgd'], t.optimizer, send, editable),
     number('Learning rate', 'training.learningRate', t.learningRate, 1e-6, 100, 'any', send, editable),
-    number('Batch size', 'training.batchSize', t.batchSize, 1, 100000, 1, send, editable),
+    numberOrAuto('Batch size', 'training.batchSize', t.batchSize, 1, 100000, send, editable),
+    numberOrAuto('Early stopping patience (0: off)', 'training.patience', t.patience, 0, 100000, send, editable),
     number('Clip gradient norm (0: off)', 'training.clip', t.clip, 0, 1e6, 'any', send, editable),
     number('Truncated BPTT steps (0: full)', 'training.tbptt', t.tbptt, 0, 1e7, 1, send, editable),
     number('Seed', 'training.seed', t.seed, 0, 2 ** 31 - 1, 1, send, editable),
@@ -164,6 +166,27 @@ function number(label: string, fieldName: ExperimentChange['field'], current: nu
     if (ev.key === 'Escape') input.value = String(current);
   });
   return field(label, input);
+}
+
+/** A whole number, or empty for "auto" (chosen from the data when training starts). */
+function numberOrAuto(label: string, fieldName: ExperimentChange['field'], current: number | 'auto', min: number, max: number, send: (c: ExperimentChange[]) => void, enabled: boolean): HTMLElement {
+  const shown = current === 'auto' ? '' : String(current);
+  const input = el('input', { type: 'number', defaultValue: shown, min: String(min), max: String(max), step: '1', placeholder: 'auto', disabled: !enabled });
+  input.id = `in-${fieldName.replace('.', '-')}`;
+  const commit = (): void => {
+    const text = input.value.trim();
+    const v = text === '' ? 'auto' : Number(text);
+    if (v !== 'auto' && !Number.isFinite(v)) {
+      input.value = shown;
+      return;
+    }
+    if (v !== current) send([{ field: fieldName, value: v }]);
+  };
+  input.addEventListener('change', commit);
+  input.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape') input.value = shown;
+  });
+  return field(label, input, 'empty: chosen from the data');
 }
 
 function check(label: string, fieldName: ExperimentChange['field'], current: boolean, send: (c: ExperimentChange[]) => void, enabled: boolean, hint?: string): HTMLElement {

@@ -141,7 +141,7 @@ function transpose(a: number[], rows: number, cols: number): Float64Array {
 function dataContext(s: PanelState): DataViewContext {
   return {
     preview: s.preview, previewError: s.previewError, inspection: s.inspection, inspectError: s.inspectError, sequence: s.sequence ?? 1,
-    editable: !!s.experiment?.file, edit, selectSequence,
+    editable: !!s.experiment, notice: s.editError, edit, selectSequence,
     setRole: (column, role) => vscodeApi.postMessage({ type: 'experiment/role', column, role }),
     fetchRows: (start, count) => vscodeApi.postMessage({ type: 'panel/fetchRows', start, count }),
     onTable: (t) => { dataTable = t; },
@@ -150,7 +150,8 @@ function dataContext(s: PanelState): DataViewContext {
 
 /** What the Data view shows apart from the selected sequence: when only that changes, only that is redrawn. */
 function dataKey(s: PanelState | null): string {
-  return s && s.tab === 'data' ? JSON.stringify([s.file, s.preview?.csvFile, s.preview?.rowCount, s.preview?.roles, s.preview?.task, s.preview?.problem, s.previewError, s.experiment, s.editError]) : '';
+  const p = s?.preview;
+  return s && s.tab === 'data' ? JSON.stringify([s.file, p?.csvFile, p?.rowCount, p?.roles, p?.task, p?.problem, p?.missing, p?.notes, p?.warnings, p?.dataMemory?.summary, p?.layout, s.previewError, s.experiment, s.editError]) : '';
 }
 
 /** Redraws only the Data view's selected-sequence section. */
@@ -215,6 +216,7 @@ function renderBound(b: BoundSummary | null): HTMLElement {
   if (b.tightLog10) sets.push(series('tight bound ∏ max φ′ · ‖W_h‖₂', b.tightLog10, c.series[1], { borderDash: [6, 3] }));
   if (b.looseLog10) sets.push(series('loose bound (γ‖W_h‖₂)^lag', b.looseLog10, c.series[4], { borderDash: [2, 3] }));
   if (b.additiveLog10) sets.push(series('additive path ∏ α', b.additiveLog10, c.series[2], { borderDash: [6, 3] }));
+  if (b.dataMemory) view.append(el('p', { className: 'summary memory-vs-model', textContent: memoryVersus(b.dataMemory.lag, b.cell, b.effectiveMemory, b.sequence.steps) }));
   const chart = lineChart('Gradient reaching back, by lag T − t (log scale)', b.lags, sets, { logTicks: true, xTitle: 'lag T − t', yTitle: 'norm' });
   chart.box.classList.add('wide');
   view.append(chart.box);
@@ -242,7 +244,19 @@ function renderCompare(cmp: CompareSummary | null): HTMLElement {
     series(`baseline (${cmp.baseline.kind})`, Array.from({ length: longest }, () => cmp.baseline.loss), c.muted, { borderDash: [6, 4], pointRadius: 0 }),
   ], { xTitle: 'epoch' });
   view.append(el('p', { className: 'summary', textContent: `Same data, seed and budget for every cell. Best: ${cmp.best ?? '—'}.` }), table, chart.box);
+  if (cmp.dataMemory) {
+    const m = cmp.dataMemory;
+    const reach = cmp.cells.map((r) => `${r.cell} ${r.effectiveMemory}`).join(', ');
+    view.append(el('p', { className: 'summary memory-vs-model', textContent: `The data remembers about ${m.lag} step${m.lag === 1 ? '' : 's'} (partial autocorrelation of "${m.column}"${m.transform === 'none' ? '' : `'s ${m.transform}`}); the trained cells' gradients still reach: ${reach} steps (effective memory).` }));
+  }
   return view;
+}
+
+/** "The data remembers ~11 steps; this LSTM's gradient still reaches 64" with what it means. */
+function memoryVersus(data: number, cell: string, model: number, steps: number): string {
+  const name = cell === 'lstm' || cell === 'gru' ? cell.toUpperCase() : cell === 'gated' ? 'gated cell' : 'RNN';
+  const verdict = model >= data ? 'it can look back as far as the data needs' : `it forgets before the data does: it cannot use lags beyond ${model}`;
+  return `The data remembers about ${data} step${data === 1 ? '' : 's'}; this ${name}'s gradient still reaches ${model} of ${steps} steps — ${verdict}.`;
 }
 
 function actions(): HTMLElement {

@@ -3,13 +3,13 @@
  * chart every view uses. Charts register themselves so the panel can destroy them before it re-renders.
  */
 import {
-  CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartDataset,
+  BarController, BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartDataset,
 } from 'chart.js';
 import { el } from './dom';
 
 export { el, pending } from './dom';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip, Filler);
+Chart.register(LineController, LineElement, PointElement, BarController, BarElement, LinearScale, CategoryScale, Legend, Tooltip, Filler);
 
 /** Charts and other things to tear down before the next render. */
 export const live = { charts: [] as Chart[], cleanups: [] as (() => void)[] };

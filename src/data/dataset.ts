@@ -135,7 +135,9 @@ export interface Dataset {
 
 /** A data problem the user can fix, with where it is; `fixes` lists one-click remedies (gaps). */
 export class DataError extends Error {
-  constructor(message: string, readonly line: number | null = null, readonly column: string | null = null, readonly fixes: readonly MissingPolicy[] = []) {
+  constructor(message: string, readonly line: number | null = null, readonly column: string | null = null, readonly fixes: readonly MissingPolicy[] = [],
+    /** The file the line is in. */
+    readonly file: string | null = null) {
     super(message);
     this.name = 'DataError';
   }
@@ -172,13 +174,13 @@ function numericColumn(table: CsvTable, name: string, role: string): CsvColumn {
     const more = c.invalid > 1 ? `; ${plural(c.invalid, 'such cell')} in this column${others.length ? `, also at line${others.length > 1 ? 's' : ''} ${others.join(', ')}${c.invalid > c.invalidCells.length ? ', …' : ''}` : ''}` : '';
     throw new DataError(
       `${cellPlace(table, name, first)}: expected a number (${role}), found "${first.value}"${more}. Correct the cell, or empty it and choose how to fill gaps (missing: ffill, interpolate or drop)`,
-      first.line, first.column ?? name,
+      first.line, first.column ?? name, [], table.file,
     );
   }
   if (c.kind === 'numeric') return c;
   if (c.firstNonNumeric) {
     const why = c.kind === 'text' ? ' — most of its cells are not numbers' : c.kind === 'date' ? ' — it holds dates' : '';
-    throw new DataError(`${table.file} line ${c.firstNonNumeric.line}, column ${q(name)}: expected a number (${role}), found "${c.firstNonNumeric.value}"${why}`, c.firstNonNumeric.line, name);
+    throw new DataError(`${table.file} line ${c.firstNonNumeric.line}, column ${q(name)}: expected a number (${role}), found "${c.firstNonNumeric.value}"${why}`, c.firstNonNumeric.line, name, [], table.file);
   }
   throw new DataError(`${table.file}: column ${q(name)} holds ${c.kind === 'empty' ? 'no values' : c.kind + ' values'}; ${role} must be numeric`, null, name);
 }
@@ -511,7 +513,7 @@ function missingError(table: CsvTable, used: CsvColumn[]): void {
   throw new DataError(
     `${table.file}: ${plural(total, 'missing value')} in the columns in use (${perColumn}${markers.length ? `; empty or ${markers.map((m) => `"${m}"`).join(', ')}` : ''}), the first at line${lines.length > 1 ? 's' : ''} ${lines.join(', ')} in column ${q(first.name)}. `
     + 'Choose how to fill them: --missing ffill (carry the last value forward), --missing interpolate (a straight line between neighbours) or --missing drop (leave those rows out); in an experiment file, data.missing',
-    lines[0] ?? null, first.name, ['ffill', 'interpolate', 'drop'],
+    lines[0] ?? null, first.name, ['ffill', 'interpolate', 'drop'], table.file,
   );
 }
 

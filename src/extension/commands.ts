@@ -21,7 +21,14 @@ import type { StatusBar } from './statusBar';
 export interface CommandFailure {
   error: string;
   kind: string;
+  /** Missing-value policies that would let the run go on (offered as buttons). */
+  fixes?: string[];
+  /** The place in the user's file the error is about. */
+  where?: { file: string; line: number; column: string | null };
 }
+
+/** The buttons of the one-click fixes for gaps, by missing-value policy. */
+const FIX_BUTTONS: Record<string, string> = { ffill: 'Carry Forward', interpolate: 'Interpolate', drop: 'Drop Rows' };
 
 type Options = Record<string, unknown>;
 
@@ -56,6 +63,22 @@ export class Commands {
     private readonly sidebar: SidebarProvider,
     private readonly panels: PlaygroundPanels,
   ) {}
+
+  /** The CSV or experiment the running command acts on (for the fixes its failure offers). */
+  private currentFile: string | null = null;
+
+  /**
+   * A gap fix chosen in a failure's notification: writes `data.missing` into the experiment (created beside a CSV),
+   * shows it in the playground's Data view and runs the command again on it.
+   */
+  private async applyFix(command: string, file: string, fix: string): Promise<void> {
+    this.panels.show(file, 'data');
+    const experiment = await this.panels.applyEdit(file, [{ field: 'data.missing', value: fix }]);
+    this.output.appendLine(`${path.basename(experiment)}: data.missing set to "${fix}"`);
+    if (/trainCsv|trainCurrentFile|verifyBound|compareCells|stepEpoch/.test(command)) {
+      void vscode.commands.executeCommand(command === 'rnnPlayground.trainCsv' ? 'rnnPlayground.trainCurrentFile' : command, vscode.Uri.file(experiment));
+    }
+  }
 
   /** Records the latest model of `files`; kept in the workspace state so it survives a window reload. */
   private rememberModel(modelFile: string, ...files: string[]): void {
@@ -100,6 +123,7 @@ export class Commands {
 
   /** Runs a command; failures become a clear message (never a stack trace) and a `{ error, kind }` result. */
   private async guard(id: string, fn: () => Promise<unknown>): Promise<unknown> {
+    this.currentFile = null;
     try {
       return await fn();
     } catch (e) {
@@ -112,8 +136,20 @@ export class Commands {
       this.output.appendLine(`${id} failed: ${err.message}`);
       if (err instanceof EngineError && err.detail) this.output.appendLine(err.detail);
       const shown = kind === 'internal' ? `RNN Playground hit a bug: ${err.message} (details in the output channel)` : err.message;
-      void vscode.window.showErrorMessage(shown, 'Show Output').then((a) => a && this.output.show(true));
-      return { error: err.message, kind } satisfies CommandFailure;
+      const file = this.currentFile;
+      const fixes = err instanceof EngineError && file ? err.fixes ?? [] : [];
+      const where = err instanceof EngineError ? err.where : undefined;
+      const open = where ? `Open Line ${where.line}` : null;
+      const buttons = [...fixes.map((f) => FIX_BUTTONS[f] ?? f), ...(open ? [open] : []), 'Show Output'];
+      void vscode.window.showErrorMessage(shown, ...buttons).then(async (a) => {
+        if (a === 'Show Output') this.output.show(true);
+        else if (a && a === open && where) await revealLine(where.file, where.line);
+        else if (a && file) {
+          const fix = fixes.find((f) => (FIX_BUTTONS[f] ?? f) === a);
+          if (fix) await this.applyFix(id, file, fix);
+        }
+      });
+      return { error: err.message, kind, ...(fixes.length ? { fixes } : {}), ...(where ? { where } : {}) } satisfies CommandFailure;
     }
   }
 
@@ -160,6 +196,7 @@ export class Commands {
   async train(uri: unknown, o: Options, step = false): Promise<RunSummary | CommandFailure | null> {
     const file = await resolveFile(uri, ['csv', 'experiment'], step ? 'train one more epoch on' : 'train on');
     if (!file) return null;
+    this.currentFile = file;
     // one run per file at a time (a double click on Step must not start two runs from the same epoch)
     if (this.training.has(file)) {
       void vscode.window.showInformationMessage(`Training is already running on ${path.basename(file)}; wait for it or stop it first.`);
@@ -239,6 +276,7 @@ export class Commands {
   async verify(uri: unknown, o: Options): Promise<BoundSummary | CommandFailure | null> {
     let file = await resolveFile(uri, ['csv', 'experiment', 'model'], 'verify the bound on');
     if (!file) return null;
+    this.currentFile = kindOf(file) === 'model' ? null : file;
     let modelFile: string | null = typeof o.model === 'string' ? o.model : null;
     if (kindOf(file) === 'model') {
       const info = await this.inspect(file);
@@ -268,6 +306,7 @@ export class Commands {
   async compare(uri: unknown, o: Options): Promise<CompareSummary | CommandFailure | null> {
     const file = await resolveFile(uri, ['csv', 'experiment'], 'compare cells on');
     if (!file) return null;
+    this.currentFile = file;
     const cells = Array.isArray(o.cells) ? (o.cells as unknown[]) : CELLS;
     for (const c of cells) if (!CELLS.includes(c as CellKind)) throw new Error(`options.cells: unknown cell ${JSON.stringify(c)} (vanilla, lstm, gru, gated)`);
     const reply = await this.job(`RNN Playground: comparing ${cells.length} cells on ${path.basename(file)}`, {
@@ -388,6 +427,14 @@ export class Commands {
     this.panels.show(file);
     return { shown: 'rnnPlayground.sidebar', panel: file };
   }
+}
+
+/** Opens a file at a line (1-based), the line selected. */
+async function revealLine(file: string, line: number): Promise<void> {
+  const editor = await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true });
+  const at = Math.max(0, Math.min(line - 1, editor.document.lineCount - 1));
+  editor.selection = new vscode.Selection(at, 0, at, editor.document.lineAt(at).text.length);
+  editor.revealRange(new vscode.Range(at, 0, at, 0), vscode.TextEditorRevealType.InCenter);
 }
 
 function isModelEditor(): boolean {

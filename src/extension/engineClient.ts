@@ -16,7 +16,9 @@ export type EngineErrorKind = ErrorMessage['kind'] | 'crashed' | 'stuck';
 
 /** A failed request; `message` is written for the user. */
 export class EngineError extends Error {
-  constructor(readonly kind: EngineErrorKind, message: string, readonly detail?: string) {
+  constructor(readonly kind: EngineErrorKind, message: string, readonly detail?: string,
+    /** Where in the user's file, and the one-click remedies (missing-value policies), when the engine knows them. */
+    readonly where?: ErrorMessage['where'], readonly fixes?: string[]) {
     super(message);
     this.name = 'EngineError';
   }
@@ -158,7 +160,7 @@ export class EngineClient {
       return;
     }
     this.pending.delete(m.inReplyTo);
-    if (m.type === 'error') p.reject(new EngineError(m.kind, m.message, m.detail));
+    if (m.type === 'error') p.reject(new EngineError(m.kind, m.message, m.detail, m.where, m.fixes));
     else if (m.type !== p.expect) p.reject(new EngineError('internal', `the engine answered ${m.type} during ${p.what}`));
     else p.resolve(m);
     if (this.pending.size === 0) this.stopWatchdog();

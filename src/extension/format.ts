@@ -25,10 +25,13 @@ export function runLines(s: RunSummary): string[] {
     `features ${s.roles.features.join(', ') || '—'}; target ${s.roles.targets.join(', ') || s.roles.label || '—'}${s.roles.sequenceId ? `; sequences by ${s.roles.sequenceId}` : ''}`,
     `${s.samples.train} training / ${s.samples.validation} validation samples`,
     `validation loss ${fmt(s.valLoss)} vs baseline ${fmt(s.baselineLoss)} (${s.baseline})${better ? ` — ${fmt(s.baselineLoss / Math.max(s.valLoss, 1e-300))}× better` : ' — not better than the baseline'}`,
+    ...(s.dataUnits ?? []).slice(0, 4).map((u) => `in data units (${u.target}): validation MSE ${fmt(u.valMse)} vs ${fmt(u.baselineMse)} for the baseline`),
     ...(s.accuracy !== null ? [`accuracy ${(s.accuracy * 100).toFixed(1)}% vs ${((s.baselineAccuracy ?? 0) * 100).toFixed(1)}% for the majority class`] : []),
+    ...(s.dataMemory ? [`data memory: ${s.dataMemory.summary}`] : []),
     `${s.epochs} of ${s.epochsPlanned} epoch(s) in ${s.seconds.toFixed(1)} s, ${s.status}${s.bestEpoch !== s.epochs ? `; weights of epoch ${s.bestEpoch} (best validation)` : ''}`,
     ...(s.divergence ? [s.divergence] : []),
     ...s.notes.map((n) => `note: ${n}`),
+    ...(s.warnings ?? []).map((w) => `warning: ${w}`),
     s.modelFile ? `model saved to ${s.modelFile}` : 'model not saved',
   ];
 }
@@ -49,6 +52,7 @@ export function boundLines(r: BoundSummary): string[] {
     }),
     `verdict: ${r.verdict}`,
     `effective memory (≥ ${r.epsilon.toExponential(0)}): ${r.effectiveMemory} of ${r.sequence.steps} steps`,
+    ...(r.dataMemory ? [`the data remembers about ${r.dataMemory.lag} step${r.dataMemory.lag === 1 ? '' : 's'}; the gradient still reaches ${r.effectiveMemory}`] : []),
     ...r.warnings.map((w) => `warning: ${w}`),
   ];
 }
@@ -59,6 +63,7 @@ export function compareLines(s: CompareSummary): string[] {
     `task ${s.task}; baseline ${s.baseline.kind} ${fmt(s.baseline.loss)}; same data, seed and budget for every cell`,
     ...s.cells.map((r) => `${r.cell.padEnd(8)} val ${fmt(r.valLoss).padStart(9)}  train ${fmt(r.trainLoss).padStart(9)}${r.accuracy !== null ? `  acc ${(r.accuracy * 100).toFixed(1)}%` : ''}  memory ${r.effectiveMemory}/${r.steps}  ${r.parameters} params  ${r.epochs} ep  ${r.seconds.toFixed(1)} s${r.status === 'cancelled' ? ' (stopped)' : ''}`),
     s.best ? `best: ${s.best}${s.cells.find((c) => c.cell === s.best)!.valLoss < s.baseline.loss ? '' : ' (no cell beats the baseline)'}` : 'no cell finished',
+    ...(s.dataMemory ? [`the data remembers about ${s.dataMemory.lag} step${s.dataMemory.lag === 1 ? '' : 's'}; memory above is each cell's effective memory`] : []),
   ];
 }
 
@@ -80,5 +85,5 @@ export function settingsLine(e: Experiment): string {
   const m = e.model;
   const t = e.training;
   const cell = m.cell === 'vanilla' ? `${CELL_NAMES.vanilla} (${m.activation})` : m.cell === 'gated' ? `${CELL_NAMES.gated}${m.coupled ? ' (coupled)' : ''}` : CELL_NAMES[m.cell];
-  return `${cell} · ${m.hiddenSize} hidden × ${m.layers} layer${m.layers > 1 ? 's' : ''}${m.residual && m.layers > 1 ? ' (residual)' : ''} · ${t.optimizer}, lr ${t.learningRate} · ${t.epochs} epochs`;
+  return `${cell} · ${m.hiddenSize} hidden × ${m.layers} layer${m.layers > 1 ? 's' : ''}${m.residual && m.layers > 1 ? ' (residual)' : ''} · ${t.optimizer}, lr ${t.learningRate} · ${t.epochs === 'auto' ? 'epochs chosen from the data' : `${t.epochs} epochs`}`;
 }

@@ -14,7 +14,7 @@ import {
   type RunSummary, type ToWebview,
 } from '../shared/protocol';
 import type { EngineClient } from './engineClient';
-import { kindOf } from './files';
+import { kindOf, sibling } from './files';
 
 /** What the panels need from the rest of the extension. */
 export interface PanelServices {
@@ -285,11 +285,16 @@ export class PlaygroundPanels implements vscode.WebviewPanelSerializer<PanelStat
     }
   }
 
-  /** Applies changes to the experiment of `file`'s panel as if they came from its Model or Data view (for tests). */
-  async applyEdit(file: string, changes: ExperimentChange[]): Promise<void> {
+  /**
+   * Applies changes to the experiment of `file`'s panel as if they came from its Model or Data view (a CSV's panel
+   * moves to the experiment created for it). Resolves with the experiment file written.
+   */
+  async applyEdit(file: string, changes: ExperimentChange[]): Promise<string> {
     const p = this.panels.get(file);
     if (!p) throw new Error(`no panel is open for ${file}`);
     await this.queueEdit(p, () => changes);
+    if (p.state.editError && kindOf(p.state.file) !== 'experiment') throw new Error(p.state.editError);
+    return p.state.file;
   }
 
   /** Edits run one after another: each reads the document as the previous one left it. */
@@ -305,11 +310,17 @@ export class PlaygroundPanels implements vscode.WebviewPanelSerializer<PanelStat
    * reads it. When the editor holds unsaved changes of the user's, the edit joins them unsaved and the panel says so.
    */
   private async edit(panel: Panel, changesFor: (current: Experiment | null) => ExperimentChange[]): Promise<void> {
-    const file = panel.state.file;
-    if (kindOf(file) !== 'experiment') {
-      panel.update({ editError: `${path.basename(file)} is a CSV and trains with the default settings. Create an experiment file (New Experiment) to change them.` });
-      return;
+    let created: string | null = null;
+    if (kindOf(panel.state.file) !== 'experiment') {
+      // a CSV's settings are the defaults: the first change makes an experiment beside it to hold them
+      try {
+        created = await this.experimentForCsv(panel);
+      } catch (e) {
+        if (!panel.disposed) panel.update({ editError: `Could not create an experiment for ${path.basename(panel.state.file)}: ${messageOf(e)}` });
+        return;
+      }
     }
+    const file = panel.state.file;
     try {
       const uri = vscode.Uri.file(file);
       const doc = await vscode.workspace.openTextDocument(uri);
@@ -330,12 +341,59 @@ export class PlaygroundPanels implements vscode.WebviewPanelSerializer<PanelStat
         if (!wasDirty) await doc.save();
         else note = `${path.basename(file)} has unsaved changes in the editor: the panel's edit was added to them. Save the file to train with it.`;
       }
+      if (created) note = `${created}${note ? ` ${note}` : ''}`;
       if (!panel.disposed) panel.state = { ...panel.state, editError: note };
       await this.refreshExperiment(file);
       if (note && !panel.disposed) panel.update({ editError: note });
     } catch (e) {
       if (!panel.disposed) panel.update({ editError: e instanceof Error ? e.message : String(e) });
     }
+  }
+
+  /**
+   * The experiment that takes a CSV panel's changes: `NAME.rnn.json` beside the CSV when it already reads this CSV,
+   * else a new one (a free name) with the suggested roles. The panel moves to it. Returns what to tell the user.
+   */
+  private async experimentForCsv(panel: Panel): Promise<string> {
+    const csv = panel.state.file;
+    const existing = sibling(csv, '.rnn.json');
+    const text = await this.diskText(existing);
+    if (text !== null) {
+      try {
+        const exp = parseExperimentText(text, path.basename(existing), this.services.defaults());
+        if (csvOf(exp.data.file, existing) === path.resolve(csv)) {
+          this.moveTo(panel, existing);
+          return `${path.basename(existing)} already holds the settings of ${path.basename(csv)}: the change was written there.`;
+        }
+      } catch {
+        // not a usable experiment for this CSV: make another
+      }
+    }
+    let target = existing;
+    for (let k = 2; (await this.diskText(target)) !== null; k++) target = sibling(csv, `-${k}.rnn.json`);
+    await this.services.engine.request({ type: 'experiment/create', csvFile: csv, experimentFile: target, defaults: this.services.defaults() }, 'experiment/created');
+    this.moveTo(panel, target);
+    const message = `Created ${path.basename(target)} beside ${path.basename(csv)} with the suggested roles to hold your settings; the change was written to it.`;
+    void vscode.window.showInformationMessage(message, 'Open File').then((a) => {
+      if (a) void vscode.window.showTextDocument(vscode.Uri.file(target), { preview: false });
+    });
+    return message;
+  }
+
+  /** Makes a panel the panel of another file (a CSV's panel becomes its new experiment's). */
+  private moveTo(panel: Panel, file: string): void {
+    const old = panel.state.file;
+    if (this.panels.get(old) === panel) this.panels.delete(old);
+    const other = this.panels.get(file);
+    if (other && other !== panel) other.webview.dispose();
+    this.panels.set(file, panel);
+    const latest = this.latest.get(old);
+    if (latest && !this.latest.has(file)) this.latest.set(file, latest);
+    this.sources.delete(old);
+    this.inspected.delete(old);
+    panel.webview.title = `RNN Playground: ${path.basename(file)}`;
+    panel.state = { ...panel.state, file, experiment: null };
+    this.services.onActive(file);
   }
 
   /** Shows the panel of `file` (creating it), optionally on a given tab. */
@@ -423,9 +481,9 @@ export class PlaygroundPanels implements vscode.WebviewPanelSerializer<PanelStat
 
   private adopt(wp: vscode.WebviewPanel, state: PanelState): void {
     const panel: Panel = new Panel(wp, state, this.extensionUri, () => {
-      if (this.panels.get(state.file) === panel) this.panels.delete(state.file);
+      if (this.panels.get(panel.state.file) === panel) this.panels.delete(panel.state.file);
     }, (p, msg) => this.onPanelMessage(p, msg));
-    panel.disposables.push(wp.onDidChangeViewState((e) => e.webviewPanel.active && this.services.onActive(state.file)));
+    panel.disposables.push(wp.onDidChangeViewState((e) => e.webviewPanel.active && this.services.onActive(panel.state.file)));
     if (wp.active) this.services.onActive(state.file);
     this.panels.set(state.file, panel);
     void this.refreshExperiment(state.file);

@@ -411,6 +411,8 @@ export interface DataPreview {
   firstRows: string[][];
   /** The file's own column names (for the rows table) when they differ from `columns` (a wide layout read long). */
   fileColumns?: string[];
+  /** Values read from a wide layout (its long rows), when one is applied; `rowCount` counts the file's rows. */
+  longRows?: number;
   /** The wide layout read (its description), or a wide layout found but not used. */
   layout?: { applied: boolean; description: string } | null;
   /** The time axis and why the targets are these. */
@@ -500,6 +502,10 @@ export interface ErrorMessage {
   message: string;
   /** Stack trace for the output channel (internal errors only). */
   detail?: string;
+  /** Where the problem is in the user's file (input errors that name a line). */
+  where?: { file: string; line: number; column: string | null };
+  /** One-click remedies: the missing-value policies that would let the run go on (gaps in the data). */
+  fixes?: string[];
 }
 
 /** Everything the worker sends to the host. */

@@ -181,7 +181,7 @@ export async function dataPreviewJob(source: ExperimentSource, ctx: JobContext):
   }
   const wide = resolved.layout ?? resolved.wide;
   return {
-    csvFile, experimentFile, rowCount: table.rowCount, bytes: file.bytes, delimiter: file.delimiter, headerLine: file.headerLine,
+    csvFile, experimentFile, rowCount: file.rowCount, longRows: resolved.layout ? table.rowCount : undefined, bytes: file.bytes, delimiter: file.delimiter, headerLine: file.headerLine,
     columns, task: spec.task, roles: spec.roles, sequences, notes, warnings, problem, problemFixes,
     firstRows: readRows(file, lines, 0, Math.min(PREVIEW_ROWS, file.rowCount)),
     fileColumns: resolved.layout ? file.columns.map((c) => c.name) : undefined,

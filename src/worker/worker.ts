@@ -24,12 +24,21 @@ function context(id: number, cancel: Int32Array | null): JobContext {
   };
 }
 
-/** Maps an exception to the error reply: the user's problem in their words, or an internal error with its stack. */
-function toError(id: number, e: unknown): ErrorMessage {
+/**
+ * Maps an exception to the error reply: the user's problem in their words (with the place in the file and the
+ * remedies when known; `file` is the CSV a data error is about), or an internal error with its stack.
+ */
+function toError(id: number, e: unknown, file: string | null = null): ErrorMessage {
   const err = e instanceof Error ? e : new Error(String(e));
   if (err instanceof JobCancelled) return { type: 'error', inReplyTo: id, kind: 'cancelled', message: err.message };
   if (err instanceof FileExistsError) return { type: 'error', inReplyTo: id, kind: 'exists', message: `${err.path} already exists` };
-  if (err instanceof InputError || err instanceof CsvError || err instanceof DataError || err instanceof ExperimentError || err instanceof RangeError) {
+  if (err instanceof DataError) {
+    const fixes = err.fixes.length ? { fixes: [...err.fixes] } : {};
+    const where = err.line !== null && (err.file ?? file) ? { where: { file: (err.file ?? file) as string, line: err.line, column: err.column } } : {};
+    return { type: 'error', inReplyTo: id, kind: 'input', message: err.message, ...where, ...fixes };
+  }
+  if (err instanceof CsvError && err.line !== null) return { type: 'error', inReplyTo: id, kind: 'input', message: err.message, where: { file: err.file, line: err.line, column: err.column ?? null } };
+  if (err instanceof InputError || err instanceof CsvError || err instanceof ExperimentError || err instanceof RangeError) {
     return { type: 'error', inReplyTo: id, kind: 'input', message: err.message };
   }
   return { type: 'error', inReplyTo: id, kind: 'internal', message: err.message, detail: err.stack };
