@@ -83,7 +83,7 @@ export function renderDataView(ctx: DataViewContext): HTMLElement {
   }
   const name = p.csvFile.split(/[\\/]/).pop() ?? p.csvFile;
   const seq = p.sequences;
-  view.append(el('p', { className: 'summary', textContent: `${name} · ${p.rowCount.toLocaleString('en')} rows × ${(p.fileColumns ?? p.columns).length} columns${p.longRows ? ` (read wide: ${p.longRows.toLocaleString('en')} values)` : ''} · task ${p.task}${seq ? ` · ${seq.count.toLocaleString('en')} sequences (${seq.train.toLocaleString('en')} training / ${seq.validation.toLocaleString('en')} validation samples) · ${seq.minSteps === seq.maxSteps ? `${seq.minSteps} steps each` : `${seq.minSteps}–${seq.maxSteps} steps, median ${seq.medianSteps}`}` : ''}` }));
+  view.append(el('p', { className: 'summary', textContent: `${name} · ${p.rowCount.toLocaleString('en')} rows × ${(p.fileColumns ?? p.columns).length} columns${p.longRows ? ` (read wide: ${p.longRows.toLocaleString('en')} values)` : ''} · task ${p.task}${seq ? ` · ${seq.count.toLocaleString('en')} sequence${seq.count === 1 ? '' : 's'} (${seq.train.toLocaleString('en')} training / ${seq.validation.toLocaleString('en')} validation samples) · ${seq.minSteps === seq.maxSteps ? `${seq.minSteps} steps each` : `${seq.minSteps}–${seq.maxSteps} steps, median ${seq.medianSteps}`}` : ''}` }));
   if (ctx.notice) {
     const n = el('p', { className: /^Created |already holds/.test(ctx.notice) ? 'note callout' : 'warning', textContent: ctx.notice });
     n.setAttribute('role', 'status');

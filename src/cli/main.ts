@@ -17,6 +17,7 @@ import { predictCommand } from './commands/predict';
 import { makeTaskCommand } from './commands/makeTask';
 import { DATA_OPTIONS, MODEL_OPTIONS } from './commands/dataCommon';
 import { benchCsvIngest, runCsvBenchChild } from './commands/benchCsv';
+import { benchTrainMemory, runTrainBenchChild } from './commands/benchMemory';
 
 const USAGE = `Usage: rnn-playground <command> [options]
 
@@ -44,9 +45,10 @@ Commands:
                       --readout last|every  --loss mse|binary|softmax  --outputs P  --seed S  --tolerance X (default 1e-5)
   examples            the chapter's worked examples computed by the engine, with the erratum
   bench               workload W1 on this engine and its peers (tfjs cpu, tfjs wasm, PyTorch) side by side,
-                      then CSV ingestion (2 million rows × 5 columns) against csv-parse and papaparse
+                      then CSV ingestion (2 million rows × 5 columns) against csv-parse and papaparse,
+                      then the peak memory of training one epoch on a 300 MB numeric file
                       --cells lstm,gru,rnn  --hidden 32,128  --repeats N  --min-seconds S  --peers a,b  --quick
-                      --csv-rows N (0: skip ingestion)  --only w1|csv
+                      --csv-rows N (0: skip ingestion)  --memory-mb M (0: skip training memory)  --only w1|csv|memory
 
 Every command takes --json (one JSON object on stdout) and --help.
 Exit codes: 0 success, 1 a check failed, 2 bad usage.`;
@@ -65,7 +67,7 @@ const OPTIONS = {
   compare: { ...DATA_OPTIONS, ...MODEL_OPTIONS, cells: str },
   predict: { missing: str, model: str, out: str, force: flag },
   'make-task': { length: str, count: str, seed: str, out: str, force: flag, variant: str },
-  bench: { cells: str, hidden: str, repeats: str, 'min-seconds': str, peers: str, quick: flag, 'csv-rows': str, only: str },
+  bench: { cells: str, hidden: str, repeats: str, 'min-seconds': str, peers: str, quick: flag, 'csv-rows': str, 'memory-mb': str, only: str },
 } as const;
 
 async function run(argv: string[]): Promise<number> {
@@ -80,6 +82,10 @@ async function run(argv: string[]): Promise<number> {
   }
   if (command === '__bench-csv') {
     runCsvBenchChild(rest[0] ?? '{}');
+    return EXIT.ok;
+  }
+  if (command === '__bench-train') {
+    await runTrainBenchChild(rest[0] ?? '{}');
     return EXIT.ok;
   }
   if (!(command in OPTIONS)) throw new UsageError(`unknown command "${command}" (train, verify, compare, predict, make-task, golden, gradcheck, examples, bench)`);
@@ -157,9 +163,9 @@ async function run(argv: string[]): Promise<number> {
         if (!Number.isInteger(n) || n < 1 || n > 1024) throw new UsageError(`--hidden: "${h}" is not a size from 1 to 1024`);
         return n;
       });
-      const only = choice(v, 'only', 'all', ['all', 'w1', 'csv'] as const);
+      const only = choice(v, 'only', 'all', ['all', 'w1', 'csv', 'memory'] as const);
       const log = (line: string): void => void process.stderr.write(`${line}\n`);
-      const w1 = only === 'csv' ? null : benchCommand({
+      const w1 = only === 'csv' || only === 'memory' ? null : benchCommand({
         cells: cells as ('rnn' | 'lstm' | 'gru')[],
         hidden,
         repeats: intOpt(v, 'repeats', quick ? 1 : 3, 1, 50),
@@ -168,11 +174,13 @@ async function run(argv: string[]): Promise<number> {
         log,
       });
       const csvRows = intOpt(v, 'csv-rows', quick ? 200000 : 2000000, 0, 50000000);
-      const csv = only === 'w1' || csvRows === 0 ? null : benchCsvIngest({ rows: csvRows, log, repeats: quick ? 1 : 3 });
+      const csv = only === 'w1' || only === 'memory' || csvRows === 0 ? null : benchCsvIngest({ rows: csvRows, log, repeats: quick ? 1 : 3 });
+      const memoryMb = intOpt(v, 'memory-mb', quick ? 30 : 300, 0, 100000);
+      const memory = only === 'w1' || only === 'csv' || memoryMb === 0 ? null : benchTrainMemory({ megabytes: memoryMb, log });
       result = {
         pass: true,
-        report: { w1: w1?.report ?? null, csv: csv?.rows ?? null },
-        text: [w1?.text, csv ? `CSV ingestion, ${csvRows.toLocaleString('en')} rows × 5 numeric columns (each parser in its own process):\n${csv.text}` : null].filter(Boolean).join('\n\n'),
+        report: { w1: w1?.report ?? null, csv: csv?.rows ?? null, memory: memory?.row ?? null },
+        text: [w1?.text, csv ? `CSV ingestion, ${csvRows.toLocaleString('en')} rows × 5 numeric columns (each parser in its own process):\n${csv.text}` : null, memory?.text].filter(Boolean).join('\n\n'),
       };
       break;
     }

@@ -17,8 +17,8 @@ export function keyAt(col: CsvColumn, r: number): number {
 /** Whether two keys are the same cell value (empty equals empty). */
 export const sameKey = (a: number, b: number): boolean => a === b || (a !== a && b !== b);
 
-/** First row of every run of equal consecutive cells. `[runs]` */
-export function runStarts(col: CsvColumn, rows: number): Int32Array {
+/** Number of runs of equal consecutive cells. */
+export function runCount(col: CsvColumn, rows: number): number {
   let count = 0;
   let prev = NaN;
   for (let r = 0; r < rows; r++) {
@@ -26,6 +26,12 @@ export function runStarts(col: CsvColumn, rows: number): Int32Array {
     if (r === 0 || !sameKey(k, prev)) count++;
     prev = k;
   }
+  return count;
+}
+
+/** First row of every run of equal consecutive cells. `[runs]` */
+export function runStarts(col: CsvColumn, rows: number, count = runCount(col, rows)): Int32Array {
+  let prev = NaN;
   const starts = new Int32Array(count);
   count = 0;
   for (let r = 0; r < rows; r++) {
@@ -186,29 +192,4 @@ export function orderOf(values: Float64Array, starts: Int32Array | null, map: (v
     stepCount = near;
   }
   return { pairs: up + down + equal, up, down, equal, step, stepCount, restarts };
-}
-
-/** Lag-k autocorrelation of the present values (pairs with a missing side skipped), or NaN when undefined. */
-export function autocorrelationAt(values: Float64Array, lag: number): number {
-  let n = 0;
-  let sum = 0;
-  for (const v of values) {
-    if (v === v) {
-      sum += v;
-      n++;
-    }
-  }
-  if (n <= lag + 1) return NaN;
-  const mean = sum / n;
-  let num = 0;
-  let den = 0;
-  for (let r = 0; r < values.length; r++) {
-    const a = values[r] - mean;
-    if (a === a) den += a * a;
-    if (r >= lag) {
-      const b = values[r - lag] - mean;
-      if (a === a && b === b) num += a * b;
-    }
-  }
-  return den > 0 ? num / den : NaN;
 }

@@ -5,8 +5,9 @@
  * it is stored as NaN and remembered as an exception (its row and text, with the first few lines kept for messages),
  * and common missing-value markers (`NA`, `N/A`, `null`, `.`, `-`, …) count as missing. A column is text only when
  * most of its cells are not numbers (or dates): it turns text once its exceptions outnumber its values, the values
- * stored so far becoming their canonical text (`1.50` → `1.5`, dates → ISO); and a text column whose cells are
- * mostly numbers (or dates) is turned back when the file ends.
+ * stored so far becoming their canonical text (`1.50` → `1.5`, dates → ISO, the first few dates as written); and a
+ * text column whose cells are mostly numbers (or dates) is turned back when the file ends, as is a column whose first
+ * cell made it a date (or numeric) column when most of its cells are numbers (or dates).
  */
 import { cellNumber, formatNumber, formattedNumber } from './csvNumber';
 import { dateState, formatDate, parseDateCell, swapMonthDay, type DateForm } from './csvDates';
@@ -81,6 +82,8 @@ export class ColumnBuilder {
   private dateOrder: 'undecided' | 'mdy' | 'dmy' = 'undecided';
   /** Dates written in another form than `a/b/yyyy` (then earlier dates are not re-read). */
   private otherDates = 0;
+  /** The first few date cells as written, by row: shown as written if the column turns text. */
+  private readonly dateTexts = new Map<number, string>();
 
   constructor(
     readonly name: string,
@@ -131,7 +134,11 @@ export class ColumnBuilder {
    */
   finish(lineOf: (row: number) => number): CsvColumn {
     if (this.kind === 'text') this.reconsiderText(lineOf);
-    else if (this.invalid > this.valid) this.becomeText();
+    else if (this.invalid > this.valid) {
+      // mostly not of its first kind: read as text, then as whatever most of its cells are (`Jan 2020` atop years)
+      this.becomeText();
+      this.reconsiderText(lineOf);
+    }
     if (this.kind === 'date') this.settleDateOrder();
     const rows = this.rows;
     const numeric = this.kind === 'numeric' || this.kind === 'date';
@@ -185,9 +192,10 @@ export class ColumnBuilder {
     this.pushException(text, line);
   }
 
-  /** A cell of a date column. */
+  /** A cell of a date column; a plain number is none (`1707.4` is no April 1707 here: this column began with another date). */
   private pushDateCell(text: string, line: number): void {
-    const t = parseDateCell(text, this.dateOrder === 'dmy');
+    const v = cellNumber(text, this.decimalCode);
+    const t = v - v === 0 ? NaN : parseDateCell(text, this.dateOrder === 'dmy');
     if (t === t) this.pushDate(t, text, line);
     else this.pushException(text, line);
   }
@@ -208,6 +216,7 @@ export class ColumnBuilder {
       }
     } else if (order === null) this.otherDates++;
     this.dateForms.add(dateState.form);
+    if (this.dateTexts.size < SAMPLE_CELLS) this.dateTexts.set(this.rows, detach(text));
     if (this.rows >= this.capacity) this.makeRoomForNumber();
     this.values[this.rows++] = t;
     this.valid++;
@@ -309,7 +318,7 @@ export class ColumnBuilder {
     this.capacity = this.codes.length;
     for (let r = 0; r < this.rows; r++) {
       const v = wasEmpty ? NaN : this.values[r];
-      this.codes[r] = v !== v ? -1 : this.codeOf(wasDate ? formatDate(v) : formatNumber(v, this.decimalCode));
+      this.codes[r] = v !== v ? -1 : this.codeOf(wasDate ? (this.dateTexts.get(r) ?? formatDate(v)) : formatNumber(v, this.decimalCode));
     }
     for (let k = 0; k < this.exceptionRows.length; k++) this.codes[this.exceptionRows.data[k]] = this.codeOf(this.exceptionTexts[this.exceptionCodes.data[k]]);
     this.values = NO_NUMBERS;
@@ -383,6 +392,8 @@ export class ColumnBuilder {
         if (dates[k] === dates[k]) {
           parseDateCell(dictionary[k], dayFirst);
           this.dateForms.add(dateState.form);
+          // dates not written a/b/yyyy are never re-read day first (`settleDateOrder`)
+          if (dateState.order === null) this.otherDates += counts[k];
         }
       }
     }

@@ -192,7 +192,8 @@ export function formatNumber(v: number, decimalCode: number): string {
  * A number written for people rather than machines, or NaN: thousands separators (`1,234,567.5`; with a decimal comma
  * `1.234.567,5` or `1 234 567,5`), a currency sign before it (`$`, `€`, `£`, `¥`), a percent sign after it (`12.5%`
  * is 12.5, in percent), a magnitude suffix (`1.2K`, `3.4M`, `5B`: thousands, millions, billions), and a negative in
- * parentheses (`(1,234)`). Groups must have exactly three digits. Plain numbers are `cellNumber`'s job.
+ * parentheses (`(1,234)`). Groups must have exactly three digits. Plain numbers are `cellNumber`'s job. A value beyond
+ * the largest double (`-1e999`, `1e300B`) is NaN, as it is for `cellNumber`'s callers.
  */
 export function formattedNumber(text: string, decimalCode: number): number {
   let s = text.trim();
@@ -224,7 +225,6 @@ export function formattedNumber(text: string, decimalCode: number): number {
   if (group.test(s)) plain = decimalCode === COMMA ? s.replace(/[. \u00a0]/g, '').replace(',', '.') : s.replace(/,/g, '');
   else if (s !== text.trim()) plain = decimalCode === COMMA ? s.replace(',', '.') : s;
   else return NaN;
-  const v = cellNumber(plain, DOT);
-  if (v !== v) return NaN;
-  return (negative ? -v : v) * scale;
+  const v = (negative ? -1 : 1) * cellNumber(plain, DOT) * scale;
+  return v - v === 0 ? v : NaN;
 }

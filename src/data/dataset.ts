@@ -37,7 +37,7 @@ export interface DatasetSpec {
   rolesGiven?: boolean;
   /** z-score features and regression targets with statistics of the training rows (default true). */
   zscore?: boolean;
-  /** Sliding windows of `length` steps every `stride` rows; null or absent: chosen from the data where needed. */
+  /** Sliding windows of `length` steps every `stride` rows; null: whole sequences; absent: chosen from the data where needed. */
   window?: { length: number; stride?: number } | null;
   /** Fraction of sequences (by sequence) or of each sequence's rows (by time) held out for validation (default 0.2). */
   validation?: number;
@@ -198,7 +198,11 @@ function transformed(t: Transform, v: number, prev: number): number {
     case 'none': return v;
     case 'diff': return v - prev;
     case 'returns': return prev === 0 ? NaN : v / prev - 1;
-    case 'log-returns': return prev > 0 && v > 0 ? Math.log(v / prev) : NaN;
+    case 'log-returns': {
+      if (!(prev > 0 && v > 0)) return NaN;
+      const ratio = v / prev;
+      return ratio > 0 && ratio < Infinity ? Math.log(ratio) : Math.log(v) - Math.log(prev);
+    }
   }
 }
 
@@ -212,10 +216,45 @@ export function levelAfter(t: Transform, change: number, prev: number): number {
   }
 }
 
+/** (v − mean) / std, also when v and the mean lie so far apart near the largest double that their difference overflows. */
+function zscore(v: number, mean: number, std: number): number {
+  const d = v - mean;
+  return d - d === 0 ? d / std : v / std - mean / std;
+}
+
 type Part = { seq: number; from: number; to: number };
 
-/** Builds the dataset; throws DataError with file/line/column for anything the user must fix. */
+/**
+ * Builds the dataset; throws DataError with file/line/column for anything the user must fix. An error that is not about
+ * one cell also names the file's bad cells: the suggested roles may have come from them.
+ */
 export function buildDataset(table: CsvTable, spec: DatasetSpec): Dataset {
+  try {
+    return build(table, spec);
+  } catch (e) {
+    if (e instanceof DataError && e.line === null) {
+      const note = badCellsNote(table);
+      if (note) throw new DataError(`${e.message}${note}`, null, e.column, e.fixes);
+    }
+    throw e;
+  }
+}
+
+/** The first bad cells of a table's numeric and date columns, for an error that may come from them, or nothing. */
+function badCellsNote(table: CsvTable): string {
+  let total = 0;
+  const cells: { line: number; column: string; value: string }[] = [];
+  for (const c of table.columns) {
+    total += c.invalid;
+    for (const cell of c.invalidCells) cells.push({ line: cell.line, column: cell.column ?? c.name, value: cell.value });
+  }
+  if (total === 0 || cells.length === 0) return '';
+  cells.sort((a, b) => a.line - b.line);
+  const first = cells.slice(0, 5).map((c) => `line ${c.line}, column ${q(c.column)}: "${c.value}"`);
+  return ` (the file has ${plural(total, 'bad cell')}, which may be why: ${first.join('; ')}${total > first.length ? '; …' : ''})`;
+}
+
+function build(table: CsvTable, spec: DatasetSpec): Dataset {
   const file = table.file;
   const notes: string[] = [];
   const warnings: string[] = [];
@@ -223,7 +262,7 @@ export function buildDataset(table: CsvTable, spec: DatasetSpec): Dataset {
   const roles = spec.roles;
   const task = spec.task;
   const valFrac = spec.validation ?? 0.2;
-  if (!(valFrac > 0 && valFrac < 0.9)) throw new DataError(`validation fraction must be between 0 and 0.9; got ${valFrac}`);
+  if (!(valFrac > 0 && valFrac < 0.9)) throw new DataError(`${file}: validation fraction must be between 0 and 0.9; got ${valFrac}`);
 
   // ── columns in use ──
   let featureNames = [...new Set(roles.features)];
@@ -246,6 +285,7 @@ export function buildDataset(table: CsvTable, spec: DatasetSpec): Dataset {
   const features = featureNames.map((n) => numericColumn(table, n, 'a feature'));
   const targets = targetNames.map((n) => numericColumn(table, n, 'a target'));
   const idCol = roles.sequenceId ? findColumn(table, roles.sequenceId, 'the sequence id') : null;
+  if (idCol?.kind === 'empty') throw new DataError(`${file}: column ${q(idCol.name)} is empty; the sequence id needs values`, null, idCol.name);
   let labelCol: CsvColumn | null = null;
   if (task === 'classify') {
     if (!roles.label) throw new DataError(`${file}: the classify task needs a label column (--label, or data.label)`);
@@ -261,7 +301,7 @@ export function buildDataset(table: CsvTable, spec: DatasetSpec): Dataset {
   }
   const given = spec.transforms ?? {};
   for (const [name, t] of Object.entries(given)) {
-    if (!TRANSFORMS.includes(t)) throw new DataError(`unknown transform "${t}" for column ${q(name)} (none, diff, returns, log-returns)`);
+    if (!TRANSFORMS.includes(t)) throw new DataError(`${file}: unknown transform "${t}" for column ${q(name)} (none, diff, returns, log-returns)`);
     if (!featureNames.includes(name) && !targetNames.includes(name)) throw new DataError(`${file}: transform given for ${q(name)}, which is not a feature or target`, null, name);
   }
   const used = [...features, ...targets.filter((c) => !features.includes(c))];
@@ -343,9 +383,9 @@ export function buildDataset(table: CsvTable, spec: DatasetSpec): Dataset {
   const medianLength = median(usable.map((i) => sequences[i].rows.length));
   // many sequences, or several short ones: hold out whole sequences; a few long ones: hold out the end of each
   let split: 'sequence' | 'time' = spec.split ?? (granularity === 'sequence' || task === 'classify' || usable.length >= 20 || (usable.length >= 5 && medianLength < 64) ? 'sequence' : 'time');
-  if (granularity === 'sequence' && split === 'time') throw new DataError('one label or target per sequence: the split must be by sequence');
+  if (granularity === 'sequence' && split === 'time') throw new DataError(`${file}: one label or target per sequence: the split must be by sequence`);
   if (split === 'sequence' && usable.length < 2) {
-    if (spec.split === 'sequence' || task === 'classify') throw new DataError(`${file}: splitting by sequence needs at least 2 sequences; found ${usable.length}${idCol ? '' : ' (no sequence id column)'}`);
+    if (spec.split === 'sequence' || granularity === 'sequence') throw new DataError(`${file}: splitting by sequence needs at least 2 sequences; found ${usable.length}${idCol ? '' : ' (no sequence id column)'}`);
     split = 'time';
   }
   const trainParts: Part[] = [];
@@ -400,6 +440,8 @@ export function buildDataset(table: CsvTable, spec: DatasetSpec): Dataset {
   const fk = features.map((c) => usedIndex.get(c) as number);
   const tk = targets.map((c) => usedIndex.get(c) as number);
   const scaler = fitScaler(spec, table, trainParts, sequences, value, fk, tk, used, tf, task, (w) => warnings.push(w));
+  checkScaled(table, [...trainParts, ...valParts], sequences, value, fk, scaler.featureMean, scaler.featureStd, used, tf);
+  checkScaled(table, [...trainParts, ...valParts], sequences, value, tk, scaler.targetMean, scaler.targetStd, used, tf);
 
   // ── the data's memory ──
   const memoryColumn = targets[0] ?? null;
@@ -417,11 +459,11 @@ export function buildDataset(table: CsvTable, spec: DatasetSpec): Dataset {
   const cap = spec.maxWindows ?? 20000;
   if (spec.window) {
     const T = spec.window.length;
-    if (!Number.isInteger(T) || T < 1) throw new DataError(`window length must be a whole number ≥ 1; got ${T}`);
+    if (!Number.isInteger(T) || T < 1) throw new DataError(`${file}: window length must be a whole number ≥ 1; got ${T}`);
     const stride = spec.window.stride ?? Math.max(1, Math.floor(T / 2));
-    if (!Number.isInteger(stride) || stride < 1) throw new DataError(`window stride must be a whole number ≥ 1; got ${stride}`);
+    if (!Number.isInteger(stride) || stride < 1) throw new DataError(`${file}: window stride must be a whole number ≥ 1; got ${stride}`);
     window = { length: T, stride };
-  } else if (granularity === 'step' && (split === 'time' || trainLongest > 2000 || (usable.length < 20 && medianLength >= 48))) {
+  } else if (spec.window === undefined && granularity === 'step' && (split === 'time' || trainLongest > 2000 || (usable.length < 20 && medianLength >= 48))) {
     window = chooseWindow(trainParts, split === 'time' ? valParts : [], dataMemory, need, cap, notes, task);
   }
   if (window) {
@@ -598,8 +640,9 @@ function chooseTransforms(
     let positive = true;
     for (const s of sequences) for (let i = 0; i < s.rows.length && positive; i++) if (!(raw(s, k, i) > 0)) positive = false;
     const why = positive && PRICE_NAMES.test(c.name.trim()) ? 'is a positive price (its relative changes are what a model can learn)' : trendOf(k, sequences, trainParts, valParts, raw);
-    if (!why) return;
-    out.set(c, { transform: positive ? 'log-returns' : 'diff', auto: true, why });
+    const transform = positive ? 'log-returns' : 'diff';
+    if (!why || !finiteChanges(transform, k, sequences, raw)) return;
+    out.set(c, { transform, auto: true, why });
   });
   return out;
 }
@@ -715,11 +758,11 @@ function trendOf(k: number, sequences: PreparedSequence[], trainParts: Part[], v
   return null;
 }
 
-/** Stops at the first place a transform is undefined (log of a non-positive value, a return over zero). */
+/** Stops at the first place a transform is undefined (log of a non-positive value, a return over zero) or overflows. */
 function checkTransformed(table: CsvTable, sequences: PreparedSequence[], used: CsvColumn[], tf: Transform[], raw: (s: PreparedSequence, k: number, j: number) => number): void {
   used.forEach((c, k) => {
     const t = tf[k];
-    if (t === 'none' || t === 'diff') return;
+    if (t === 'none') return;
     for (const s of sequences) {
       for (let i = 0; i < s.rows.length; i++) {
         const prev = raw(s, k, i - 1);
@@ -732,9 +775,25 @@ function checkTransformed(table: CsvTable, sequences: PreparedSequence[], used: 
           const row = prev > 0 ? s.rows[i] : i === 0 ? s.before : s.rows[i - 1];
           throw new DataError(`${table.file} line ${table.lineOf(row)}, column ${q(c.name)}: log-returns need positive values, found ${prev > 0 ? v : prev}; choose diff or none for this column`, table.lineOf(row), c.name);
         }
+        const change = transformed(t, v, prev);
+        if (!(change - change === 0)) {
+          const line = table.lineOf(s.rows[i]);
+          throw new DataError(`${table.file} line ${line}, column ${q(c.name)}: the change from ${num(prev)} to ${num(v)} (${t}) is too large for a number; choose none for this column`, line, c.name);
+        }
       }
     }
   });
+}
+
+/** Whether a transform gives a finite change between every two consecutive rows of every sequence. */
+function finiteChanges(t: Transform, k: number, sequences: PreparedSequence[], raw: (s: PreparedSequence, k: number, j: number) => number): boolean {
+  for (const s of sequences) {
+    for (let i = 1; i < s.rows.length; i++) {
+      const change = transformed(t, raw(s, k, i), raw(s, k, i - 1));
+      if (!(change - change === 0)) return false;
+    }
+  }
+  return true;
 }
 
 /**
@@ -749,7 +808,7 @@ function fitScaler(spec: DatasetSpec, table: CsvTable, trainParts: Part[], seque
   const scaler: Scaler = { featureMean: new Array(F).fill(0), featureStd: new Array(F).fill(1), targetMean: new Array(P).fill(0), targetStd: new Array(P).fill(1) };
   if (spec.scaler) {
     const sc = spec.scaler;
-    if (sc.featureMean.length !== F || sc.targetMean.length !== P) throw new DataError(`the model was trained on ${sc.featureMean.length} features and ${sc.targetMean.length} targets; these settings give ${F} and ${P}`);
+    if (sc.featureMean.length !== F || sc.targetMean.length !== P) throw new DataError(`${table.file}: the model was trained on ${sc.featureMean.length} features and ${sc.targetMean.length} targets; these settings give ${F} and ${P}`);
     return { featureMean: [...sc.featureMean], featureStd: [...sc.featureStd], targetMean: [...sc.targetMean], targetStd: [...sc.targetStd] };
   }
   if (spec.zscore === false) return scaler;
@@ -797,6 +856,27 @@ function fitScaler(spec: DatasetSpec, table: CsvTable, trainParts: Part[], seque
   return scaler;
 }
 
+/** Largest z-score let through: its square, summed over any batch, stays a finite loss. */
+const MAX_Z = 1e100;
+
+/** Stops at a value so far outside the training rows' spread that the model's loss on it would overflow. */
+function checkScaled(table: CsvTable, parts: Part[], sequences: PreparedSequence[], value: (s: PreparedSequence, k: number, i: number) => number,
+  ks: number[], mean: number[], std: number[], used: CsvColumn[], tf: Transform[]): void {
+  ks.forEach((k, j) => {
+    for (const p of parts) {
+      const s = sequences[p.seq];
+      for (let i = p.from; i < p.to; i++) {
+        const z = zscore(value(s, k, i), mean[j], std[j]);
+        if (Math.abs(z) <= MAX_Z) continue;
+        const line = table.lineOf(s.rows[i]);
+        const what = tf[k] === 'none' ? num(value(s, k, i)) : `${num(value(s, k, i))} (after its transform, ${tf[k]})`;
+        throw new DataError(`${table.file} line ${line}, column ${q(used[k].name)}: ${what} lies ${Math.abs(z).toExponential(0)} standard deviations `
+          + `from the mean of the training rows (${num(mean[j])}, standard deviation ${num(std[j])}): they hardly vary beside it; check the column's values or leave it out`, line, used[k].name);
+      }
+    }
+  });
+}
+
 /** The correlogram of the first target over the training parts: of what the model sees, and of the levels when transformed. */
 function dataMemoryOf(column: string, transform: Transform, trainParts: Part[], sequences: PreparedSequence[],
   modelled: (s: PreparedSequence, i: number) => number, level: (s: PreparedSequence, i: number) => number): DataMemory | null {
@@ -835,7 +915,7 @@ function chooseWindow(trainParts: Part[], valParts: Part[], memory: DataMemory |
   const ahead = task === 'next-step' ? 1 : 0;
   // room for several validation windows too (about eight, or a third of a short validation part)
   const valRoom = Number.isFinite(valTypical) ? valTypical - ahead - Math.min(8, Math.floor(valTypical / 3)) : Infinity;
-  const limit = Math.max(2, Math.min(64, Math.floor(typical / 3), valRoom));
+  const limit = Math.max(2, Math.min(64, Math.floor(typical / 3), Math.floor(valRoom)));
   const T = Math.max(2, Math.min(wanted, limit));
   let possible = 0;
   for (const n of lengths) possible += Math.max(0, n - need(T) + 1);
@@ -883,12 +963,12 @@ function makeSamples(z: Sampler, parts: Part[]): { samples: Sample[]; sources: S
   const shift = task === 'next-step' ? 1 : 0;
   const scaledX = (s: PreparedSequence, from: number, n: number): Float64Array => {
     const x = new Float64Array(n * F);
-    for (let i = 0; i < n; i++) for (let j = 0; j < F; j++) x[i * F + j] = (value(s, fk[j], from + i) - featureMean[j]) / featureStd[j];
+    for (let i = 0; i < n; i++) for (let j = 0; j < F; j++) x[i * F + j] = zscore(value(s, fk[j], from + i), featureMean[j], featureStd[j]);
     return x;
   };
   const scaledY = (s: PreparedSequence, from: number, n: number): Float64Array => {
     const y = new Float64Array(n * P);
-    for (let i = 0; i < n; i++) for (let j = 0; j < P; j++) y[i * P + j] = (value(s, tk[j], from + i) - targetMean[j]) / targetStd[j];
+    for (let i = 0; i < n; i++) for (let j = 0; j < P; j++) y[i * P + j] = zscore(value(s, tk[j], from + i), targetMean[j], targetStd[j]);
     return y;
   };
   const sameColumns = P === F && fk.every((k, j) => k === tk[j]) && featureMean.every((m, j) => m === targetMean[j] && featureStd[j] === targetStd[j]);
@@ -917,7 +997,7 @@ function makeSamples(z: Sampler, parts: Part[]): { samples: Sample[]; sources: S
     if (granularity === 'sequence') {
       if (L < 1) continue;
       const y = new Float64Array(P);
-      for (let j = 0; j < P; j++) y[j] = (value(s, tk[j], p.from) - targetMean[j]) / targetStd[j];
+      for (let j = 0; j < P; j++) y[j] = zscore(value(s, tk[j], p.from), targetMean[j], targetStd[j]);
       samples.push({ x: scaledX(s, p.from, L), y });
       source(p.seq, p.from, L);
       continue;
@@ -984,7 +1064,7 @@ function baselineOf(task: TaskKind, classes: string[], tr: { samples: Sample[] }
       const y = va.samples[j].y;
       for (let i = 0; i < src.length; i++) {
         for (let k = 0; k < P; k++) {
-          const prev = tf[tk[k]] === 'none' ? (value(s, tk[k], src.offset + i) - targetMean[k]) / targetStd[k] : -targetMean[k] / targetStd[k];
+          const prev = tf[tk[k]] === 'none' ? zscore(value(s, tk[k], src.offset + i), targetMean[k], targetStd[k]) : -targetMean[k] / targetStd[k];
           se += (y[i * P + k] - prev) ** 2;
           n++;
         }
@@ -1013,22 +1093,36 @@ function baselineOf(task: TaskKind, classes: string[], tr: { samples: Sample[] }
   return { kind: 'predict the training mean', loss: se / n, accuracy: null };
 }
 
-/** The value of a used column at a step of a prepared sequence, as the model reads it before scaling, and its level. */
-export function stepValues(ds: Dataset, index: number, column: CsvColumn): { values: Float64Array; levels: Float64Array; previous: number } {
+/**
+ * Reads a used column of one prepared sequence at any step without copying it: its level (the value as read, after
+ * filling gaps; step −1 is the row before the first step) and its value as the model reads it before scaling.
+ */
+export function columnReader(ds: Dataset, index: number, column: CsvColumn): { level: (j: number) => number; value: (j: number) => number } {
   const s = ds.sequences[index];
-  const n = s.rows.length;
   const all = [...ds.columns.features, ...ds.columns.targets.filter((c) => !ds.columns.features.includes(c))];
   const k = all.indexOf(column);
   const U = all.length;
-  const level = (j: number): number => (s.filled ? s.filled[(j + 1) * U + k] : (column.values as Float64Array)[j < 0 ? s.before : s.rows[j]]);
+  const values = column.values as Float64Array;
+  const level = (j: number): number => (s.filled ? s.filled[(j + 1) * U + k] : values[j < 0 ? s.before : s.rows[j]]);
   const t = ds.transforms[column.name] ?? 'none';
+  return { level, value: (j) => (t === 'none' ? level(j) : transformed(t, level(j), level(j - 1))) };
+}
+
+/**
+ * The values of a used column over steps [from, to) of a prepared sequence (default: all), as the model reads them
+ * before scaling, with their levels and the level before `from`.
+ */
+export function stepValues(ds: Dataset, index: number, column: CsvColumn, from = 0, to = ds.sequences[index].rows.length): { values: Float64Array; levels: Float64Array; previous: number } {
+  const { level, value } = columnReader(ds, index, column);
+  const n = Math.max(0, to - from);
   const values = new Float64Array(n);
   const levels = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    levels[i] = level(i);
-    values[i] = t === 'none' ? levels[i] : transformed(t, levels[i], level(i - 1));
+    levels[i] = level(from + i);
+    values[i] = value(from + i);
   }
-  return { values, levels, previous: s.before >= 0 ? level(-1) : NaN };
+  const s = ds.sequences[index];
+  return { values, levels, previous: from > 0 || s.before >= 0 ? level(from - 1) : NaN };
 }
 
 /** A whole prepared sequence scaled as the model sees it: inputs [steps, features] and targets [steps, targets]. */
@@ -1040,12 +1134,12 @@ export function scaledSequence(ds: Dataset, index: number): { x: Float64Array; t
   const x = new Float64Array(n * F);
   ds.columns.features.forEach((c, j) => {
     const { values } = stepValues(ds, index, c);
-    for (let i = 0; i < n; i++) x[i * F + j] = (values[i] - featureMean[j]) / featureStd[j];
+    for (let i = 0; i < n; i++) x[i * F + j] = zscore(values[i], featureMean[j], featureStd[j]);
   });
   const targets = new Float64Array(n * P);
   ds.columns.targets.forEach((c, j) => {
     const { values } = stepValues(ds, index, c);
-    for (let i = 0; i < n; i++) targets[i * P + j] = (values[i] - targetMean[j]) / targetStd[j];
+    for (let i = 0; i < n; i++) targets[i * P + j] = zscore(values[i], targetMean[j], targetStd[j]);
   });
   return { x, targets, steps: n };
 }

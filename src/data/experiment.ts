@@ -25,8 +25,8 @@ export interface ExperimentData {
   /** Per-column transforms; columns not listed are chosen from the data (a trending level is modelled as changes). */
   transforms?: Record<string, Transform>;
   missing: MissingPolicy;
-  /** null: chosen from the data. */
-  window: { length: number; stride?: number } | null;
+  /** Sliding windows; null: whole sequences; absent: chosen from the data (windows for long series). */
+  window?: { length: number; stride?: number } | null;
   validation: number;
   split?: 'sequence' | 'time';
   /** "wide": columns that are successive periods (JAN…DEC, Q1…Q4, t1…tN) read as one long series; absent: suggested. */
@@ -233,7 +233,7 @@ export function parseExperiment(doc: unknown, where: string, defaults: Experimen
   const d = new Reader(where, 'data', section(where, doc, 'data'));
   d.unknownKeys(['file', 'features', 'targets', 'sequenceId', 'label', 'time', 'task', 'transforms', 'missing', 'window', 'validation', 'split', 'layout']);
   const dataObj = section(where, doc, 'data');
-  let window: ExperimentData['window'] = null;
+  let window: ExperimentData['window'] = dataObj.window === null ? null : undefined;
   if (dataObj.window !== undefined && dataObj.window !== null) {
     if (!isObj(dataObj.window)) throw new ExperimentError(`${where}: data.window must be null or { "length": …, "stride": … }; got ${JSON.stringify(dataObj.window)}`, 'data.window');
     const w = new Reader(where, 'data.window', dataObj.window);
@@ -256,7 +256,7 @@ export function parseExperiment(doc: unknown, where: string, defaults: Experimen
   const data: ExperimentData = {
     file: d.str('file'),
     missing: d.oneOf('missing', E.missing, 'error'),
-    window,
+    ...(window !== undefined ? { window } : {}),
     validation: d.num('validation', L.validation, 0.2),
   };
   const features = d.names('features');
@@ -389,14 +389,15 @@ export function resolveData(file: CsvTable, d: DataSettings): ResolvedData {
   }
   if (!d.targets) roles.targets = roles.targets.filter((t) => !taken.has(t));
   const suggestedTask = suggestion.task === 'classify' && !roles.label ? 'next-step' : suggestion.task;
-  const task: TaskKind = d.task ?? (d.label ? 'classify' : suggestedTask === 'regress' && d.targets ? 'next-step' : suggestedTask);
+  // targets given by hand (without a task or label) are forecast, whatever the suggestion
+  const task: TaskKind = d.task ?? (d.label ? 'classify' : d.targets && suggestedTask !== 'next-step' ? 'next-step' : suggestedTask);
   if (task === 'regress' && !d.features && !d.task && d.targets) roles.features = roles.features.filter((f) => !roles.targets.includes(f));
   const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
   const rolesGiven = (['features', 'targets', 'sequenceId', 'label', 'time'] as const).some((k) => d[k] !== undefined && !same(d[k], suggestion[k]));
   return {
     table, layout: useWide ? wide : null, wide, suggestion, rolesGiven, notes,
     spec: {
-      roles, task, transforms: d.transforms ?? {}, rolesGiven, window: d.window ?? null, validation: d.validation ?? 0.2, split: d.split,
+      roles, task, transforms: d.transforms ?? {}, rolesGiven, window: d.window, validation: d.validation ?? 0.2, split: d.split,
       missing: d.missing ?? 'error',
     },
   };
@@ -443,7 +444,6 @@ export function suggestExperiment(table: CsvTable, relativeFile: string, default
     task: spec.task,
     transforms: {},
     missing: 'error',
-    window: null,
     validation: 0.2,
   };
   return { version: EXPERIMENT_VERSION, data, model: base.model, training: base.training };

@@ -40,8 +40,10 @@ function periodOf(name: string): { kind: WideLayout['kind']; index: number; pref
 
 const SUMMARY_NAMES = /^(annual|ann|year(ly)?[ _-]?(total|mean|avg|average|sum)|total|sum|mean|avg|average|j-d|d-n|djf|mam|jja|son|metann|all|overall|ytd)$/i;
 
-/** Finds a wide layout: at least four numeric columns named as consecutive periods of one kind (months in calendar order). */
+/** Finds a wide layout: at least four numeric columns named (in a header) as consecutive periods of one kind (months in calendar order). */
 export function detectWideLayout(table: CsvTable): WideLayout | null {
+  // without a header the names are the reader's own (column 1, column 2, …): nothing says they are periods
+  if (!table.hasHeader) return null;
   const cols = table.columns;
   let best: CsvColumn[] = [];
   let bestKind: WideLayout['kind'] = 'numbered';

@@ -4,7 +4,7 @@
  * naive baseline in the same units is "repeat the last value" (next-step) or the training mean (regression).
  */
 import { createWorkspace, forwardStack, headForward, packBatch, type Model } from '../engine/index';
-import { levelAfter, stepValues, type Dataset, type SampleSource } from './dataset';
+import { columnReader, levelAfter, type Dataset, type SampleSource } from './dataset';
 import type { Sample } from '../engine/index';
 
 /** Mean squared errors per target in data units, the model's and the naive baseline's, over some samples. */
@@ -14,24 +14,20 @@ export interface LevelErrors {
   count: number;
 }
 
-/** Levels of every target of a sequence (cached per call). */
-type Levels = { levels: Float64Array[]; previous: number[] };
-
 /** Errors in data units of `model` on `samples` (regression and next-step only). */
 export function levelErrors(model: Model, ds: Dataset, samples: Sample[], sources: SampleSource[], batchSize = 64): LevelErrors | null {
   if (ds.task === 'classify' || samples.length === 0) return null;
   const cfg = model.config;
   const P = ds.targetNames.length;
-  const cache = new Map<number, Levels>();
-  const levelsOf = (si: number): Levels => {
-    let l = cache.get(si);
-    if (!l) {
-      const per = ds.columns.targets.map((c) => stepValues(ds, si, c));
-      l = { levels: per.map((p) => p.levels), previous: per.map((p) => p.previous) };
-      if (cache.size > 256) cache.clear();
-      cache.set(si, l);
+  // one reader per target of the sequence last read (samples come sequence by sequence)
+  let readFor = -1;
+  let readers: ((j: number) => number)[] = [];
+  const levelsOf = (si: number): ((j: number) => number)[] => {
+    if (si !== readFor) {
+      readers = ds.columns.targets.map((c) => columnReader(ds, si, c).level);
+      readFor = si;
     }
-    return l;
+    return readers;
   };
   const se = new Array<number>(P).fill(0);
   const base = new Array<number>(P).fill(0);
@@ -46,7 +42,7 @@ export function levelErrors(model: Model, ds: Dataset, samples: Sample[], source
     headForward(model, ws, batch);
     indices.forEach((idx, b) => {
       const src = sources[idx];
-      const { levels, previous } = levelsOf(src.sequenceIndex);
+      const level = levelsOf(src.sequenceIndex);
       const steps = cfg.readout === 'last' ? [src.length - 1] : Array.from({ length: src.length }, (_, t) => t);
       for (const t of steps) {
         const row = cfg.readout === 'last' ? b : t * batch.B + b;
@@ -54,7 +50,7 @@ export function levelErrors(model: Model, ds: Dataset, samples: Sample[], source
         if (cfg.readout === 'last' && ds.granularity === 'sequence') {
           // one value per sequence: read at its first step (constant within it)
           for (let k = 0; k < P; k++) {
-            const actual = levels[k][src.offset];
+            const actual = level[k](src.offset);
             const pred = ds.transforms[ds.targetNames[k]] === 'none' ? ws.Y[row * cfg.outputSize + k] * targetStd[k] + targetMean[k] : NaN;
             se[k] += (pred - actual) ** 2;
           }
@@ -62,8 +58,8 @@ export function levelErrors(model: Model, ds: Dataset, samples: Sample[], source
           continue;
         }
         for (let k = 0; k < P; k++) {
-          const actual = levels[k][j];
-          const before = j > 0 ? levels[k][j - 1] : previous[k];
+          const actual = level[k](j);
+          const before = level[k](j - 1);
           const change = ws.Y[row * cfg.outputSize + k] * targetStd[k] + targetMean[k];
           const pred = levelAfter(ds.transforms[ds.targetNames[k]] ?? 'none', change, before);
           se[k] += (pred - actual) ** 2;

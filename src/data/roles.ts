@@ -20,7 +20,7 @@
  *    constants stay inputs only, constant columns are left out.
  */
 import {
-  autocorrelationAt, boundariesWithin, constantWithin, distinctCount, keyAt, orderOf, runStarts, summarize, uniqueRuns,
+  boundariesWithin, constantWithin, distinctCount, keyAt, orderOf, runCount, runStarts, summarize, uniqueRuns,
   type Order, type ValueSummary,
 } from './columnStats';
 import { monthOfName } from './csvDates';
@@ -88,7 +88,9 @@ const QUARTER_TEXT = /^(?:(?:q|qtr|quarter)\s*[1-4]|[1-4]\s*q)$/i;
 interface Info {
   col: CsvColumn;
   name: string;
-  /** Run starts over the whole file. */
+  /** Runs of equal consecutive cells over the whole file. */
+  runs: number;
+  /** Their starts, kept only when the column could group rows (at most ¾ as many runs as rows; else empty). */
   starts: Int32Array;
   unique: boolean;
   distinct: number;
@@ -100,9 +102,12 @@ interface Info {
 }
 
 const DISTINCT_CAP = 5000;
+const NO_STARTS = new Int32Array(0);
 
 function describe(col: CsvColumn, rows: number): Info {
-  const starts = runStarts(col, rows);
+  const runs = runCount(col, rows);
+  // a column with a run nearly every row cannot group rows: its starts would cost 4 bytes a row for nothing
+  const starts = runs <= 0.75 * rows ? runStarts(col, rows, runs) : NO_STARTS;
   const summary = col.values && col.kind !== 'empty' ? summarize(col.values) : null;
   let textPeriod: Info['textPeriod'] = null;
   if (col.dictionary && col.dictionary.length > 0 && col.dictionary.length <= 12) {
@@ -110,7 +115,7 @@ function describe(col: CsvColumn, rows: number): Info {
     else if (col.dictionary.every((w) => QUARTER_TEXT.test(w))) textPeriod = 'quarter';
   }
   return {
-    col, name: col.name, starts, unique: uniqueRuns(col, starts), distinct: distinctCount(col, rows, DISTINCT_CAP), summary,
+    col, name: col.name, runs, starts, unique: starts.length === runs && uniqueRuns(col, starts), distinct: distinctCount(col, rows, DISTINCT_CAP), summary,
     timeOfDay: col.kind === 'date' && col.dateForms.length === 1 && col.dateForms[0] === 'time', textPeriod,
   };
 }
@@ -260,8 +265,9 @@ function coarseTime(i: Info, runValues: Float64Array): boolean {
 
 /** Whether a column can group rows into sequences: runs of consecutive equal values, each value in one run. */
 function canGroup(i: Info, rows: number): boolean {
-  const runs = i.starts.length;
-  if (runs < 2 || runs > rows / 2 || !i.unique || i.timeOfDay) return false;
+  const runs = i.runs;
+  // two rows a run on average; a column named like an id may hold shorter ones (sessions of 1–3 rows)
+  if (runs < 2 || runs > rows * (ID_NAMES.test(i.name) ? 0.75 : 0.5) || !i.unique || i.timeOfDay) return false;
   const c = i.col;
   if (c.kind === 'text' || c.kind === 'date') return true;
   if (c.kind !== 'numeric' || !i.summary?.integer || TARGET_NAMES.test(c.name.trim())) return false;
@@ -368,7 +374,7 @@ export function suggestRoles(table: CsvTable): RoleSuggestion {
   // 1. groupings, finest first
   let sequence: Info | null = null;
   let axis: { columns: Info[]; kind: TimeKind; description: string } | null = null;
-  const groupers = infos.filter((i) => open.has(i) && canGroup(i, rows)).sort((a, b) => b.starts.length - a.starts.length);
+  const groupers = infos.filter((i) => open.has(i) && canGroup(i, rows)).sort((a, b) => b.runs - a.runs);
   for (const g of groupers) {
     if (!open.has(g)) continue;
     const runValues = keysAt(g.col, g.starts);
@@ -413,7 +419,7 @@ export function suggestRoles(table: CsvTable): RoleSuggestion {
       if (!open.has(i) || !constantWithin(i.col, seqStarts, rows)) continue;
       perSequence.add(i);
       const categorical = i.col.kind === 'text' || (i.col.kind === 'numeric' && !!i.summary?.integer && i.distinct <= 20);
-      if (i.distinct >= sequences && i.starts.length === sequences && (i.col.kind !== 'numeric' || ID_NAMES.test(i.name))) {
+      if (i.distinct >= sequences && i.runs === sequences && (i.col.kind !== 'numeric' || ID_NAMES.test(i.name))) {
         reasons[i.name] = `ignored: another name for the sequence id "${sequence.name}" (one value per sequence)`;
         open.delete(i);
       } else if (categorical && i.distinct >= 2 && i.distinct < sequences && boundariesWithin(i.starts, seqStarts)) {
@@ -485,7 +491,8 @@ export function suggestRoles(table: CsvTable): RoleSuggestion {
   if (namedLabel || (label && features.length === 0)) {
     task = 'classify';
     targetReason = namedLabel ? `"${label?.name}" is named as the label` : 'no numeric column to forecast; the label is predicted';
-  } else if (named.length > 0) {
+  } else if (named.length > 0 && features.length > named.length) {
+    // a named target with inputs beside it; alone, it is forecast from its own past
     task = 'regress';
     targets.push(...named);
     targetReason = `named as the target: ${named.map((i) => `"${i.name}"`).join(', ')}`;
@@ -508,7 +515,7 @@ export function suggestRoles(table: CsvTable): RoleSuggestion {
   }
   for (const i of features) {
     const s = i.summary as ValueSummary;
-    const bad = i.col.invalid > 0 ? `; ${i.col.invalid} bad cell${i.col.invalid === 1 ? '' : 's'} (line ${i.col.invalidCells[0].line}: "${i.col.invalidCells[0].value}")` : '';
+    const bad = badCells(i);
     if (targets.includes(i)) {
       reasons[i.name] = task === 'regress'
         ? `target: named as the target (regression; not an input)${bad}`
@@ -536,6 +543,8 @@ export function suggestRoles(table: CsvTable): RoleSuggestion {
     } else if (i.col.kind === 'date') reasons[i.name] = 'ignored: dates';
     else reasons[i.name] = 'ignored';
   }
+  // a column read as time, id, label or constant says so too: a bad cell is never dropped in silence
+  for (const i of infos) if (i.col.invalid > 0 && !features.includes(i)) reasons[i.name] += badCells(i);
 
   return {
     features: features.filter((i) => task === 'next-step' || !targets.includes(i)).map((i) => i.name),
@@ -549,6 +558,12 @@ export function suggestRoles(table: CsvTable): RoleSuggestion {
     labelCandidates: candidates.map((i) => i.name),
     targetReason,
   };
+}
+
+/** The bad cells of a numeric or date column for a reason: `; 2 bad cells (line 7: "abc")`, or nothing. */
+function badCells(i: Info): string {
+  const c = i.col;
+  return c.invalid > 0 ? `; ${c.invalid} bad cell${c.invalid === 1 ? '' : 's'} (line ${c.invalidCells[0].line}: "${c.invalidCells[0].value}")` : '';
 }
 
 /** The dictionary words of a text column that occur in it. */
@@ -571,9 +586,4 @@ function twoValues(i: Info): string[] {
   const seen: number[] = [];
   for (let r = 0; r < v.length && seen.length < 2; r++) if (v[r] === v[r] && !seen.includes(v[r])) seen.push(v[r]);
   return seen.sort((a, b) => a - b).map(num);
-}
-
-/** Lag-1 autocorrelation of a column's values (for explaining a trend), NaN when it has fewer than 3 values. */
-export function lagOneAutocorrelation(col: CsvColumn): number {
-  return col.values ? autocorrelationAt(col.values, 1) : NaN;
 }

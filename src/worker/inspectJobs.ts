@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import { createWorkspace, forwardStack, gradientProfile, headForward, packBatch, type Model, type Sample } from '../engine/index';
 import { CsvCancelled, CsvError, type CsvTable } from '../data/csv';
 import { indexLineStarts, readRows, type LineStarts } from '../data/csvRows';
-import { buildDataset, DataError, levelAfter, samplesInFileOrder, stepValues, type Dataset } from '../data/dataset';
+import { buildDataset, columnReader, DataError, levelAfter, samplesInFileOrder, stepValues, type Dataset } from '../data/dataset';
 import { ExperimentError } from '../data/experiment';
 import type { ColumnRoles } from '../data/roles';
 import type {
@@ -186,7 +186,8 @@ export async function dataPreviewJob(source: ExperimentSource, ctx: JobContext):
     firstRows: readRows(file, lines, 0, Math.min(PREVIEW_ROWS, file.rowCount)),
     fileColumns: resolved.layout ? file.columns.map((c) => c.name) : undefined,
     layout: wide ? { applied: resolved.layout !== null, description: wide.description } : null,
-    timeAxis: suggestion.timeAxis?.description ?? null, targetReason: suggestion.targetReason, missing: spec.missing ?? 'error', dataMemory,
+    timeAxis: spec.roles.time === null ? null : suggestion.timeAxis && suggestion.timeAxis.columns[0] === spec.roles.time ? suggestion.timeAxis.description : `"${spec.roles.time}" (set in ${where})`,
+    targetReason: resolved.rolesGiven ? null : suggestion.targetReason, missing: spec.missing ?? 'error', dataMemory,
   };
 }
 
@@ -285,10 +286,7 @@ export async function sequenceInspectJob(source: ExperimentSource, modelFile: st
   const cfg = model.config;
   ctx.report({ phase: 'analysing', fraction: null, message: `sequence ${sequence}: predictions and gradients over ${T} steps` });
 
-  const features = ds.columns.features.map((c) => {
-    const { values } = stepValues(ds, src.sequenceIndex, c);
-    return { name: c.name, values: Array.from(values.subarray(src.offset, src.offset + T)) };
-  });
+  const features = ds.columns.features.map((c) => ({ name: c.name, values: Array.from(stepValues(ds, src.sequenceIndex, c, src.offset, src.offset + T).values) }));
   const Y = outputs(model, sample);
   let target: SequenceInspection['target'] = null;
   let classification: SequenceInspection['classification'] = null;
@@ -312,17 +310,17 @@ export async function sequenceInspectJob(source: ExperimentSource, modelFile: st
     const { targetMean, targetStd } = ds.scaler;
     const actual = new Array<number | null>(T).fill(null);
     const predicted = new Array<number | null>(T).fill(null);
-    const { levels, previous } = stepValues(ds, src.sequenceIndex, ds.columns.targets[0]);
+    const { level } = columnReader(ds, src.sequenceIndex, ds.columns.targets[0]);
     const transform = ds.transforms[ds.targetNames[0]] ?? 'none';
     if (cfg.readout === 'last') {
-      actual[T - 1] = levels[src.offset];
+      actual[T - 1] = level(src.offset);
       predicted[T - 1] = finite(Y[0] * targetStd[0] + targetMean[0]);
     } else {
       const shift = ds.task === 'next-step' ? 1 : 0;
       for (let t = 0; t < T; t++) {
         const j = src.offset + t + shift;
-        actual[t] = levels[j];
-        predicted[t] = finite(levelAfter(transform, Y[t * cfg.outputSize] * targetStd[0] + targetMean[0], j > 0 ? levels[j - 1] : previous));
+        actual[t] = level(j);
+        predicted[t] = finite(levelAfter(transform, Y[t * cfg.outputSize] * targetStd[0] + targetMean[0], level(j - 1)));
       }
     }
     target = { name: ds.targetNames[0], actual, predicted };

@@ -601,3 +601,70 @@ function pick8(rnd: () => number): number {
   const special = [10, 13, 34, 44, 59, 9, 32, 48, 49, 46, 45];
   return special[Math.floor(rnd() * special.length)];
 }
+
+// ── regressions found by the data-layer fuzzer (test/slow/fuzz.test.ts) ───────────────────────────────────────────
+
+test('a date-like token atop a short numeric column leaves it numeric, named as written', () => {
+  const t = parseCsvText('YEAR,v\nJan 2020,1\n1938,2\n1939,3\n1940,4\n', 'data.csv');
+  assert.equal(col(t, 'YEAR').kind, 'numeric');
+  assert.deepEqual(col(t, 'YEAR').invalidCells, [{ line: 2, value: 'Jan 2020' }]);
+  const clock = parseCsvText(`n,v\n12:30,1\n${Array.from({ length: 30 }, (_, i) => `${i % 2},${i}`).join('\n')}\n`, 'data.csv');
+  assert.equal(col(clock, 'n').kind, 'numeric');
+  assert.deepEqual(col(clock, 'n').invalidCells, [{ line: 2, value: '12:30' }]);
+  // a number is no date in a column that began with another date: 1707.4 is not April 1707
+  const ym = parseCsvText(`x,v\n12:30,0\n${Array.from({ length: 30 }, (_, i) => `${1700 + i}.${1 + (i % 9)},${i}`).join('\n')}\n`, 'data.csv');
+  assert.equal(col(ym, 'x').kind, 'numeric');
+  assert.equal(nums(ym, 'x')[1], 1700.1);
+});
+
+test('a number beyond the largest double is a bad cell, never ±Infinity', () => {
+  const t = parseCsvText('period,low\n19261007,-50.0476\n19261014,-1e999\n', 'data.csv');
+  assert.deepEqual(nums(t, 'low').map(String), ['-50.0476', 'NaN']);
+  assert.deepEqual(col(t, 'low').invalidCells, [{ line: 3, value: '-1e999' }]);
+  assert.ok(Number.isNaN(formattedNumber('-1e999', 46)));
+  assert.ok(Number.isNaN(formattedNumber('1e300B', 46)));
+});
+
+test('detection: a repeated header row, a blank-looking first line, a stray point, CR after a quote, a comma in a header', () => {
+  // the header again where two exports were joined: still the header, the repeat a bad cell at its line
+  const joined = parseCsvText(`date,v\n${Array.from({ length: 12 }, (_, i) => `${i === 5 ? 'date,v' : `2024-01-${String(i + 1).padStart(2, '0')},${i}`}`).join('\n')}\n`, 'data.csv');
+  assert.equal(joined.hasHeader, true);
+  assert.deepEqual(col(joined, 'v').invalidCells, [{ line: 7, value: 'v' }]);
+  assert.equal(parseCsvText('value\nabc\n1\n2\n', 'data.csv').hasHeader, true);
+  // a line of blanks before a tab-separated header is skipped by detection as by the reader
+  const tab = parseCsvText(' \t \nsymbol\tc\n1000\t1.5\n1001\t2.5\n', 'data.csv');
+  assert.deepEqual([tab.delimiter, tab.hasHeader, nums(tab, 'c')], ['\t', true, [1.5, 2.5]]);
+  // one fractional number with a point among many decimal commas does not turn the file's commas into text
+  const stray = parseCsvText(`t;co2\n1.5;-48,5\n${Array.from({ length: 20 }, (_, i) => `2024-01-${String(i + 1).padStart(2, '0')};-4${i % 10},${i}`).join('\n')}\n`, 'data.csv');
+  assert.equal(stray.decimalComma, true);
+  assert.equal(col(stray, 'co2').kind, 'numeric');
+  // the CR of a CRLF line end after a quoted last cell is not part of the cell
+  const crlf = parseCsvText('"t";"v"\r\n"a";"1,5"\r\n"b";"2,5"\r\n', 'data.csv');
+  assert.deepEqual([crlf.decimalComma, nums(crlf, 'v')], [true, [1.5, 2.5]]);
+  // a header with a comma in a `;` file: not split at the decimal commas
+  const semi = parseCsvText('Chick;GDP, bn\nS1;1,5\nS1;2,5\nS2;3,25\n', 'data.csv');
+  assert.deepEqual([semi.delimiter, nums(semi, 'GDP, bn')], [';', [1.5, 2.5, 3.25]]);
+  // one column with decimal commas under a header
+  const one = parseCsvText('Wert\n1,5\n2,25\n3,125\n', 'data.csv');
+  assert.deepEqual([one.decimalComma, nums(one, 'Wert')], [true, [1.5, 2.25, 3.125]]);
+  // points as decimal marks beside formatted thousands: `$94,790` is no decimal comma, `3.000` is three
+  const money = parseCsvText('n\tAdj Close\ta\n1\t3.000\t$1,243,200.59\n2\t5.000\t$94,790\n3\t9.000\t$99.59\n', 'data.csv');
+  assert.deepEqual([money.decimalComma, nums(money, 'Adj Close'), nums(money, 'a')], [false, [3, 5, 9], [1243200.59, 94790, 99.59]]);
+  // tab-separated, a quoted first cell: a comma split would glue `"MSFT"` to the integer part
+  const quotedTab = parseCsvText('"MSFT"\t 925523,39\n"MSFT"\t-1817628,12\n"IBM"\t52792,77\n', 'data.csv');
+  assert.deepEqual([quotedTab.delimiter, nums(quotedTab, 'column 2')], ['\t', [925523.39, -1817628.12, 52792.77]]);
+});
+
+test('ISO dates newest first, below a number that made the column numeric, are read as dates (not re-read day first)', () => {
+  const rows = Array.from({ length: 30 }, (_, i) => `1913-12-17 ${String(18 - Math.floor(i / 4)).padStart(2, '0')}:${String(45 - 15 * (i % 4)).padStart(2, '0')}:00;${i}`);
+  for (const n of [5, 30]) {
+    const t = parseCsvText(`time;v\n12345;1\n${rows.slice(0, n).join('\n')}\n`, 'data.csv');
+    assert.equal(col(t, 'time').kind, 'date');
+    assert.deepEqual(col(t, 'time').invalidCells, [{ line: 2, value: '12345' }]);
+    assert.equal(nums(t, 'time')[1], Date.UTC(1913, 11, 17, 18, 45));
+  }
+});
+
+test('a record with a cell too few is named even where splitting at decimal commas would look regular', () => {
+  throwsCsv(() => parseCsvText('-180418088;"30.06.1990";98,8418\n-116580433;98,4416\n', 'data.csv'), /data\.csv: line 2 has 2 fields; line 1 has 3/);
+});

@@ -272,3 +272,70 @@ test('each built-in task has the baseline it should', () => {
   const sds = buildDataset(tableOf([['sequence', 'step', 'r', 'label'], ...ses.rows]), { roles: { features: ['r'], targets: [], sequenceId: 'sequence', label: 'label', time: 'step' }, task: 'classify' });
   assert.ok(Math.abs(sds.baseline.loss - Math.log(2)) < 0.01 && Math.abs(sds.baseline.accuracy! - 0.5) < 0.06);
 });
+
+// ── regressions found by the data-layer fuzzer (test/slow/fuzz.test.ts) ───────────────────────────────────────────
+
+const one = (name: string) => ({ features: [name], targets: [name], sequenceId: null, label: null, time: null });
+const finiteSamples = (ds: ReturnType<typeof buildDataset>): boolean =>
+  [...ds.train, ...ds.validation].every((s) => [...s.x, ...s.y].every(Number.isFinite)) && Number.isFinite(ds.baseline.loss);
+
+test('a window chosen from the data is a whole number of steps (a median of two validation parts is not)', () => {
+  const rows: (string | number)[][] = [['id', 'v']];
+  for (const [id, n] of [['a', 60], ['b', 75]] as const) for (let i = 0; i < n; i++) rows.push([id, Math.sin(i / 3) + (i % 7) / 10]);
+  const ds = buildDataset(tableOf(rows), { roles: { ...one('v'), sequenceId: 'id' }, task: 'next-step', autoTransforms: false });
+  assert.equal(ds.split, 'time');
+  assert.ok(ds.window && Number.isInteger(ds.window.length), `window ${ds.window?.length}`);
+  for (const s of ds.train) assert.equal(s.x.length, ds.window.length);
+});
+
+test('values near ±1.8e308 on both sides of their mean, and changes between them, stay finite or are named', () => {
+  const rows: (string | number)[][] = [['x']];
+  for (let i = 0; i < 100; i++) rows.push([i % 10 === 3 ? -1.7976931348623157e308 : 1.7976931348623157e308 * (0.9 + (i % 7) / 70)]);
+  const ds = buildDataset(tableOf(rows), { roles: one('x'), task: 'next-step', autoTransforms: false });
+  assert.ok(finiteSamples(ds));
+  assert.ok([...ds.scaler.featureMean, ...ds.scaler.featureStd].every(Number.isFinite));
+  // their differences overflow: not chosen from the data, and named when given
+  assert.equal(buildDataset(tableOf(rows), { roles: one('x'), task: 'next-step' }).transforms.x, 'none');
+  assert.throws(() => buildDataset(tableOf(rows), { roles: one('x'), task: 'next-step', transforms: { x: 'diff' } }), (e: unknown) =>
+    e instanceof DataError && e.line === 5 && /data\.csv line 5, column "x": the change from 1\.66929e\+308 to -1\.79769e\+308 \(diff\) is too large for a number/.test(e.message));
+  // log-returns of 1e-300 → 1e300 (a ratio beyond the largest double) are finite
+  const swing = tableOf([['p'], ...Array.from({ length: 40 }, (_, i) => [i % 2 ? '1e300' : '1e-300'])]);
+  assert.ok(finiteSamples(buildDataset(swing, { roles: one('p'), task: 'next-step', transforms: { p: 'log-returns' } })));
+});
+
+test('a value a googol of standard deviations from the training rows stops the run at its line', () => {
+  const rows: (string | number)[][] = [['x'], ...Array.from({ length: 40 }, (_, i) => [i % 2 ? '1e-300' : '-1e-300']), ...Array.from({ length: 10 }, () => [1])];
+  assert.throws(() => buildDataset(tableOf(rows), { roles: one('x'), task: 'next-step', autoTransforms: false }), (e: unknown) =>
+    e instanceof DataError && e.line === 42 && /data\.csv line 42, column "x": 1 lies 1e\+300 standard deviations from the mean of the training rows/.test(e.message));
+});
+
+test('an error not about one cell names the file and its bad cells; an empty sequence id is an error, not a crash', () => {
+  const t = tableOf([['a', 'b'], [1, 5], [2, 'oops'], [3, 7], [4, 6]]);
+  assert.throws(() => buildDataset(t, { roles: { features: ['a'], targets: [], sequenceId: null, label: null, time: null }, task: 'next-step' }),
+    /data\.csv: the next-step task needs a target column .*\(the file has 1 bad cell, which may be why: line 3, column "b": "oops"\)/);
+  const blank = tableOf([['v', 'blank'], ...Array.from({ length: 20 }, (_, i) => [i, ''])]);
+  assert.throws(() => buildDataset(blank, { roles: { ...one('v'), sequenceId: 'blank' }, task: 'next-step' }), /data\.csv: column "blank" is empty; the sequence id needs values/);
+  const perSequence = tableOf([['id', 'x', 'y'], ...Array.from({ length: 40 }, (_, i) => [`s${Math.floor(i / 4)}`, (i * 7) % 5, Math.floor(i / 4)])]);
+  assert.throws(() => buildDataset(perSequence, { roles: { features: ['x'], targets: ['y'], sequenceId: 'id', label: null, time: null }, task: 'regress', split: 'time' }),
+    /DataError: data\.csv: one label or target per sequence: the split must be by sequence/);
+});
+
+test('per-step classification of one sequence is split by time', () => {
+  const rows: (string | number)[][] = [['x', 'kind'], ...Array.from({ length: 60 }, (_, i) => [Math.sin(i), i % 3 ? 'up' : 'down'])];
+  const ds = buildDataset(tableOf(rows), { roles: { features: ['x'], targets: [], sequenceId: null, label: 'kind', time: null }, task: 'classify' });
+  assert.equal(ds.split, 'time');
+  assert.equal(ds.granularity, 'step');
+  assert.ok(ds.train.length > 0 && ds.validation.length > 0 && Number.isFinite(ds.baseline.loss));
+});
+
+test('roles: a bad cell is in the reason of every column, a lone named target is forecast, sessions of 1–3 rows are sequences', () => {
+  const counter = suggestRoles(tableOf([['t', 'v'], ...Array.from({ length: 30 }, (_, i) => [i === 9 ? '10O78' : i, Math.sin(i)])]));
+  assert.match(counter.reasons.t, /^time: .*; 1 bad cell \(line 11: "10O78"\)$/);
+  const constant = suggestRoles(tableOf([['k', 'v'], ...Array.from({ length: 20 }, (_, i) => [i === 4 ? '1.2.3' : 7, i % 5])]));
+  assert.match(constant.reasons.k, /^ignored: constant \(7\).*; 1 bad cell \(line 6: "1\.2\.3"\)$/);
+  const lone = suggestRoles(tableOf([['Datum', 'target'], ...Array.from({ length: 50 }, (_, i) => [`2024-01-${String(1 + (i % 28)).padStart(2, '0')}T${String(Math.floor(i / 28)).padStart(2, '0')}:00`, (i * 37) % 11])]));
+  assert.deepEqual([lone.task, lone.targets], ['next-step', ['target']]);
+  const lines: (string | number)[][] = [['session', 'x']];
+  for (let k = 0; k < 1000; k++) for (let j = 0; j <= k % 3; j++) lines.push([k, (k * 7 + j) % 11]);
+  assert.equal(suggestRoles(tableOf(lines)).sequenceId, 'session');
+});

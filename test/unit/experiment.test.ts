@@ -40,7 +40,7 @@ test('a minimal experiment gets the built-in defaults and nothing else', () => {
   const exp = parseExperiment({ data: { file: 'a.csv' } }, FILE);
   assert.deepEqual(exp, {
     version: EXPERIMENT_VERSION,
-    data: { file: 'a.csv', missing: 'error', window: null, validation: 0.2 },
+    data: { file: 'a.csv', missing: 'error', validation: 0.2 },
     model: EXPERIMENT_DEFAULTS.model,
     training: EXPERIMENT_DEFAULTS.training,
   });
@@ -293,7 +293,7 @@ test('suggestExperiment writes the suggested roles for samples/adding-50.csv', a
   const exp = suggestExperiment(table, 'adding-50.csv');
   assert.deepEqual(exp.data, {
     file: 'adding-50.csv', features: ['value', 'marker'], targets: ['target'], sequenceId: 'sequence', label: null, time: 'step',
-    task: 'regress', transforms: {}, missing: 'error', window: null, validation: 0.2,
+    task: 'regress', transforms: {}, missing: 'error', validation: 0.2,
   });
   // a wide file gets its layout written out
   const wide = suggestExperiment(parseCsvText('YEAR,JAN,FEB,MAR,APR,MAY,JUN,JUL,AUG,SEP,OCT,NOV,DEC\n1950,1,2,3,4,5,6,7,8,9,10,11,12\n1951,2,3,4,5,6,7,8,9,10,11,12,13\n', 'w.csv'), 'w.csv');
@@ -413,6 +413,15 @@ test('resolveData: the experiment\'s roles where given, the suggestion elsewhere
   assert.equal(long.layout, null);
   assert.equal(long.table, wideTable);
   assert.throws(() => resolveData(PRICES, { layout: 'wide' }), /layout "wide" needs columns named as successive periods/);
+});
+
+test('resolveData: targets given by hand on a file suggested for classification are forecast (found by the fuzzer)', async () => {
+  const sessions = await readCsv(fromRoot('samples/intraday-sessions.csv'));
+  assert.equal(resolveData(sessions, {}).spec.task, 'classify');
+  const byHand = resolveData(sessions, { targets: ['return_pct'] }).spec;
+  assert.equal(byHand.task, 'next-step');
+  assert.deepEqual(byHand.roles.targets, ['return_pct']);
+  assert.equal(resolveData(sessions, { targets: ['return_pct'], task: 'classify' }).spec.task, 'classify');
 });
 
 test('planTraining: the given numbers, or sizes chosen from the training set', () => {
@@ -569,7 +578,10 @@ test('schema: defaults equal EXPERIMENT_DEFAULTS and the parser\'s data defaults
   for (const [k, p] of Object.entries(S.data.properties as Record<string, Json>)) {
     if ('default' in p) assert.deepEqual(p.default, (data as unknown as Json)[k], `data.${k}`);
   }
-  assert.deepEqual(['missing', 'validation', 'window'].filter((k) => !('default' in S.data.properties[k])), [], 'data defaults in the schema');
+  assert.deepEqual(['missing', 'validation'].filter((k) => !('default' in S.data.properties[k])), [], 'data defaults in the schema');
+  // no window key: chosen from the data; null: whole sequences
+  assert.equal('window' in parseExperiment({ data: { file: 'a.csv' } }, FILE).data, false);
+  assert.equal(parseExperiment({ data: { file: 'a.csv', window: null } }, FILE).data.window, null);
 });
 
 test('samples/*.rnn.json parse (if there are any)', () => {

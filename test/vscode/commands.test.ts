@@ -180,7 +180,31 @@ export function registerCommandTests(): void {
       assert.match(r.error, /broken\.csv line 3, column "value": expected a number/);
       assert.doesNotMatch(r.error, /\bat \w+ \(/, 'no stack trace');
       const wrong = await run<Failure>('rnnPlayground.trainCsv', workspaceFile('adding-50.csv'), { training: { epochs: 0 } });
-      assert.match(wrong.error, /training\.epochs must be an integer from 1 to 100000; got 0/);
+      assert.match(wrong.error, /training\.epochs must be "auto" or an integer from 1 to 100000; got 0/);
+    });
+
+    test('gaps stop the run with the count, the first lines and the fixes; a typo names its line; the chosen fix trains', async () => {
+      const gaps = workspaceFile('gaps.csv');
+      const rows = ['year,flow'];
+      for (let y = 0; y < 80; y++) rows.push(`${1871 + y},${y === 9 || y === 30 ? 'NA' : y === 31 ? '' : Math.round(1000 + 200 * Math.sin(y / 3))}`);
+      fs.writeFileSync(gaps.fsPath, `${rows.join('\n')}\n`);
+      const r = await run<Failure & { fixes?: string[]; where?: { file: string; line: number; column: string } }>('rnnPlayground.trainCsv', gaps, { save: false });
+      assert.ok(failed(r));
+      assert.equal(r.kind, 'input');
+      assert.match(r.error, /gaps\.csv: 3 missing values in the columns in use \("flow" 3; empty or "NA"\), the first at lines 11, 32, 33/);
+      assert.deepEqual(r.fixes, ['ffill', 'interpolate', 'drop']);
+      assert.deepEqual([path.basename(r.where?.file ?? ''), r.where?.line, r.where?.column], ['gaps.csv', 11, 'flow']);
+      const fixed = await run<RunSummary>('rnnPlayground.trainCsv', gaps, { data: { missing: 'interpolate' }, training: { epochs: 2 }, save: false });
+      assert.ok(!failed(fixed), JSON.stringify(fixed));
+      assert.equal(fixed.roles.time, 'year');
+      assert.deepEqual(fixed.roles.targets, ['flow']);
+      assert.match(fixed.notes.join(' '), /3 missing values interpolated/);
+      fs.writeFileSync(gaps.fsPath, `${rows.map((line, k) => (k === 10 ? '1880,12O4' : line.replace(/,(NA)?$/, ',1000'))).join('\n')}\n`);
+      const typo = await run<Failure & { where?: { line: number } }>('rnnPlayground.trainCsv', gaps, { save: false });
+      assert.ok(failed(typo));
+      assert.match(typo.error, /gaps\.csv line 11, column "flow": expected a number \(a feature\), found "12O4"/);
+      assert.equal(typo.where?.line, 11);
+      fs.rmSync(gaps.fsPath, { force: true });
     });
 
     test('Open Playground shows the side view and the panel of the file, which follows training and verification', async () => {

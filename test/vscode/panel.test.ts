@@ -51,18 +51,40 @@ export function registerPanelTests(): void {
       await editor.document.save();
     });
 
-    test('an out-of-range edit is refused naming the field, and the file is left alone; a CSV panel points to New Experiment', async () => {
+    test('an out-of-range edit is refused naming the field, and the file is left alone', async () => {
       const api = await playground();
       const before = fs.readFileSync(exp.fsPath, 'utf8');
       await api.panels.applyEdit(exp.fsPath, [{ field: 'model.hiddenSize', value: 0 }]);
       assert.match(api.panels.stateOf(exp.fsPath)?.editError ?? '', /model\.hiddenSize must be an integer from 1 to 1024; got 0/);
       assert.equal(fs.readFileSync(exp.fsPath, 'utf8'), before);
+    });
+
+    test('a change on a CSV\'s panel creates NAME.rnn.json beside it with the suggested roles, says so, and the panel moves to it', async () => {
+      const api = await playground();
       const csv = workspaceFile('copy-memory.csv');
-      await run('rnnPlayground.openPlayground', csv);
-      await until(() => !!api.panels.stateOf(csv.fsPath)?.experiment, 10_000, 'the CSV panel to show the default settings');
-      assert.equal(api.panels.stateOf(csv.fsPath)?.experiment?.file, null);
-      await api.panels.applyEdit(csv.fsPath, [{ field: 'model.cell', value: 'gru' }]);
-      assert.match(api.panels.stateOf(csv.fsPath)?.editError ?? '', /New Experiment/);
+      const created = workspaceFile('copy-memory.rnn.json');
+      fs.rmSync(created.fsPath, { force: true });
+      try {
+        await run('rnnPlayground.openPlayground', csv);
+        await until(() => !!api.panels.stateOf(csv.fsPath)?.experiment, 10_000, 'the CSV panel to show the default settings');
+        assert.equal(api.panels.stateOf(csv.fsPath)?.experiment?.file, null);
+        const file = await api.panels.applyEdit(csv.fsPath, [{ field: 'model.cell', value: 'gru' }]);
+        assert.equal(file, created.fsPath);
+        const written = JSON.parse(fs.readFileSync(created.fsPath, 'utf8'));
+        assert.equal(written.data.file, 'copy-memory.csv');
+        assert.equal(written.data.label, 'label');
+        assert.equal(written.model.cell, 'gru');
+        assert.equal(api.panels.stateOf(csv.fsPath), null, 'the CSV has no panel of its own any more');
+        const state = api.panels.stateOf(created.fsPath);
+        assert.match(state?.editError ?? '', /Created copy-memory\.rnn\.json beside copy-memory\.csv with the suggested roles/);
+        await until(() => api.panels.stateOf(created.fsPath)?.experiment?.file === created.fsPath, 10_000, 'the panel to read its new experiment');
+        // a second change goes to the same file
+        await api.panels.applyEdit(created.fsPath, [{ field: 'model.hiddenSize', value: 6 }]);
+        assert.equal(JSON.parse(fs.readFileSync(created.fsPath, 'utf8')).model.hiddenSize, 6);
+      } finally {
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+        fs.rmSync(created.fsPath, { force: true });
+      }
     });
   });
 }
