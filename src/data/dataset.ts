@@ -658,101 +658,83 @@ function fewValues(c: CsvColumn, k: number): boolean {
   return true;
 }
 
-/** Why column k reads as a trending level (in words), or null when it looks stationary. */
+/**
+ * Why column k reads as a trending level (in words), or null when it looks stationary. Every statistic is taken within
+ * each sequence (a panel of cities at different levels is not a trend): the share of each sequence's validation values
+ * outside its own training range, and over the training parts the share of variance a straight line explains, the
+ * lag-1 autocorrelation and how far the two halves sit apart, in units of the part's own spread.
+ */
 function trendOf(k: number, sequences: PreparedSequence[], trainParts: Part[], valParts: Part[], raw: (s: PreparedSequence, k: number, j: number) => number): string | null {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const p of trainParts) {
-    const s = sequences[p.seq];
-    for (let i = p.from; i < p.to; i++) {
-      const v = raw(s, k, i);
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-  }
-  if (!(max > min)) return null;
-  const margin = 0.05 * (max - min);
+  const trainOf = new Map(trainParts.map((p) => [p.seq, p]));
   let outside = 0;
   let above = 0;
   let count = 0;
-  for (const p of valParts) {
-    const s = sequences[p.seq];
-    for (let i = p.from; i < p.to; i++) {
-      const v = raw(s, k, i);
+  for (const v of valParts) {
+    const t = trainOf.get(v.seq);
+    if (!t || t.to - t.from < 3) continue;
+    const s = sequences[v.seq];
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = t.from; i < t.to; i++) {
+      const x = raw(s, k, i);
+      if (x < min) min = x;
+      if (x > max) max = x;
+    }
+    if (!(max > min)) continue;
+    const margin = 0.05 * (max - min);
+    for (let i = v.from; i < v.to; i++) {
+      const x = raw(s, k, i);
       count++;
-      if (v > max + margin) {
+      if (x > max + margin) {
         outside++;
         above++;
-      } else if (v < min - margin) outside++;
+      } else if (x < min - margin) outside++;
     }
   }
   if (count > 0 && outside >= 0.2 * count) {
     return `trends (${Math.round((100 * outside) / count)}% of its validation values lie ${above >= outside / 2 ? 'above' : 'below'} the training range)`;
   }
-  // a wandering level: the two halves of the training part sit apart, and each value follows the last closely
   let n = 0;
-  let sum = 0;
-  let sumSq = 0;
+  let within = 0;
   let lagged = 0;
-  let firstHalf = 0;
-  let firstCount = 0;
-  let secondHalf = 0;
-  let secondCount = 0;
-  for (const p of trainParts) {
-    const s = sequences[p.seq];
-    const mid = p.from + Math.floor((p.to - p.from) / 2);
-    for (let i = p.from; i < p.to; i++) {
-      const v = raw(s, k, i);
-      n++;
-      sum += v;
-      sumSq += v * v;
-      if (i < mid) {
-        firstHalf += v;
-        firstCount++;
-      } else {
-        secondHalf += v;
-        secondCount++;
-      }
-    }
-  }
-  if (n < 20 || firstCount === 0 || secondCount === 0) return null;
-  const mean = sum / n;
-  const sd = Math.sqrt(Math.max(0, sumSq / n - mean * mean));
-  if (!(sd > 0)) return null;
-  let num = 0;
-  let den = 0;
-  for (const p of trainParts) {
-    const s = sequences[p.seq];
-    for (let i = p.from; i < p.to; i++) {
-      const a = raw(s, k, i) - mean;
-      den += a * a;
-      if (i > p.from) lagged = a * (raw(s, k, i - 1) - mean);
-      else lagged = 0;
-      num += lagged;
-    }
-  }
-  const r1 = den > 0 ? num / den : 0;
-  const apart = Math.abs(secondHalf / secondCount - firstHalf / firstCount) / sd;
-  // the share of the variance a straight line through each training part explains
   let explained = 0;
+  let apartSum = 0;
   for (const p of trainParts) {
     const s = sequences[p.seq];
     const L = p.to - p.from;
-    if (L < 3) continue;
+    if (L < 4) continue;
+    let sum = 0;
+    for (let i = p.from; i < p.to; i++) sum += raw(s, k, i);
+    const mean = sum / L;
+    const mid = p.from + Math.floor(L / 2);
     const tMean = (L - 1) / 2;
-    let sx = 0;
+    let ss = 0;
+    let cross = 0;
     let sxy = 0;
     let sxx = 0;
-    for (let i = p.from; i < p.to; i++) sx += raw(s, k, i);
-    const xMean = sx / L;
+    let first = 0;
+    let second = 0;
     for (let i = p.from; i < p.to; i++) {
+      const a = raw(s, k, i) - mean;
+      ss += a * a;
+      if (i > p.from) cross += a * (raw(s, k, i - 1) - mean);
       const t = i - p.from - tMean;
-      sxy += t * (raw(s, k, i) - xMean);
+      sxy += t * a;
       sxx += t * t;
+      if (i < mid) first += a;
+      else second += a;
     }
+    if (!(ss > 0)) continue;
+    n += L;
+    within += ss;
+    lagged += cross;
     explained += (sxy * sxy) / sxx;
+    apartSum += (L * Math.abs(second / (p.to - mid) - first / (mid - p.from))) / Math.sqrt(ss / L);
   }
-  const r2 = den > 0 ? explained / den : 0;
+  if (n < 20 || !(within > 0)) return null;
+  const r1 = lagged / within;
+  const r2 = explained / within;
+  const apart = apartSum / n;
   if (r2 >= 0.5) return `trends (a straight line explains ${Math.round(100 * r2)}% of its variance in the training rows)`;
   if (r1 > 0.95 && apart > 1) return `wanders like a level (lag-1 autocorrelation ${r1.toFixed(3)}; the halves of its training part differ by ${apart.toFixed(1)} standard deviations)`;
   return null;

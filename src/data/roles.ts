@@ -77,8 +77,12 @@ const TIME_NAMES = /(^(t|ts|dt|date|time|timestamp|datetime|day|days|period|step
 const MONTH_NAMES = /^(month|months|mon|mo|m|mth)$/i;
 const QUARTER_NAMES = /^(quarter|qtr|q|qr)$/i;
 const HOUR_NAMES = /^(hour|hours|hr|hh|h)$/i;
-const DAY_NAMES = /^(day|days|dom|dd|d|day_of_month)$/i;
+const DAY_NAMES = /^(day|days|dom|dd|d|mday|day[ _.]?of[ _.]?month|date[ _.]?of[ _.]?month|dayofmonth)$/i;
 const YEAR_NAMES = /^(year|years|yr|yyyy|yy|fiscal_year)$/i;
+/** A coarse unit of time that a calendar part can run inside. */
+const COARSE_TIME_NAMES = /^(year|years|yr|yyyy|day|days|doy|day_of_year|dayofyear|month|months|mon|date)$/i;
+/** A day of the week: 1–7 or 0–6. */
+const WEEKDAY_NAMES = /^(weekday|wday|dow|day[ _.]?of[ _.]?week|dayofweek)$/i;
 
 const DAY_MS = 86400000;
 /** Q1, qtr 2, Quarter3, 4Q. */
@@ -197,7 +201,7 @@ function listOf(words: string[], max = 4): string {
 const num = (v: number): string => (Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6))));
 
 /** The pieces of a calendar a column can hold inside a coarser time unit, with their cycle. */
-type Part = { part: 'month' | 'quarter' | 'hour' | 'minute of day' | 'day' | 'week'; map: (v: number) => number; cycle: number | null; named?: boolean };
+type Part = { part: 'month' | 'quarter' | 'hour' | 'minute of day' | 'day' | 'week' | 'day of the week' | 'cycle'; map: (v: number) => number; cycle: number | null; named?: boolean };
 
 /**
  * Whether a column is a calendar part (month, quarter, hour, time of day, day of the month, week) by its values and
@@ -216,8 +220,37 @@ function calendarPart(i: Info): Part | null {
   if (s.min >= 0 && s.max <= 23 && HOUR_NAMES.test(n)) return { part: 'hour', map: (v) => v, cycle: 24, named: true };
   if (s.min >= 1 && s.max <= 31 && DAY_NAMES.test(n)) return { part: 'day', map: (v) => v, cycle: null, named: true };
   if (s.min >= 1 && s.max <= 53 && /^(week|wk|weeks|week_of_year)$/i.test(n)) return { part: 'week', map: (v) => v, cycle: null, named: true };
+  if (s.min >= 0 && s.max <= 7 && s.max - s.min === 6 && WEEKDAY_NAMES.test(n)) return { part: 'day of the week', map: (v) => v - s.min, cycle: 7, named: true };
   if (allHhmm(i.col.values as Float64Array, s) && s.max >= 100 && (s.max >= 1200 || TIME_NAMES.test(n))) return { part: 'minute of day', map: hhmmMinutes, cycle: 1440, named: TIME_NAMES.test(n) };
   return null;
+}
+
+/**
+ * A small counter that climbs by one and starts again (1 … 31, 1 … 7, 0 … 23): a calendar part read from its values
+ * alone, for a column beside a time axis. Nine steps in ten go up by one or wrap to the smallest value, at least two wraps.
+ */
+function cyclingCounter(i: Info): Part | null {
+  const s = i.summary;
+  if (!s || i.col.kind !== 'numeric' || !s.integer || s.present < 8 || s.max - s.min < 3 || s.max - s.min > 60) return null;
+  const v = i.col.values as Float64Array;
+  let steps = 0;
+  let ok = 0;
+  let wraps = 0;
+  let prev = NaN;
+  for (let r = 0; r < v.length; r++) {
+    const x = v[r];
+    if (x !== x) continue;
+    if (prev === prev) {
+      steps++;
+      if (x === prev + 1) ok++;
+      else if (x === s.min && prev >= s.max - 3) {
+        ok++;
+        wraps++;
+      }
+    }
+    prev = x;
+  }
+  return steps > 0 && wraps >= 2 && ok >= 0.9 * steps ? { part: 'cycle', map: (x) => x, cycle: null } : null;
 }
 
 /**
@@ -228,7 +261,8 @@ function calendarPart(i: Info): Part | null {
 function continuesAcross(inner: Info, part: Part, outer: Int32Array, rows: number): boolean {
   const values = inner.col.values ?? Float64Array.from(inner.col.codes as Int32Array, (k) => (k < 0 ? NaN : k));
   const within = orderOf(values, outer, part.map);
-  if (within.pairs < 2 || within.up < 0.9 * within.pairs) return false;
+  // climbing inside each run (a month may stay while its days go by)
+  if (within.pairs < 2 || within.up === 0 || within.up + within.equal < 0.9 * within.pairs) return false;
   const step = within.step > 0 ? within.step : 1;
   let boundaries = 0;
   let continuous = 0;
@@ -272,7 +306,8 @@ function canGroup(i: Info, rows: number): boolean {
   if (c.kind === 'text' || c.kind === 'date') return true;
   if (c.kind !== 'numeric' || !i.summary?.integer || TARGET_NAMES.test(c.name.trim())) return false;
   if (ID_NAMES.test(c.name)) return true;
-  if (runs < 3) return false;
+  // two runs of a day or year number can still hold a clock that carries on (day 307 23:50 → day 308 00:00)
+  if (runs < 3 && !COARSE_TIME_NAMES.test(c.name.trim())) return false;
   // whole numbers: ids (any order, or counting up by a constant step) and years; not a measurement that climbs in uneven jumps
   const o = orderOf(keysAt(c, i.starts), null);
   return !(weaklyUp(o) || o.down === o.pairs) || constantStep(o);
@@ -305,7 +340,9 @@ function timeKind(i: Info, starts: Int32Array | null, rows: number): { kind: Tim
     if (order.step < 1 && loose.stepCount >= 0.9 * loose.pairs) return { kind: 'decimal year', order };
   }
   if (s.integer && (constantStep(order) && (strictlyUp(order) || strictlyDown(order)))) {
-    if (s.min >= 1000 && s.max <= 2200 && Math.abs(order.step) === 1 && !/^(row|index|idx|n|no|nr|#|unnamed: 0|)$/i.test(name)) return { kind: 'year', order };
+    // years: one apart, or every few years (a census), or named so
+    const yearly = Math.abs(order.step) === 1 || (Math.abs(order.step) <= 10 && s.min >= 1500) || YEAR_NAMES.test(name);
+    if (s.min >= 1000 && s.max <= 2200 && yearly && !/^(row|index|idx|n|no|nr|#|unnamed: 0|)$/i.test(name)) return { kind: 'year', order };
     return { kind: starts && order.restarts >= 0.5 * (starts.length - 1) && starts.length > 1 ? 'counter within each sequence' : 'row counter', order };
   }
   if (s.integer && s.min >= 1000 && s.max <= 2200 && weaklyUp(order) && (YEAR_NAMES.test(name) || order.step === 1)) return { kind: 'year', order };
@@ -395,7 +432,8 @@ export function suggestRoles(table: CsvTable): RoleSuggestion {
       const what = pair.part.part === 'minute of day' ? 'time of day' : pair.part.part;
       axis = { columns: [g, pair.inner], kind: 'calendar part', description: `${g.name} and ${pair.inner.name} (${what}) read together as one time axis` };
       const unit = YEAR_NAMES.test(g.name.trim()) || (g.summary && g.summary.min >= 1000 && g.summary.max <= 2200) ? 'years' : MONTH_NAMES.test(g.name.trim()) || g.textPeriod === 'month' ? 'months' : DAY_NAMES.test(g.name.trim()) ? 'days' : 'periods';
-      reasons[g.name] = `time: ${unit}, each repeated over its ${what}s; read with "${pair.inner.name}" as one time axis, the plot axis`;
+      const whats = what === 'time of day' ? 'times of day' : what === 'day of the week' ? 'days of the week' : `${what}s`;
+      reasons[g.name] = `time: ${unit}, each repeated over its ${whats}; read with "${pair.inner.name}" as one time axis, the plot axis`;
       reasons[pair.inner.name] = `time: the ${what} within "${g.name}" (it carries on from one "${g.name}" to the next: one continuous series)`;
       open.delete(g);
       open.delete(pair.inner);
@@ -439,14 +477,18 @@ export function suggestRoles(table: CsvTable): RoleSuggestion {
   const context = axis !== null || times.length > 0;
   for (const i of infos) {
     if (!open.has(i) || labelCandidates.includes(i) || times.some((t) => t.info === i)) continue;
-    const part = calendarPart(i);
+    const part = calendarPart(i) ?? (context ? cyclingCounter(i) : null);
     if (part && (context || part.named)) times.push({ info: i, kind: 'calendar part', order: orderOf(i.col.values ?? new Float64Array(0), seqStarts) });
   }
-  times.sort((a, b) => AXIS_RANK[a.kind] - AXIS_RANK[b.kind] || a.info.col.index - b.info.col.index);
+  // the most telling kind first; among equals, one named like time, then file order
+  const timeNamed = (t: { info: Info }): number => (TIME_NAMES.test(t.info.name.trim()) ? 0 : 1);
+  times.sort((a, b) => AXIS_RANK[a.kind] - AXIS_RANK[b.kind] || timeNamed(a) - timeNamed(b) || a.info.col.index - b.info.col.index);
   let timeName: string | null = axis ? axis.columns[0].name : null;
   for (const t of times) {
     open.delete(t.info);
-    const d = t.kind === 'calendar part' ? `${calendarPart(t.info)?.part ?? 'calendar part'} (a part of the date)` : describeTime(t.info, t.kind, t.order);
+    const part = t.kind === 'calendar part' ? calendarPart(t.info)?.part ?? 'cycle' : null;
+    const d = part === 'cycle' ? `a counter cycling ${num(t.info.summary?.min ?? 0)} … ${num(t.info.summary?.max ?? 0)} (a part of the date)`
+      : part ? `the ${part} (a part of the date)` : describeTime(t.info, t.kind, t.order);
     if (!timeName && t.kind !== 'calendar part') {
       timeName = t.info.name;
       axis = { columns: [t.info], kind: t.kind, description: d };
@@ -455,6 +497,13 @@ export function suggestRoles(table: CsvTable): RoleSuggestion {
     } else {
       reasons[t.info.name] = `ignored: time (${d})${timeName ? `; "${timeName}" is the plot axis` : ''}`;
     }
+  }
+  // a clock or a calendar part alone is still the plot axis
+  const lone = !timeName ? times.find((t) => t.kind === 'calendar part') : undefined;
+  if (lone) {
+    timeName = lone.info.name;
+    axis = { columns: [lone.info], kind: 'calendar part', description: `${calendarPart(lone.info)?.part ?? 'a cycling counter'} (no other time column)` };
+    reasons[lone.info.name] = reasons[lone.info.name].replace(/^ignored: time \((.*)\)$/, 'time: $1; the plot axis, not an input');
   }
 
   // 3. the label
