@@ -263,7 +263,7 @@ function correlogram(title: string, acf: number[], pacf: number[], band: number,
       },
       scales: {
         x: { ticks: { color: c.muted, maxTicksLimit: 16 }, grid: { color: c.grid }, title: { display: true, text: lag !== null && lag > 0 ? `lag (steps); memory ends at lag ${lag}` : 'lag (steps)', color: c.muted } },
-        y: { min: -1, max: 1, ticks: { color: c.muted }, grid: { color: c.grid }, title: { display: true, text: 'correlation', color: c.muted } },
+        y: { min: -1, max: 1, ticks: { color: c.muted, stepSize: 0.5 }, grid: { color: c.grid }, title: { display: true, text: 'correlation', color: c.muted } },
       },
     },
   });
