@@ -22,14 +22,16 @@ import { benchTrainMemory, runTrainBenchChild } from './commands/benchMemory';
 const USAGE = `Usage: rnn-playground <command> [options]
 
 Commands:
-  train FILE          train a model on a CSV; reports losses against the baseline
+  train FILE          train a model on a CSV; roles, transforms and sizes are chosen from the data and explained;
+                      reports losses against the baseline. Overrides:
                       [--features a,b] [--target c] [--sequence-id c] [--label c] [--time c]
-                      [--task next-step|regress|classify] [--transform col=diff|returns|log-returns]
-                      [--missing error|drop|ffill] [--window T] [--stride S] [--validation 0.2] [--split sequence|time]
+                      [--task next-step|regress|classify] [--transform col=none|diff|returns|log-returns]
+                      [--missing error|drop|ffill|interpolate] [--window T|none] [--stride S] [--validation 0.2]
+                      [--split sequence|time] [--layout long|wide]
                       [--cell vanilla|lstm|gru|gated] [--activation sigmoid|tanh|relu] [--coupled] [--hidden N]
-                      [--layers N] [--residual] [--init pytorch|glorot-orthogonal|identity] [--epochs N] [--lr X]
-                      [--batch N] [--clip X] [--optimizer adam|sgd|momentum] [--tbptt K] [--patience N] [--seed S]
-                      [--save MODEL.json] [--force]
+                      [--layers N] [--residual] [--init pytorch|glorot-orthogonal|identity] [--epochs N|auto] [--lr X]
+                      [--batch N|auto] [--clip X] [--optimizer adam|sgd|momentum] [--tbptt K] [--patience N|auto]
+                      [--seed S] [--save MODEL.json] [--force]
   verify FILE         the vanishing-gradient bound on real rows: measured ‖∂h_T/∂h_t‖ vs the bounds, verdict,
                       effective memory   [--model MODEL.json | model flags] [--window T] [--sequence K]
                       [--layer L] [--norm spectral|frobenius] [--epsilon E]

@@ -37,8 +37,8 @@ export interface DatasetSpec {
   rolesGiven?: boolean;
   /** z-score features and regression targets with statistics of the training rows (default true). */
   zscore?: boolean;
-  /** Sliding windows of `length` steps every `stride` rows; null: whole sequences; absent: chosen from the data where needed. */
-  window?: { length: number; stride?: number } | null;
+  /** Sliding windows of `length` steps every `stride` rows; "none": whole sequences; absent or null: chosen from the data. */
+  window?: { length: number; stride?: number } | 'none' | null;
   /** Fraction of sequences (by sequence) or of each sequence's rows (by time) held out for validation (default 0.2). */
   validation?: number;
   split?: 'sequence' | 'time';
@@ -457,13 +457,13 @@ function build(table: CsvTable, spec: DatasetSpec): Dataset {
   for (const p of trainParts) if (partLen(p) > 0) shortestLong = Math.min(shortestLong, partLen(p));
   let window: { length: number; stride: number } | null = null;
   const cap = spec.maxWindows ?? 20000;
-  if (spec.window) {
+  if (spec.window && spec.window !== 'none') {
     const T = spec.window.length;
     if (!Number.isInteger(T) || T < 1) throw new DataError(`${file}: window length must be a whole number ≥ 1; got ${T}`);
     const stride = spec.window.stride ?? Math.max(1, Math.floor(T / 2));
     if (!Number.isInteger(stride) || stride < 1) throw new DataError(`${file}: window stride must be a whole number ≥ 1; got ${stride}`);
     window = { length: T, stride };
-  } else if (spec.window === undefined && granularity === 'step' && (split === 'time' || trainLongest > 2000 || (usable.length < 20 && medianLength >= 48))) {
+  } else if (spec.window !== 'none' && granularity === 'step' && (split === 'time' || trainLongest > 2000 || (usable.length < 20 && medianLength >= 48))) {
     window = chooseWindow(trainParts, split === 'time' ? valParts : [], dataMemory, need, cap, notes, task);
   }
   if (window) {

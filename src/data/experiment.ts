@@ -25,8 +25,8 @@ export interface ExperimentData {
   /** Per-column transforms; columns not listed are chosen from the data (a trending level is modelled as changes). */
   transforms?: Record<string, Transform>;
   missing: MissingPolicy;
-  /** Sliding windows; null: whole sequences; absent: chosen from the data (windows for long series). */
-  window?: { length: number; stride?: number } | null;
+  /** Sliding windows; "none": whole sequences; absent or null: chosen from the data (windows for long series). */
+  window?: { length: number; stride?: number } | 'none' | null;
   validation: number;
   split?: 'sequence' | 'time';
   /** "wide": columns that are successive periods (JAN…DEC, Q1…Q4, t1…tN) read as one long series; absent: suggested. */
@@ -233,9 +233,9 @@ export function parseExperiment(doc: unknown, where: string, defaults: Experimen
   const d = new Reader(where, 'data', section(where, doc, 'data'));
   d.unknownKeys(['file', 'features', 'targets', 'sequenceId', 'label', 'time', 'task', 'transforms', 'missing', 'window', 'validation', 'split', 'layout']);
   const dataObj = section(where, doc, 'data');
-  let window: ExperimentData['window'] = dataObj.window === null ? null : undefined;
-  if (dataObj.window !== undefined && dataObj.window !== null) {
-    if (!isObj(dataObj.window)) throw new ExperimentError(`${where}: data.window must be null or { "length": …, "stride": … }; got ${JSON.stringify(dataObj.window)}`, 'data.window');
+  let window: ExperimentData['window'] = dataObj.window === null ? null : dataObj.window === 'none' ? 'none' : undefined;
+  if (dataObj.window !== undefined && dataObj.window !== null && dataObj.window !== 'none') {
+    if (!isObj(dataObj.window)) throw new ExperimentError(`${where}: data.window must be null, "none" or { "length": …, "stride": … }; got ${JSON.stringify(dataObj.window)}`, 'data.window');
     const w = new Reader(where, 'data.window', dataObj.window);
     w.unknownKeys(['length', 'stride']);
     const length = w.int('length', L.windowLength, NaN);

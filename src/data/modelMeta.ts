@@ -53,9 +53,10 @@ export function tableForMeta(table: CsvTable, data: ModelDataMeta): CsvTable {
 }
 
 /** Dataset settings that rebuild a saved model's inputs from a (possibly other) file; its scaling is reused, not refitted. */
-export function specFromMeta(data: ModelDataMeta, missing: MissingPolicy = 'error', window?: { length: number; stride?: number } | null): DatasetSpec {
+export function specFromMeta(data: ModelDataMeta, missing: MissingPolicy = 'error', window?: DatasetSpec['window']): DatasetSpec {
+  // the windows the model was trained on, or none when it read whole sequences
   return {
-    roles: data.roles, task: data.task, transforms: data.transforms, autoTransforms: false, window: window === undefined ? data.window : window,
+    roles: data.roles, task: data.task, transforms: data.transforms, autoTransforms: false, window: window === undefined ? data.window ?? 'none' : window,
     split: data.split, scaler: data.scaler, missing, order: data.order ?? 'file',
   };
 }

@@ -466,7 +466,7 @@ test('sequences of up to 1000 rows: the graph collapses to a few steps, expands 
     for (let k = 0; k < 6; k++) for (let t = 0; t < lengths[k]; t++) lines.push(`s${k},${t},${(Math.sin(t / 20 + k) + 0.1 * Math.sin(t * 1.7 + k * 3)).toFixed(5)}`);
     writeFileSync(join(workspace, 'long-1000.csv'), `${lines.join('\n')}\n`);
     writeFileSync(join(workspace, 'long-1000.rnn.json'), JSON.stringify({
-      version: 1, data: { file: 'long-1000.csv', sequenceId: 'seq', time: 't', features: ['value'], targets: ['value'], task: 'next-step', window: null, split: 'sequence' },
+      version: 1, data: { file: 'long-1000.csv', sequenceId: 'seq', time: 't', features: ['value'], targets: ['value'], task: 'next-step', window: 'none', split: 'sequence' },
       model: { cell: 'gru', hiddenSize: 8 }, training: { epochs: 3, batchSize: 2 },
     }, null, 2));
     await runCommand('View: Show Explorer');

@@ -579,9 +579,10 @@ test('schema: defaults equal EXPERIMENT_DEFAULTS and the parser\'s data defaults
     if ('default' in p) assert.deepEqual(p.default, (data as unknown as Json)[k], `data.${k}`);
   }
   assert.deepEqual(['missing', 'validation'].filter((k) => !('default' in S.data.properties[k])), [], 'data defaults in the schema');
-  // no window key: chosen from the data; null: whole sequences
+  // no window key or null: chosen from the data; "none": whole sequences
   assert.equal('window' in parseExperiment({ data: { file: 'a.csv' } }, FILE).data, false);
   assert.equal(parseExperiment({ data: { file: 'a.csv', window: null } }, FILE).data.window, null);
+  assert.equal(parseExperiment({ data: { file: 'a.csv', window: 'none' } }, FILE).data.window, 'none');
 });
 
 test('samples/*.rnn.json parse (if there are any)', () => {

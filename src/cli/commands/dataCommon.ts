@@ -70,7 +70,8 @@ export function dataSettings(v: Values): DataSettings {
     }
     d.transforms = transforms;
   }
-  if (v.window !== undefined) d.window = { length: intOpt(v, 'window', 0, 1, 100000), ...(v.stride === undefined ? {} : { stride: intOpt(v, 'stride', 1, 1, 100000) }) };
+  if (v.window === 'none') d.window = 'none';
+  else if (v.window !== undefined) d.window = { length: intOpt(v, 'window', 0, 1, 100000), ...(v.stride === undefined ? {} : { stride: intOpt(v, 'stride', 1, 1, 100000) }) };
   else if (v.stride !== undefined) throw new UsageError('--stride needs --window');
   if (v.validation !== undefined) d.validation = numOpt(v, 'validation', 0.2, 0, 0.9);
   if (v.split !== undefined) d.split = choice(v, 'split', 'sequence', ['sequence', 'time'] as const);

@@ -22,5 +22,5 @@ export function loadModelFile(path: string): { model: Model; data: ModelDataMeta
 /** The dataset settings of a saved model, applied to a (possibly other) file; its scaling is reused, not refitted. */
 export function specFromModel(data: ModelDataMeta, modelPath: string, v: Values): DatasetSpec {
   if (!data) throw new UsageError(`${modelPath} has no data settings (it was not saved by "train --save")`);
-  return specFromMeta(data, choice(v, 'missing', 'error', EXPERIMENT_ENUMS.missing), v.window !== undefined ? { length: Number(v.window) } : undefined);
+  return specFromMeta(data, choice(v, 'missing', 'error', EXPERIMENT_ENUMS.missing), v.window === 'none' ? 'none' : v.window !== undefined ? { length: Number(v.window) } : undefined);
 }

@@ -14,7 +14,7 @@ export async function predictCommand(file: string, v: Values, json: boolean) {
   const out = v.out;
   if (out === file) throw new UsageError('--out must not be the input file (the CSV is never written to)');
   const { model, data } = loadModelFile(v.model);
-  const spec = { ...specFromModel(data as NonNullable<typeof data>, v.model, v), window: null, validation: 0.2 };
+  const spec = { ...specFromModel(data as NonNullable<typeof data>, v.model, v), window: 'none' as const, validation: 0.2 };
   let tbl = await loadTable(file, json);
   try {
     tbl = tableForMeta(tbl, data as NonNullable<typeof data>);
