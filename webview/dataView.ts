@@ -211,7 +211,8 @@ export function renderSeries(ctx: DataViewContext): HTMLElement {
     const c = colours();
     const steps = Array.from({ length: i.sequence.steps }, (_, t) => t + 1);
     const sets = i.features.slice(0, 6).map((f, k) => series(f.name, f.values, c.series[k % c.series.length]));
-    if (i.target && !i.features.some((f) => f.name === i.target?.name)) sets.push(series(`${i.target.name} (target)`, i.target.actual, c.foreground, { borderDash: [4, 3] }));
+    const target = i.targets[0];
+    if (target && !i.features.some((f) => f.name === target.name)) sets.push(series(`${target.name} (target)`, target.actual, c.foreground, { borderDash: [4, 3] }));
     const chart = lineChart(`Sequence "${i.sequence.id}" (line ${i.sequence.firstLine}, ${i.sequence.steps} steps, ${i.sequence.split})`, steps, sets, { xTitle: 'step t' });
     chart.box.classList.add('wide');
     section.append(chart.box);

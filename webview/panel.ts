@@ -4,7 +4,7 @@
  * cells. Renders the host's PanelState, appends epochs live, and keeps its state for tab switches and reloads.
  */
 import type { BoundSummary, CompareSummary, EpochPoint, ExperimentChange, FromWebview, PanelState, PanelTab, RunSummary, ToWebview } from '../src/shared/protocol';
-import { renderHeatmap } from './heatmap';
+import { renderGradients } from './gradientsView';
 import { renderModelView } from './modelView';
 import { renderDataView, renderSeries, sequencePicker, type DataViewContext } from './dataView';
 import type { DataTable } from './dataTable';
@@ -85,56 +85,6 @@ function appendEpochs(batch: EpochPoint[]): void {
   for (const chart of [loss, grad, spectrum]) chart.update('none');
   const summary = root.querySelector('.summary');
   if (summary) summary.textContent = `Training… epoch ${batch[batch.length - 1].epoch}`;
-}
-
-function renderGradients(s: PanelState): HTMLElement {
-  const h = history(s);
-  const view = el('div', { className: 'view' });
-  const c = colours();
-  const theme = { foreground: c.foreground, background: c.background, border: c.grid, highContrast: c.highContrast };
-  if (h.length === 0 || h.every((e) => e.stepGradNorm.length === 0)) {
-    view.append(el('p', { className: 'empty', textContent: 'Train to see how much gradient reaches each time step, epoch by epoch.' }));
-  } else {
-    const cols = Math.max(...h.map((e) => e.stepGradNorm.length));
-    const values = new Float64Array(h.length * cols);
-    h.forEach((e, r) => e.stepGradNorm.forEach((v, t) => { values[r * cols + t] = v; }));
-    const box = el('section', { className: 'heatmap' });
-    view.append(el('h3', { textContent: 'Over training' }), el('p', { className: 'summary', textContent: `‖∂L/∂h_t‖ averaged over each epoch's batches: rows are epochs, columns time steps t = 1…${cols}. Dark on the left means the early steps receive almost no gradient.` }), box);
-    requestAnimationFrame(() => {
-      const hm = renderHeatmap(box, {
-        rows: h.length, cols, values, rowLabel: 'epoch', colLabel: 'time step t', rowNames: h.map((e) => String(e.epoch)),
-        title: '‖∂L/∂h_t‖ over time × epoch',
-      }, theme);
-      live.cleanups.push(() => hm.destroy());
-    });
-  }
-  // one sequence, unit by unit
-  const of = s.preview?.sequences ? s.preview.sequences.train + s.preview.sequences.validation : null;
-  view.append(el('h3', { textContent: 'One sequence, unit by unit' }), sequencePicker(s.sequence ?? 1, of, selectSequence));
-  const i = s.inspection;
-  if (!i || i.sequence.index !== (s.sequence ?? 1)) {
-    view.append(pending(s.preview ? 'Running the sequence forward and backward…' : 'Reading the data…', s.inspectError));
-    return view;
-  }
-  const p = i.profile;
-  const unitBox = el('section', { className: 'heatmap' });
-  view.append(el('p', { className: 'summary', textContent: `|∂L/∂h_{t,i}| for sequence "${i.sequence.id}" (${p.steps} steps) through the ${i.model}: rows are the ${p.hiddenSize} hidden units of layer 1, columns time steps. Loss ${fmt(p.loss)}.` }), unitBox);
-  requestAnimationFrame(() => {
-    const hm = renderHeatmap(unitBox, {
-      rows: p.hiddenSize, cols: p.steps, values: Float64Array.from(p.units.length === p.steps * p.hiddenSize ? transpose(p.units, p.steps, p.hiddenSize) : []),
-      rowLabel: 'hidden unit i', colLabel: 'time step t', rowNames: Array.from({ length: p.hiddenSize }, (_, k) => String(k + 1)),
-      title: '|∂L/∂h_{t,i}| over time × hidden unit',
-    }, theme);
-    live.cleanups.push(() => hm.destroy());
-  });
-  return view;
-}
-
-/** [T, m] row-major → [m, T] row-major (units as rows). */
-function transpose(a: number[], rows: number, cols: number): Float64Array {
-  const out = new Float64Array(rows * cols);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = a[r * cols + c];
-  return out;
 }
 
 /** What the Data view needs, from the state. */
@@ -317,7 +267,7 @@ function render(): void {
   const body = s.tab === 'data' ? renderDataView(dataContext(s))
     : s.tab === 'predictions' ? renderPredictionsView(s.inspection, s.inspectError, s.sequence ?? 1, of, selectSequence)
     : s.tab === 'model' ? renderModelView(s.experiment, s.editError, edit, () => vscodeApi.postMessage({ type: 'command/run', command: 'rnnPlayground.newExperiment' }))
-    : s.tab === 'training' ? renderTraining(s) : s.tab === 'graph' ? renderGraph(s) : s.tab === 'gradients' ? renderGradients(s) : s.tab === 'bound' ? renderBound(s.bound) : renderCompare(s.compare);
+    : s.tab === 'training' ? renderTraining(s) : s.tab === 'graph' ? renderGraph(s) : s.tab === 'gradients' ? renderGradients(s, history(s), selectSequence) : s.tab === 'bound' ? renderBound(s.bound) : renderCompare(s.compare);
   body.setAttribute('role', 'tabpanel');
   body.setAttribute('aria-labelledby', `tab-${s.tab}`);
   body.dataset.view = s.tab;

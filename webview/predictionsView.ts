@@ -19,16 +19,17 @@ export function renderPredictionsView(i: SequenceInspection | null | undefined, 
   if (!i.modelFile) view.append(el('p', { className: 'note', textContent: 'No trained model yet: these are the predictions of the freshly initialised network. Train to see what it learns.' }));
   const c = colours();
   const steps = Array.from({ length: i.sequence.steps }, (_, t) => t + 1);
-  if (i.target) {
-    const known = i.target.actual.map((a, t) => ({ a, p: i.target?.predicted[t] ?? null, t })).filter((x) => x.a !== null);
+  const target = i.targets[0];
+  if (target) {
+    const known = target.actual.map((a, t) => ({ a, p: target.predicted[t] ?? null, t })).filter((x) => x.a !== null);
     const paired = known.filter((x) => x.p !== null);
     if (known.length <= 1) {
       const k = known[0];
-      view.append(el('p', { className: 'verdict', textContent: k ? `${i.target.name} at step ${k.t + 1}: actual ${fmt(k.a)}, predicted ${fmt(k.p)} (error ${fmt(k.p === null || k.a === null ? null : k.p - k.a)})` : 'This sequence has no target value.' }));
+      view.append(el('p', { className: 'verdict', textContent: k ? `${target.name} at step ${k.t + 1}: actual ${fmt(k.a)}, predicted ${fmt(k.p)} (error ${fmt(k.p === null || k.a === null ? null : k.p - k.a)})` : 'This sequence has no target value.' }));
     } else {
-      const chart = lineChart(`${i.target.name}: predicted vs actual`, steps, [
-        series('actual', i.target.actual, c.foreground, { borderWidth: 1.5 }),
-        series('predicted', i.target.predicted, c.series[1], { borderDash: [5, 3] }),
+      const chart = lineChart(`${target.name}: predicted vs actual`, steps, [
+        series('actual', target.actual, c.foreground, { borderWidth: 1.5 }),
+        series('predicted', target.predicted, c.series[1], { borderDash: [5, 3] }),
       ], { xTitle: 'step t' });
       chart.box.classList.add('wide');
       const mae = paired.reduce((s, x) => s + Math.abs((x.p as number) - (x.a as number)), 0) / Math.max(1, paired.length);

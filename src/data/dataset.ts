@@ -121,10 +121,12 @@ export interface Dataset {
   /** Transforms in effect for every feature and target column (given or chosen). */
   transforms: Record<string, Transform>;
   order: 'file' | 'reversed';
-  /** The baseline on the validation set: repeat-last-value (next-step), constant mean (regress), majority class (classify). */
-  baseline: { kind: string; loss: number; accuracy: number | null };
+  /** The baseline on the validation set: repeat-last-value (next-step), constant mean (regress), majority class (classify, named). */
+  baseline: { kind: string; loss: number; accuracy: number | null; majority?: string };
   stats: { sequences: number; rows: number; minLength: number; maxLength: number; trainSamples: number; validationSamples: number };
   dataMemory: DataMemory | null;
+  /** A target kept as levels whose validation values leave its training range (a fifth or more), for the verdict. */
+  outsideRange: { column: string; share: number; above: boolean; positive: boolean } | null;
   /** What was chosen and why (window, stride, transforms, order, …). */
   notes: string[];
   /** What the user should look at (a transform chosen against given roles, bad cells in unused columns). */
@@ -428,6 +430,17 @@ function build(table: CsvTable, spec: DatasetSpec): Dataset {
     }
   }
   const tf = used.map((c) => transforms[c.name]);
+  let outsideRange: Dataset['outsideRange'] = null;
+  for (const c of targets) {
+    const k = usedIndex.get(c) as number;
+    if (tf[k] !== 'none') continue;
+    const out = outsideShare(k, sequences, trainParts, valParts, raw);
+    if (out && out.share >= 0.2 && (!outsideRange || out.share > outsideRange.share)) {
+      let positive = true;
+      for (const s of sequences) for (let i = 0; i < s.rows.length && positive; i++) if (!(raw(s, k, i) > 0)) positive = false;
+      outsideRange = { column: c.name, share: out.share, above: out.above, positive };
+    }
+  }
   const value = (s: PreparedSequence, k: number, i: number): number => {
     const v = raw(s, k, i);
     return tf[k] === 'none' ? v : transformed(tf[k], v, raw(s, k, i - 1));
@@ -506,7 +519,7 @@ function build(table: CsvTable, spec: DatasetSpec): Dataset {
       loss: task === 'classify' ? (classes.length === 2 ? 'binary' : 'softmax') : 'mse',
     },
     train: tr.samples, validation: va.samples, trainSources: tr.sources, validationSources: va.sources,
-    sequences, scaler, window, split, transforms, order, baseline, dataMemory,
+    sequences, scaler, window, split, transforms, order, baseline, dataMemory, outsideRange,
     stats: { sequences: usable.length, rows: table.rowCount, minLength, maxLength, trainSamples: tr.samples.length, validationSamples: va.samples.length },
     notes, warnings, columns: { features, targets },
   };
@@ -665,34 +678,9 @@ function fewValues(c: CsvColumn, k: number): boolean {
  * lag-1 autocorrelation and how far the two halves sit apart, in units of the part's own spread.
  */
 function trendOf(k: number, sequences: PreparedSequence[], trainParts: Part[], valParts: Part[], raw: (s: PreparedSequence, k: number, j: number) => number): string | null {
-  const trainOf = new Map(trainParts.map((p) => [p.seq, p]));
-  let outside = 0;
-  let above = 0;
-  let count = 0;
-  for (const v of valParts) {
-    const t = trainOf.get(v.seq);
-    if (!t || t.to - t.from < 3) continue;
-    const s = sequences[v.seq];
-    let min = Infinity;
-    let max = -Infinity;
-    for (let i = t.from; i < t.to; i++) {
-      const x = raw(s, k, i);
-      if (x < min) min = x;
-      if (x > max) max = x;
-    }
-    if (!(max > min)) continue;
-    const margin = 0.05 * (max - min);
-    for (let i = v.from; i < v.to; i++) {
-      const x = raw(s, k, i);
-      count++;
-      if (x > max + margin) {
-        outside++;
-        above++;
-      } else if (x < min - margin) outside++;
-    }
-  }
-  if (count > 0 && outside >= 0.2 * count) {
-    return `trends (${Math.round((100 * outside) / count)}% of its validation values lie ${above >= outside / 2 ? 'above' : 'below'} the training range)`;
+  const out = outsideShare(k, sequences, trainParts, valParts, raw);
+  if (out && out.share >= 0.2) {
+    return `trends (${Math.round(100 * out.share)}% of its validation values lie ${out.above ? 'above' : 'below'} the training range)`;
   }
   let n = 0;
   let within = 0;
@@ -738,6 +726,40 @@ function trendOf(k: number, sequences: PreparedSequence[], trainParts: Part[], v
   if (r2 >= 0.5) return `trends (a straight line explains ${Math.round(100 * r2)}% of its variance in the training rows)`;
   if (r1 > 0.95 && apart > 1) return `wanders like a level (lag-1 autocorrelation ${r1.toFixed(3)}; the halves of its training part differ by ${apart.toFixed(1)} standard deviations)`;
   return null;
+}
+
+/**
+ * The share of validation values outside their own sequence's training range (5% margin), and whether most of those
+ * lie above it; null when no sequence has both parts.
+ */
+function outsideShare(k: number, sequences: PreparedSequence[], trainParts: Part[], valParts: Part[], raw: (s: PreparedSequence, k: number, j: number) => number): { share: number; above: boolean } | null {
+  const trainOf = new Map(trainParts.map((p) => [p.seq, p]));
+  let outside = 0;
+  let above = 0;
+  let count = 0;
+  for (const v of valParts) {
+    const t = trainOf.get(v.seq);
+    if (!t || t.to - t.from < 3) continue;
+    const s = sequences[v.seq];
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = t.from; i < t.to; i++) {
+      const x = raw(s, k, i);
+      if (x < min) min = x;
+      if (x > max) max = x;
+    }
+    if (!(max > min)) continue;
+    const margin = 0.05 * (max - min);
+    for (let i = v.from; i < v.to; i++) {
+      const x = raw(s, k, i);
+      count++;
+      if (x > max + margin) {
+        outside++;
+        above++;
+      } else if (x < min - margin) outside++;
+    }
+  }
+  return count > 0 ? { share: outside / count, above: above >= outside / 2 } : null;
 }
 
 /** Stops at the first place a transform is undefined (log of a non-positive value, a return over zero) or overflows. */
@@ -1033,7 +1055,7 @@ function baselineOf(task: TaskKind, classes: string[], tr: { samples: Sample[] }
         n++;
       }
     }
-    return { kind: `majority class "${classes[major]}" (loss: cross-entropy of the training class frequencies)`, loss: ce / n, accuracy: hit / n };
+    return { kind: `majority class "${classes[major]}" (loss: cross-entropy of the training class frequencies)`, loss: ce / n, accuracy: hit / n, majority: classes[major] };
   }
   if (task === 'next-step') {
     // repeat the last value: for a target modelled as changes, no change

@@ -450,14 +450,17 @@ export interface SequenceInspection {
   modelFile: string | null;
   sequence: BoundSummary['sequence'];
   task: TaskKind;
-  /** The model's inputs per step, in data units (after transforms, before scaling). */
-  features: { name: string; values: number[] }[];
   /**
-   * Regression and next-step: per step t, the value asked for at t (next-step: the value of step t + 1) and the
-   * prediction, both in data units; with one target per sequence only the last step has values (null elsewhere, and
-   * where a prediction is not finite). The first target when there are several.
+   * The model's inputs per step: `values` as the model reads them before scaling (after the column's transform), and
+   * `levels` the column as read (null when the transform is 'none': the same numbers).
    */
-  target: { name: string; actual: (number | null)[]; predicted: (number | null)[] } | null;
+  features: { name: string; transform: string; values: number[]; levels: number[] | null }[];
+  /**
+   * Regression and next-step, one entry per target: per step t, the value asked for at t (next-step: the value of
+   * step t + 1) and the prediction, both in the data's units (a target modelled as changes comes back as levels); with
+   * one target per sequence only the last step has values (null elsewhere, and where a prediction is not finite).
+   */
+  targets: { name: string; transform: string; actual: (number | null)[]; predicted: (number | null)[] }[];
   /** Classification: class names, index = class. */
   classes: string[] | null;
   /** Classification: the class, the predicted class and the probabilities at the last step (the one read for a per-sequence label). */
@@ -466,6 +469,8 @@ export interface SequenceInspection {
   perStep: { actual: number[]; predicted: number[]; probabilities: number[][] } | null;
   /** Classification: counts [actual][predicted] over every read item of the validation split (train when there is none). */
   confusion: { classes: string[]; counts: number[][]; over: 'validation' | 'train' } | null;
+  /** Classification: the majority class of the training samples and its share of the validation items (the baseline's accuracy). */
+  majority: { name: string; rate: number } | null;
   /** The gradient profile of this sequence at the first layer (engine `gradientProfile`; loss in scaled units). */
   profile: {
     steps: number;
@@ -473,8 +478,10 @@ export interface SequenceInspection {
     loss: number;
     /** ‖∂L/∂h_t‖ for t = 1 … T. */
     stepNorms: number[];
-    /** |∂L/∂h_{t,i}|, [steps, hiddenSize] row-major. */
+    /** |∂L/∂h_{t,i}|, [steps, hiddenSize] row-major (layer 1). */
     units: number[];
+    /** The same for every layer, layer 1 first. */
+    layers: number[][];
   };
 }
 

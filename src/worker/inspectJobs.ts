@@ -286,9 +286,13 @@ export async function sequenceInspectJob(source: ExperimentSource, modelFile: st
   const cfg = model.config;
   ctx.report({ phase: 'analysing', fraction: null, message: `sequence ${sequence}: predictions and gradients over ${T} steps` });
 
-  const features = ds.columns.features.map((c) => ({ name: c.name, values: Array.from(stepValues(ds, src.sequenceIndex, c, src.offset, src.offset + T).values) }));
+  const features = ds.columns.features.map((c) => {
+    const v = stepValues(ds, src.sequenceIndex, c, src.offset, src.offset + T);
+    const transform = ds.transforms[c.name] ?? 'none';
+    return { name: c.name, transform, values: Array.from(v.values), levels: transform === 'none' ? null : Array.from(v.levels) };
+  });
   const Y = outputs(model, sample);
-  let target: SequenceInspection['target'] = null;
+  const targets: SequenceInspection['targets'] = [];
   let classification: SequenceInspection['classification'] = null;
   let perStep: SequenceInspection['perStep'] = null;
   let confusion: SequenceInspection['confusion'] = null;
@@ -308,29 +312,35 @@ export async function sequenceInspectJob(source: ExperimentSource, modelFile: st
   } else {
     // in the data's units: a target modelled as changes comes back as levels, from the actual level before each step
     const { targetMean, targetStd } = ds.scaler;
-    const actual = new Array<number | null>(T).fill(null);
-    const predicted = new Array<number | null>(T).fill(null);
-    const { level } = columnReader(ds, src.sequenceIndex, ds.columns.targets[0]);
-    const transform = ds.transforms[ds.targetNames[0]] ?? 'none';
-    if (cfg.readout === 'last') {
-      actual[T - 1] = level(src.offset);
-      predicted[T - 1] = finite(Y[0] * targetStd[0] + targetMean[0]);
-    } else {
-      const shift = ds.task === 'next-step' ? 1 : 0;
-      for (let t = 0; t < T; t++) {
-        const j = src.offset + t + shift;
-        actual[t] = level(j);
-        predicted[t] = finite(levelAfter(transform, Y[t * cfg.outputSize] * targetStd[0] + targetMean[0], level(j - 1)));
+    ds.columns.targets.forEach((column, k) => {
+      const actual = new Array<number | null>(T).fill(null);
+      const predicted = new Array<number | null>(T).fill(null);
+      const { level } = columnReader(ds, src.sequenceIndex, column);
+      const transform = ds.transforms[column.name] ?? 'none';
+      if (cfg.readout === 'last') {
+        actual[T - 1] = level(src.offset);
+        predicted[T - 1] = finite(Y[k] * targetStd[k] + targetMean[k]);
+      } else {
+        const shift = ds.task === 'next-step' ? 1 : 0;
+        for (let t = 0; t < T; t++) {
+          const j = src.offset + t + shift;
+          actual[t] = level(j);
+          predicted[t] = finite(levelAfter(transform, Y[t * cfg.outputSize + k] * targetStd[k] + targetMean[k], level(j - 1)));
+        }
       }
-    }
-    target = { name: ds.targetNames[0], actual, predicted };
+      targets.push({ name: column.name, transform, actual, predicted });
+    });
   }
 
   const profile = gradientProfile(model, sample);
   return {
     csvFile, model: origin, modelFile,
     sequence: { index: sequence, of: all.length, id: src.sequence, firstLine: table.lineOf(src.startRow), steps: T, split: chosen.split },
-    task: ds.task, features, target, classes, classification, perStep, confusion,
-    profile: { steps: profile.steps, hiddenSize: profile.hiddenSize, loss: profile.loss, stepNorms: profile.stepNorms, units: Array.from(profile.units) },
+    task: ds.task, features, targets, classes, classification, perStep, confusion,
+    majority: classes && ds.baseline.accuracy !== null ? { name: ds.baseline.majority ?? '', rate: ds.baseline.accuracy } : null,
+    profile: {
+      steps: profile.steps, hiddenSize: profile.hiddenSize, loss: profile.loss, stepNorms: profile.stepNorms, units: Array.from(profile.units),
+      layers: Array.from({ length: cfg.layers }, (_, l) => (l === 0 ? Array.from(profile.units) : Array.from(gradientProfile(model, sample, l).units))),
+    },
   };
 }
