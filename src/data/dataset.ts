@@ -15,6 +15,8 @@ import { keyAt, orderOf } from './columnStats';
 import type { CsvColumn, CsvTable } from './csvTypes';
 import { correlogram, type Correlogram } from './memory';
 import type { ColumnRoles } from './roles';
+import { missingChoices, settingWords, type Surface } from './settingWords';
+import { plural } from '../shared/protocol';
 
 /** What the model learns. */
 export type TaskKind = 'next-step' | 'regress' | 'classify';
@@ -49,6 +51,8 @@ export interface DatasetSpec {
   scaler?: Scaler;
   /** Row order within sequences: as in the file, or reversed; absent: reversed when the time column runs backwards. */
   order?: 'file' | 'reversed';
+  /** Where the notes and errors will be read: settings are named as flags ('cli', the default) or as the editor's controls. */
+  surface?: Surface;
 }
 
 /** z-score statistics: x' = (x − mean) / std, per feature and per target. */
@@ -152,7 +156,6 @@ const PRICE_NAMES = /^(open|high|low|close|adj[ _.]?close|adjclose|close\/last|p
 const q = (name: string): string => `"${name}"`;
 /** A number for a message, without noise digits. */
 const num = (v: number): string => String(Number(v.toPrecision(6)));
-const plural = (n: number, word: string): string => `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
 
 function findColumn(table: CsvTable, name: string, role: string): CsvColumn {
   const c = table.columns.find((col) => col.name === name);
@@ -269,7 +272,7 @@ function build(table: CsvTable, spec: DatasetSpec): Dataset {
   // ── columns in use ──
   let featureNames = [...new Set(roles.features)];
   const targetNames = task === 'classify' ? [] : [...new Set(roles.targets)];
-  if (task !== 'classify' && targetNames.length === 0) throw new DataError(`${file}: the ${task} task needs a target column (--target, or data.targets)`);
+  if (task !== 'classify' && targetNames.length === 0) throw new DataError(`${file}: the ${task} task needs a target column (${settingWords({ setting: 'targets' }, spec.surface)})`);
   if (task === 'regress') {
     const leak = featureNames.filter((f) => targetNames.includes(f));
     if (leak.length) {
@@ -278,7 +281,7 @@ function build(table: CsvTable, spec: DatasetSpec): Dataset {
     }
   }
   if (task === 'next-step' && featureNames.length === 0) featureNames = [...targetNames];
-  if (featureNames.length === 0) throw new DataError(`${file}: no numeric feature columns to learn from (--features, or data.features)`);
+  if (featureNames.length === 0) throw new DataError(`${file}: no numeric feature columns to learn from (${settingWords({ setting: 'features' }, spec.surface)})`);
   for (const n of [roles.time, roles.sequenceId, roles.label]) {
     if (n && (featureNames.includes(n) || targetNames.includes(n))) {
       throw new DataError(`${file}: column ${q(n)} cannot be both ${featureNames.includes(n) ? 'a feature' : 'a target'} and the ${n === roles.time ? 'time' : n === roles.sequenceId ? 'sequence id' : 'label'}`, null, n);
@@ -290,7 +293,7 @@ function build(table: CsvTable, spec: DatasetSpec): Dataset {
   if (idCol?.kind === 'empty') throw new DataError(`${file}: column ${q(idCol.name)} is empty; the sequence id needs values`, null, idCol.name);
   let labelCol: CsvColumn | null = null;
   if (task === 'classify') {
-    if (!roles.label) throw new DataError(`${file}: the classify task needs a label column (--label, or data.label)`);
+    if (!roles.label) throw new DataError(`${file}: the classify task needs a label column (${settingWords({ setting: 'label' }, spec.surface)})`);
     labelCol = findColumn(table, roles.label, 'the label');
     if (labelCol.kind === 'empty') throw new DataError(`${file}: column ${q(labelCol.name)} is empty; the label needs values`, null, labelCol.name);
   }
@@ -317,7 +320,7 @@ function build(table: CsvTable, spec: DatasetSpec): Dataset {
 
   // ── missing values ──
   const policy = spec.missing ?? 'error';
-  if (policy === 'error') missingError(table, used);
+  if (policy === 'error') missingError(table, used, spec.surface);
   const sequences: PreparedSequence[] = [];
   let dropped = 0;
   let filledCells = 0;
@@ -410,7 +413,7 @@ function build(table: CsvTable, spec: DatasetSpec): Dataset {
   for (const c of used) transforms[c.name] = chosen.get(c)?.transform ?? 'none';
   for (const [c, choice] of chosen) {
     if (!choice.auto) continue;
-    const setting = `--transform ${c.name}=none, or data.transforms { ${JSON.stringify(c.name)}: "none" }`;
+    const setting = settingWords({ setting: 'keepLevels', column: c.name }, spec.surface);
     if (spec.rolesGiven) warnings.push(`${q(c.name)} ${choice.why}: modelled as ${choice.transform} (predictions are turned back into its levels); to keep the levels set ${setting}`);
     else notes.push(`${q(c.name)} ${choice.why}: modelled as ${choice.transform}, predictions turned back into levels (${setting} keeps the levels)`);
   }
@@ -477,13 +480,13 @@ function build(table: CsvTable, spec: DatasetSpec): Dataset {
     if (!Number.isInteger(stride) || stride < 1) throw new DataError(`${file}: window stride must be a whole number ≥ 1; got ${stride}`);
     window = { length: T, stride };
   } else if (spec.window !== 'none' && granularity === 'step' && (split === 'time' || trainLongest > 2000 || (usable.length < 20 && medianLength >= 48))) {
-    window = chooseWindow(trainParts, split === 'time' ? valParts : [], dataMemory, need, cap, notes, task);
+    window = chooseWindow(trainParts, split === 'time' ? valParts : [], dataMemory, need, cap, notes, task, spec.surface);
   }
   if (window) {
     let longest = 0;
     for (const s of sequences) longest = Math.max(longest, s.rows.length);
     if (need(window.length) > trainLongest) {
-      throw new DataError(`${file}: a window of ${window.length} steps${task === 'next-step' ? ' (plus the next value)' : ''} is longer than any training sequence (longest ${trainLongest} rows${longest !== trainLongest ? ` of ${longest}` : ''}); use a shorter window (--window, or data.window)`);
+      throw new DataError(`${file}: a window of ${window.length} steps${task === 'next-step' ? ' (plus the next value)' : ''} is longer than any training sequence (longest ${trainLongest} rows${longest !== trainLongest ? ` of ${longest}` : ''}); use a shorter window (${settingWords({ setting: 'window' }, spec.surface)})`);
     }
     let total = 0;
     for (const p of trainParts) total += Math.max(0, Math.floor((partLen(p) - need(window.length)) / window.stride) + 1);
@@ -555,7 +558,7 @@ function runsBackwards(time: CsvColumn, runs: { start: number; end: number }[]):
 }
 
 /** The missing-value error: how many, where, and the choices (nothing is filled silently). */
-function missingError(table: CsvTable, used: CsvColumn[]): void {
+function missingError(table: CsvTable, used: CsvColumn[], surface: Surface | undefined): void {
   const gaps = used.filter((c) => c.missing > 0);
   if (gaps.length === 0) return;
   const total = gaps.reduce((s, c) => s + c.missing, 0);
@@ -567,7 +570,7 @@ function missingError(table: CsvTable, used: CsvColumn[]): void {
   const perColumn = gaps.map((c) => `${q(c.name)} ${c.missing.toLocaleString('en')}`).join(', ');
   throw new DataError(
     `${table.file}: ${plural(total, 'missing value')} in the columns in use (${perColumn}${markers.length ? `; empty or ${markers.map((m) => `"${m}"`).join(', ')}` : ''}), the first at line${lines.length > 1 ? 's' : ''} ${lines.join(', ')} in column ${q(first.name)}. `
-    + 'Choose how to fill them: --missing ffill (carry the last value forward), --missing interpolate (a straight line between neighbours) or --missing drop (leave those rows out); in an experiment file, data.missing',
+    + missingChoices(surface),
     lines[0] ?? null, first.name, ['ffill', 'interpolate', 'drop'], table.file,
   );
 }
@@ -910,7 +913,7 @@ function dataMemoryOf(column: string, transform: Transform, trainParts: Part[], 
  * validation part (split by time), with a stride of one step for short series (overlapping windows give enough
  * samples) that grows so that an epoch reads about 200,000 steps.
  */
-function chooseWindow(trainParts: Part[], valParts: Part[], memory: DataMemory | null, need: (T: number) => number, cap: number, notes: string[], task: TaskKind): { length: number; stride: number } {
+function chooseWindow(trainParts: Part[], valParts: Part[], memory: DataMemory | null, need: (T: number) => number, cap: number, notes: string[], task: TaskKind, surface: Surface | undefined): { length: number; stride: number } {
   const lengths = trainParts.map((p) => p.to - p.from).filter((n) => n > 1);
   const typical = median(lengths);
   const valTypical = valParts.length ? median(valParts.map((p) => p.to - p.from).filter((n) => n > 1)) : Infinity;
@@ -929,7 +932,7 @@ function chooseWindow(trainParts: Part[], valParts: Part[], memory: DataMemory |
   const limited = T < wanted
     ? T === 64 ? `the most, 64; ${why} would ask for ${wanted}` : `limited by the series' length: ${typical} training${Number.isFinite(valTypical) ? ` and ${valTypical} validation` : ''} rows`
     : T === 16 && 2 * memoryLag < 16 ? `the minimum of 16; ${why}` : why;
-  notes.push(`windows of ${T} steps (${limited}), every ${stride === 1 ? 'step (overlapping, for enough samples)' : `${stride} steps`}; set --window and --stride (or data.window) to change`);
+  notes.push(`windows of ${T} steps (${limited}), every ${stride === 1 ? 'step (overlapping, for enough samples)' : `${stride} steps`}; ${settingWords({ setting: 'windowAndStride' }, surface)}`);
   return { length: T, stride };
 }
 
@@ -1074,7 +1077,7 @@ function baselineOf(task: TaskKind, classes: string[], tr: { samples: Sample[] }
         }
       }
     }
-    return { kind: tf.some((t, k) => t !== 'none' && tk.includes(k)) ? 'repeat the last value (no change)' : 'repeat the last value', loss: se / n, accuracy: null };
+    return { kind: tf.some((t, k) => t !== 'none' && tk.includes(k)) ? 'no change: repeat the last value' : 'repeat the last value', loss: se / n, accuracy: null };
   }
   // the training mean of every output, measured on the samples as the model sees them
   const mean = new Array<number>(P).fill(0);

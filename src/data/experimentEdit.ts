@@ -45,7 +45,18 @@ export function editExperimentText(text: string, changes: readonly ExperimentCha
   const all: TextEdit[] = [];
   for (const c of changes) {
     if (!(EXPERIMENT_FIELDS as readonly string[]).includes(c.field)) throw new ExperimentError(`${where}: ${c.field} cannot be edited from the playground`, c.field);
-    const edits = modify(out, c.field.split('.'), c.value === undefined ? undefined : c.value, { formattingOptions });
+    let value = c.value;
+    if (c.field === 'data.transforms' && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      // merged into the file's transforms: a column set to null goes back to the data's choice
+      const current = (JSON.parse(out) as { data?: { transforms?: Record<string, unknown> } }).data?.transforms ?? {};
+      const merged: Record<string, unknown> = { ...current };
+      for (const [col, t] of Object.entries(value)) {
+        if (t === null) delete merged[col];
+        else merged[col] = t;
+      }
+      value = merged;
+    }
+    const edits = modify(out, c.field.split('.'), value === undefined ? undefined : value, { formattingOptions });
     out = applyEdits(out, edits);
     all.push(...edits);
   }

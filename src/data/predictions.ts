@@ -53,6 +53,7 @@ export function levelErrors(model: Model, ds: Dataset, samples: Sample[], source
             const actual = level[k](src.offset);
             const pred = ds.transforms[ds.targetNames[k]] === 'none' ? ws.Y[row * cfg.outputSize + k] * targetStd[k] + targetMean[k] : NaN;
             se[k] += (pred - actual) ** 2;
+            base[k] += (targetMean[k] - actual) ** 2;
           }
           count++;
           continue;

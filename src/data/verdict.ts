@@ -10,12 +10,15 @@
  * diverged    the run hit a non-finite loss or gradient
  * stopped     cancelled before the planned epochs
  */
+import type { TrainResult } from '../engine/index';
+import type { Dataset } from './dataset';
+import { num } from '../shared/protocol';
 
 /** The five verdicts. */
 export type VerdictKind = 'better' | 'no better' | 'worse' | 'diverged' | 'stopped';
 
 /** Why a run did not beat its baseline. */
-export type ReasonKind = 'returns-like' | 'trend' | 'diverged' | 'overfitting' | 'too-few-samples' | 'constant-target' | 'undertrained' | 'stopped';
+export type ReasonKind = 'returns-like' | 'trend' | 'diverged' | 'unstable' | 'overfitting' | 'too-few-samples' | 'constant-target' | 'undertrained' | 'stopped';
 
 /** The judgement of one run. */
 export interface Verdict {
@@ -54,13 +57,15 @@ export interface RunFacts {
   trainSamples: number;
   /** The lag after which the target's partial autocorrelation stays inside the 95% band (0: no memory), or null. */
   dataMemory: number | null;
+  /** The largest partial autocorrelation of the target as the model sees it, in absolute value, or null. */
+  memoryStrength: number | null;
   /** A target kept as levels whose validation values leave its training range, with the share outside. */
   outsideRange: { column: string; share: number; above: boolean; positive: boolean } | null;
   learningRate: number;
   hiddenSize: number;
 }
 
-const fmt = (x: number): string => (!Number.isFinite(x) ? String(x) : x === 0 ? '0' : Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4 ? String(Number(x.toPrecision(3))) : x.toExponential(2));
+const fmt = (x: number): string => (Number.isFinite(x) ? num(x) : String(x));
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 
 /** How much better or worse, in words: "2.6× lower", "1.4× higher", "about the same". */
@@ -82,7 +87,7 @@ export function judgeRun(f: RunFacts): Verdict {
     return {
       verdict: 'diverged', ratio: null,
       headline: `${f.model} diverged${f.divergenceEpoch !== null ? ` in epoch ${f.divergenceEpoch}` : ''}: the training produced numbers too large to represent`,
-      reason: f.divergence ?? 'the loss or a gradient became infinite or not a number', reasonKind: 'diverged',
+      reason: f.divergence ? f.divergence.split(/\.\s/)[0].replace(/\.$/, '') : 'the loss or a gradient became infinite or not a number', reasonKind: 'diverged',
       hint: `lower the learning rate (now ${fmt(f.learningRate)}) to ${fmt(lr)}; gradient clipping also helps`,
       action: { label: `Use Learning Rate ${fmt(lr)}`, changes: [{ field: 'training.learningRate', value: lr }] },
     };
@@ -126,12 +131,24 @@ function reasonFor(f: RunFacts, ratio: number | null): Pick<Verdict, 'reason' | 
       reason: `"${o.column}" trends: ${Math.round(100 * o.share)}% of its validation values lie ${o.above ? 'above' : 'below'} anything seen in training, and a model of levels cannot extrapolate`,
       reasonKind: 'trend',
       hint: `model "${o.column}" as its changes (${t}); predictions still come back as levels`,
-      action: { label: `Model ${o.column} as Changes`, changes: [{ field: `data.transforms.${o.column}`, value: t }] },
+      action: { label: `Model ${o.column} as Changes`, changes: [{ field: 'data.transforms', value: { [o.column]: t } }] },
     };
   }
-  if (f.dataMemory === 0 && f.task !== 'classify') {
+  // losses far above the scale of the (z-scored) target, or of chance for classification: the steps blew the model up
+  if (Number.isFinite(f.trainLoss) && f.trainLoss > 10 * Math.max(f.baselineLoss, 1) && (ratio === null || ratio > 10)) {
+    const lr = Math.max(1e-6, f.learningRate / 4);
     return {
-      reason: 'the target shows no memory — no partial autocorrelation outside the 95% band — so, like market returns, its next value is not predictable from its past by this data; no model is expected to beat the baseline here',
+      reason: `the losses blew up (training ${fmt(f.trainLoss)}, validation ${fmt(f.valLoss)}, far above the baseline's ${fmt(f.baselineLoss)}): the steps are too large for this model, so the gradients explode`,
+      reasonKind: 'unstable',
+      hint: `lower the learning rate (now ${fmt(f.learningRate)}) to ${fmt(lr)}; gradient clipping also helps`,
+      action: { label: `Use Learning Rate ${fmt(lr)}`, changes: [{ field: 'training.learningRate', value: lr }] },
+    };
+  }
+  if (f.task !== 'classify' && (f.dataMemory === 0 || (f.memoryStrength !== null && f.memoryStrength < 0.1))) {
+    return {
+      reason: f.dataMemory === 0
+        ? 'the target shows no memory — no partial autocorrelation outside the 95% band — so, like market returns, its next value is not predictable from its past; no model is expected to beat the baseline here'
+        : `the target's memory is faint (no partial autocorrelation above ${(f.memoryStrength as number).toFixed(2)}): like market returns, its next value is hardly predictable from its past; no model is expected to beat the baseline by much here`,
       reasonKind: 'returns-like', hint: 'this is expected for returns-like series; add inputs that carry information about the future, or try a series with memory', action: null,
     };
   }
@@ -143,13 +160,41 @@ function reasonFor(f: RunFacts, ratio: number | null): Pick<Verdict, 'reason' | 
       action: f.hiddenSize > 2 ? { label: `Use Hidden Size ${h}`, changes: [{ field: 'model.hiddenSize', value: h }] } : null,
     };
   }
+  if (f.status === 'early-stopped') {
+    // more epochs would stop the same way: the validation loss had stopped improving
+    return {
+      reason: 'the validation loss stopped improving early without getting below the baseline, so more epochs would not help',
+      reasonKind: 'undertrained',
+      hint: 'compare the other cells on this data (Compare Cells), or add inputs that carry more information about the target',
+      action: null,
+    };
+  }
   const epochs = Math.min(100000, Math.max(2 * f.epochsPlanned, f.epochs + 20));
   return {
-    reason: f.status === 'early-stopped'
-      ? 'validation stopped improving early and never got below the baseline'
-      : 'the model does no better on the training rows either: it has not learned the pattern yet',
+    reason: f.trainLoss >= 0.9 * f.baselineLoss
+        ? 'the training loss is no lower than the baseline either: the model has not learned the pattern yet'
+        : 'the model learned the training rows a little but not enough to beat the baseline on new ones',
     reasonKind: 'undertrained',
     hint: `train longer (${epochs} epochs) or raise the learning rate (now ${fmt(f.learningRate)})`,
     action: { label: `Train ${epochs} Epochs`, changes: [{ field: 'training.epochs', value: epochs }] },
+  };
+}
+
+const CELL_NAMES: Record<string, string> = { vanilla: 'The RNN', lstm: 'The LSTM', gru: 'The GRU', gated: 'The gated cell' };
+
+/**
+ * The facts of a finished run on a dataset: `settings` the cell and the training settings it ran with, `before` the
+ * epochs of the run it continued (Step One Epoch) and `planned` the epochs it was given.
+ */
+export function runFacts(ds: Dataset, settings: { cell: string; learningRate: number; hiddenSize: number }, result: Pick<TrainResult, 'status' | 'epochs' | 'divergence'>,
+  losses: { trainLoss: number; valLoss: number; accuracy: number | null }, before: number, planned: number): RunFacts {
+  return {
+    model: CELL_NAMES[settings.cell] ?? settings.cell, task: ds.task, status: result.status, epochs: before + result.epochs.length, epochsPlanned: before + planned,
+    trainLoss: losses.trainLoss, valLoss: losses.valLoss, baselineLoss: ds.baseline.loss, baseline: ds.baseline.kind.replace(/ \(loss:.*\)$/, ''),
+    accuracy: losses.accuracy, baselineAccuracy: ds.baseline.accuracy,
+    divergence: result.divergence?.message ?? null, divergenceEpoch: result.divergence ? before + result.divergence.epoch : null,
+    trainSamples: ds.train.length, dataMemory: ds.dataMemory?.lag ?? null, outsideRange: ds.outsideRange,
+    memoryStrength: ds.dataMemory ? Math.max(0, ...ds.dataMemory.modelled.pacf.map(Math.abs)) : null,
+    learningRate: settings.learningRate, hiddenSize: settings.hiddenSize,
   };
 }

@@ -12,6 +12,9 @@ import type { Experiment, ExperimentPatch } from '../data/experiment';
 import type { CsvColumnKind, CsvDelimiter } from '../data/csvTypes';
 import type { TaskKind } from '../data/dataset';
 import type { ColumnRoles } from '../data/roles';
+import type { Verdict } from '../data/verdict';
+
+export type { Verdict, ColumnRoles };
 
 /** Where an experiment comes from: an experiment file, or a CSV with the default settings. */
 export interface ExperimentSource {
@@ -214,7 +217,8 @@ export interface RunSummary {
   accuracy: number | null;
   baselineAccuracy: number | null;
   history: EpochPoint[];
-  samples: { train: number; validation: number };
+  /** Samples per split; `description` tells series, sequences and windows in words (the Data view's account). */
+  samples: { train: number; validation: number; description?: string };
   notes: string[];
   /** Things the user should look at (a transform chosen against given roles, odd cells in the time or id column). */
   warnings?: string[];
@@ -229,6 +233,8 @@ export interface RunSummary {
   divergence: string | null;
   modelFile: string | null;
   seconds: number;
+  /** The run judged against its baseline, in words, with the likely reason and a next step when it did not beat it. */
+  verdict?: Verdict;
 }
 
 /** Worker → host: a training run ended (completed, early-stopped, cancelled or diverged). */
@@ -287,6 +293,8 @@ export interface CompareRow {
   epochs: number;
   seconds: number;
   history: EpochPoint[];
+  /** This cell judged against the baseline. */
+  verdict?: Verdict;
 }
 
 /** The comparison (JSON-serialisable; returned by the compare command). */
@@ -295,7 +303,10 @@ export interface CompareSummary {
   task: string;
   baseline: { kind: string; loss: number; accuracy: number | null };
   cells: CompareRow[];
+  /** The cell with the lowest validation loss (whether or not it beats the baseline: see `anyBetter`). */
   best: CellKind | null;
+  /** Whether some cell beats the baseline (its verdict is "better"). */
+  anyBetter?: boolean;
   cancelled: boolean;
   /** The data's own memory, to set beside each cell's effective memory. */
   dataMemory?: DataMemoryInfo | null;
@@ -382,6 +393,10 @@ export interface SequenceStats {
   maxSteps: number;
   /** Sequences per length range, `from` … `to` steps inclusive; the counts sum to `count`. */
   histogram: { from: number; to: number; count: number }[];
+  /** The windows cut from the sequences, or null when whole sequences are the samples. */
+  window?: { length: number; stride: number } | null;
+  /** The same in words, one account everywhere: "1 series cut into 55 windows of 64 steps (44 training / 11 validation)". */
+  description?: string;
 }
 
 /** What the Data view shows for an experiment or CSV (JSON-serialisable). */
@@ -528,7 +543,8 @@ export interface SidebarState {
   running: { title: string; message: string; fraction: number | null } | null;
   /** Training losses of the latest (or current) run, for the sparkline. */
   losses: number[];
-  last: { title: string; lines: string[] } | null;
+  /** The latest result; `tone` colours its first line (a run or comparison that beat its baseline is 'good'). */
+  last: { title: string; lines: string[]; tone?: 'good' | 'warning' | 'error' } | null;
   /** The current file's cell and key settings in one line ("LSTM · 16 hidden × 1 layer · adam, lr 0.005 · 30 epochs"). */
   settings?: string | null;
 }
@@ -588,9 +604,13 @@ export const EXPERIMENT_FIELDS = [
   'model.cell', 'model.activation', 'model.coupled', 'model.hiddenSize', 'model.layers', 'model.residual', 'model.init', 'model.forgetBias1',
   'training.epochs', 'training.batchSize', 'training.optimizer', 'training.learningRate', 'training.clip', 'training.tbptt', 'training.patience', 'training.seed',
   'data.features', 'data.targets', 'data.sequenceId', 'data.label', 'data.time', 'data.task', 'data.missing', 'data.layout',
+  'data.transforms',
 ] as const;
 
-/** One field set from the panel; `value` undefined removes the key (the default or the suggestion applies). */
+/**
+ * One field set from the panel; `value` undefined removes the key (the default or the suggestion applies).
+ * `data.transforms` takes an object of column → transform that is merged into the file's (a column set to null leaves it).
+ */
 export interface ExperimentChange {
   field: (typeof EXPERIMENT_FIELDS)[number];
   value: unknown;
@@ -674,17 +694,23 @@ export interface SequenceSelectMessage {
   sequence: number;
 }
 
+/** Panel → host: take the next step the latest run's verdict offers (write its settings, then train again). */
+export interface NextStepMessage {
+  type: 'run/nextStep';
+}
+
 /** Everything a webview sends to the host (validated on arrival). */
-export type FromWebview = ReadyMessage | RunCommandMessage | TabMessage | ExperimentEditMessage | ExperimentRoleMessage | FetchRowsMessage | SequenceSelectMessage;
+export type FromWebview = ReadyMessage | RunCommandMessage | TabMessage | ExperimentEditMessage | ExperimentRoleMessage | FetchRowsMessage | SequenceSelectMessage | NextStepMessage;
 
 const isCount = (v: unknown, max: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Values the panel may send for a field: plain JSON scalars, or arrays of column names. */
+/** Values the panel may send for a field: plain JSON scalars, arrays of column names, or a map of column → transform. */
 function plainValue(v: unknown): boolean {
   if (v === undefined || v === null || typeof v === 'boolean' || typeof v === 'string') return true;
   if (typeof v === 'number') return Number.isFinite(v);
+  if (isObject(v)) return Object.keys(v).length <= 10_000 && Object.values(v).every((x) => x === null || typeof x === 'string');
   return Array.isArray(v) && v.length <= 10_000 && v.every((x) => typeof x === 'string');
 }
 
@@ -693,6 +719,7 @@ export function parseFromWebview(raw: unknown): FromWebview | null {
   if (!isObject(raw)) return null;
   const m = raw;
   if (m.type === 'webview/ready') return { type: 'webview/ready' };
+  if (m.type === 'run/nextStep') return { type: 'run/nextStep' };
   if (m.type === 'panel/tab' && typeof m.tab === 'string' && (PANEL_TABS as readonly string[]).includes(m.tab)) return { type: 'panel/tab', tab: m.tab as PanelTab };
   if (m.type === 'command/run' && typeof m.command === 'string' && (WEBVIEW_COMMANDS as readonly string[]).includes(m.command)) {
     return { type: 'command/run', command: m.command as RunCommandMessage['command'] };
@@ -716,4 +743,25 @@ export function parseFromWebview(raw: unknown): FromWebview | null {
 /** Exhaustiveness guard for switches over the unions. */
 export function assertNever(x: never): never {
   throw new Error(`unexpected message: ${JSON.stringify(x)}`);
+}
+
+// ── words every surface shares (the CLI, the extension's messages and the webview write numbers and counts alike) ──
+
+/** "1 step", "3 steps", "1,200 sequences"; `many` for irregular plurals ("1 series", "2 series"). */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n.toLocaleString('en')} ${n === 1 ? word : many}`;
+}
+
+/**
+ * A number for people, the one format of every surface: 4 significant digits without trailing zeros ("0.5", "3.5",
+ * "0.4571"; thousands grouped from 10,000: "84,340"), exponent form outside [1e-3, 1e6) ("5.42e-6"); "—" for none or not finite.
+ */
+export function num(x: number | null | undefined): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (a >= 1e4 && a < 1e6) return Number(x.toPrecision(4)).toLocaleString('en');
+  if (a >= 1e-3 && a < 1e6) return String(Number(x.toPrecision(4)));
+  const [m, e] = x.toExponential(2).split('e');
+  return `${String(Number(m))}e${Number(e)}`;
 }

@@ -5,6 +5,7 @@
  * and size, with a sparse index of its line starts, so that scrolling the Data view reads a few kilobytes per window.
  */
 import { statSync } from 'node:fs';
+import { describeDataset, sampleCounts } from '../data/describe';
 import { basename } from 'node:path';
 import { createWorkspace, forwardStack, gradientProfile, headForward, packBatch, type Model, type Sample } from '../engine/index';
 import { CsvCancelled, CsvError, type CsvTable } from '../data/csv';
@@ -12,8 +13,8 @@ import { indexLineStarts, readRows, type LineStarts } from '../data/csvRows';
 import { buildDataset, columnReader, DataError, levelAfter, samplesInFileOrder, stepValues, type Dataset } from '../data/dataset';
 import { ExperimentError } from '../data/experiment';
 import type { ColumnRoles } from '../data/roles';
-import type {
-  ColumnRole, DataPreview, ExperimentSource, PreviewColumn, SequenceInspection, SequenceStats,
+import {
+  plural, type ColumnRole, type DataPreview, type ExperimentSource, type PreviewColumn, type SequenceInspection, type SequenceStats,
 } from '../shared/protocol';
 import { InputError, JobCancelled, loadExperiment, loadTable, memoryInfo, modelAndData, resolveExperiment, type JobContext } from './jobs';
 
@@ -119,25 +120,16 @@ function reasonFor(role: ColumnRole, suggested: ColumnRole, suggestedWhy: string
   return `${role === 'ignored' ? 'ignored: left out' : `${role}: set`} in ${where} (suggested ${why})`;
 }
 
-/** Middle value of sorted numbers. */
-const median = (sorted: number[]): number => {
-  const n = sorted.length;
-  return n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-};
-
 /** Sequence lengths of a dataset with a histogram of at most 20 ranges of whole steps. */
 function sequenceStats(ds: Dataset): SequenceStats {
-  const lengths = ds.sequences.map((s) => s.rows.length).filter((n) => n > 0).sort((a, b) => a - b);
-  const min = lengths[0];
-  const max = lengths[lengths.length - 1];
+  const { lengths, ...counts } = sampleCounts(ds);
+  const min = counts.minSteps;
+  const max = counts.maxSteps;
   const width = Math.ceil((max - min + 1) / Math.min(20, max - min + 1));
   const bins = Math.ceil((max - min + 1) / width);
   const histogram = Array.from({ length: bins }, (_, k) => ({ from: min + k * width, to: Math.min(max, min + (k + 1) * width - 1), count: 0 }));
   for (const n of lengths) histogram[Math.floor((n - min) / width)].count++;
-  return {
-    count: lengths.length, train: ds.train.length, validation: ds.validation.length,
-    minSteps: min, medianSteps: median(lengths), maxSteps: max, histogram,
-  };
+  return { ...counts, window: ds.window, histogram, description: describeDataset(ds) };
 }
 
 /** What the Data view shows: the columns with their roles, the task, the sequences, and the first rows as written. */
@@ -169,7 +161,7 @@ export async function dataPreviewJob(source: ExperimentSource, ctx: JobContext):
   let dataMemory = null;
   try {
     ctx.report({ phase: 'preparing', fraction: null, message: `preparing sequences from ${basename(csvFile)}` });
-    const ds = buildDataset(table, spec);
+    const ds = buildDataset(table, { ...spec, surface: 'editor' });
     sequences = sequenceStats(ds);
     notes = [...notes, ...ds.notes];
     warnings = ds.warnings;
@@ -258,7 +250,7 @@ function checkModelFits(model: Model, ds: Dataset, modelFile: string, csvFile: s
   const cfg = model.config;
   const need = ds.model;
   if (cfg.outputSize !== need.outputSize || cfg.readout !== need.readout || cfg.loss !== need.loss) {
-    const says = (o: { outputSize: number; readout: string; loss: string }): string => `${o.outputSize} output(s), readout ${o.readout}, loss ${o.loss}`;
+    const says = (o: { outputSize: number; readout: string; loss: string }): string => `${plural(o.outputSize, 'output')}, readout ${o.readout}, loss ${o.loss}`;
     throw new InputError(`${modelFile} gives ${says(cfg)}; ${csvFile} with its roles needs ${says(need)}`);
   }
   if (trainedClasses && ds.classes && trainedClasses.join('\u0000') !== ds.classes.join('\u0000')) {

@@ -3,6 +3,7 @@
  * result. Progress goes through `report`; `stopped()` reads the host's cancel flag.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { describeDataset } from '../data/describe';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import {
   analyseBound, createModel, evaluate, modelConfig, modelFromJson, modelToJson, toStateDict, torchScript, train,
@@ -16,9 +17,10 @@ import {
 } from '../data/experiment';
 import { modelDataMeta, specFromMeta, tableForMeta, type ModelDataMeta, type ModelTrainingMeta } from '../data/modelMeta';
 import { levelErrors } from '../data/predictions';
+import { judgeRun, runFacts } from '../data/verdict';
 import { FileExistsError, writeFileAtomic } from '../data/writeFile';
-import type {
-  BoundSummary, CompareRow, CompareSummary, DataMemoryInfo, EpochPoint, ExperimentSource, ModelInfo, ProgressMessage, RunSummary,
+import {
+  num, type BoundSummary, type CompareRow, type CompareSummary, type DataMemoryInfo, type EpochPoint, type ExperimentSource, type ModelInfo, type ProgressMessage, type RunSummary,
 } from '../shared/protocol';
 
 /** A problem with the user's files or settings; the message is shown as is. */
@@ -95,7 +97,7 @@ const point = (e: EpochRecord, offset = 0): EpochPoint => ({
   rhoWh: e.rhoWh, normWh: e.normWh, aliveShare: e.aliveShare, stepGradNorm: e.stepGradNorm,
 });
 
-const fmt = (x: number): string => (Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4 ? x.toPrecision(4) : x.toExponential(2));
+const fmt = num;
 
 /** A freshly initialised model of the experiment's settings (cell overridable), sized for the dataset. */
 function experimentModel(exp: Experiment, ds: Dataset, cell: CellKind = exp.model.cell): Model {
@@ -160,7 +162,7 @@ export function resolveExperiment(experiment: Experiment, table: CsvTable): Reso
 
 function build(table: CsvTable, spec: DatasetSpec, ctx: JobContext): Dataset {
   ctx.report({ phase: 'preparing', fraction: null, message: `preparing sequences from ${basename(table.file)}` });
-  return buildDataset(table, spec);
+  return buildDataset(table, { ...spec, surface: 'editor' });
 }
 
 /** Writes `text` to `path`, or to `name-2.ext`, `name-3.ext` … if taken: nothing is ever overwritten. Returns the path. */
@@ -218,13 +220,15 @@ export async function trainJob(source: ExperimentSource, saveTo: string | null, 
       modelFile = resume;
     } else modelFile = writeFresh(saveTo, text);
   }
+  const verdict = judgeRun(runFacts(ds, { learningRate: experiment.training.learningRate, hiddenSize: experiment.model.hiddenSize, cell: model.config.cell }, result, { trainLoss: trainEval.loss, valLoss: valEval.loss, accuracy: valEval.accuracy }, before, plan.epochs));
   return {
+    verdict,
     csvFile, experimentFile, task: ds.task, roles: spec.roles, cell: model.config.cell, config: model.config, parameters: model.theta.length,
     status: result.status, cancelled: result.status === 'cancelled', epochs: before + result.epochs.length, epochsPlanned: before + plan.epochs,
     continuedFrom: before,
     bestEpoch: before + result.bestEpoch, trainLoss: trainEval.loss, valLoss: valEval.loss, baselineLoss: ds.baseline.loss, baseline: ds.baseline.kind,
     accuracy: valEval.accuracy, baselineAccuracy: ds.baseline.accuracy, history: result.epochs.map((e) => point(e, before)),
-    samples: { train: ds.train.length, validation: ds.validation.length }, notes: [...resolved.notes, ...ds.notes, ...plan.notes, ...notes],
+    samples: { train: ds.train.length, validation: ds.validation.length, description: describeDataset(ds) }, notes: [...resolved.notes, ...ds.notes, ...plan.notes, ...notes],
     warnings: ds.warnings, dataMemory: memoryInfo(ds.dataMemory), transforms: ds.transforms, window: ds.window, batchSize: plan.batchSize,
     dataUnits: units ? ds.targetNames.map((t, k) => ({ target: t, valMse: units.mse[k], baselineMse: units.baselineMse[k] })) : null,
     divergence: result.divergence?.message ?? null, modelFile, seconds,
@@ -307,19 +311,23 @@ export async function compareJob(source: ExperimentSource, cells: CellKind[], ct
       cancelled = true;
       break;
     }
-    const { model, result, seconds } = trainModel(experiment, ds, ctx, cell, `${cell} (${k + 1}/${cells.length})`);
+    const { model, result, seconds, plan } = trainModel(experiment, ds, ctx, cell, `${cell} (${k + 1}/${cells.length})`);
     if (result.status === 'cancelled') cancelled = true;
     const val = evaluate(model, ds.validation);
     const tr = evaluate(model, ds.train);
+    const verdict = judgeRun(runFacts(ds, { learningRate: experiment.training.learningRate, hiddenSize: experiment.model.hiddenSize, cell }, result, { trainLoss: tr.loss, valLoss: val.loss, accuracy: val.accuracy }, 0, plan.epochs));
     const bound = analyseBound(model, ds.validation[0]?.x ?? ds.train[0].x);
     rows.push({
       cell, status: result.status, parameters: model.theta.length, trainLoss: tr.loss, valLoss: val.loss, accuracy: val.accuracy,
-      effectiveMemory: bound.effectiveMemory, steps: bound.steps, epochs: result.epochs.length, seconds, history: result.epochs.map(point),
+      effectiveMemory: bound.effectiveMemory, steps: bound.steps, epochs: result.epochs.length, seconds, history: result.epochs.map(point), verdict,
     });
   }
   const finite = rows.filter((r) => Number.isFinite(r.valLoss));
   const best = finite.length ? finite.reduce((a, b) => (b.valLoss < a.valLoss ? b : a)).cell : null;
-  return { csvFile, task: ds.task, baseline: ds.baseline, cells: rows, best, cancelled, dataMemory: memoryInfo(ds.dataMemory) };
+  return {
+    csvFile, task: ds.task, baseline: ds.baseline, cells: rows, best, anyBetter: rows.some((r) => r.verdict?.verdict === 'better'), cancelled,
+    dataMemory: memoryInfo(ds.dataMemory),
+  };
 }
 
 /** Reads a CSV and writes a new experiment file for it; never replaces an existing one. */

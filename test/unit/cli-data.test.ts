@@ -24,7 +24,13 @@ test('train with no flags beyond the file does something sensible on every sampl
     assert.equal(statSync(sample(f)).mtimeMs, before, 'the CSV is never written to');
     if (f === 'intraday-sessions.csv' || f === 'temporal-order.csv' || f === 'copy-memory.csv') assert.ok(j.accuracy !== null && j.task === 'classify');
     if (f === 'sp500-2000.csv') assert.equal(j.task, 'next-step');
-    if (f === 'adding-50.csv') assert.equal(j.task, 'regress');
+    if (f === 'adding-50.csv') {
+      assert.equal(j.task, 'regress');
+      // one value per sequence: the baseline in data units is the training mean's error (≈ the variance of a sum of two uniforms, 1/6)
+      assert.ok(Math.abs(j.dataUnits[0].baselineMse - 1 / 6) < 0.05, `baseline in data units ${j.dataUnits[0].baselineMse}`);
+    }
+    assert.ok(['better', 'no better', 'worse', 'diverged', 'stopped'].includes(j.verdict), `${f}: verdict ${j.verdict}`);
+    assert.ok(j.ratio === null || Math.abs(j.ratio - j.valLoss / j.baselineLoss) < 1e-12, `${f}: ratio`);
   }
 });
 

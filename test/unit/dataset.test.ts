@@ -122,7 +122,7 @@ test('transforms chosen from the data: a trending level is modelled as changes, 
   assert.deepEqual(ds.transforms, { passengers: 'log-returns', anomaly: 'diff', wave: 'none' });
   assert.match(ds.notes.join('\n'), /"passengers" trends .*: modelled as log-returns, predictions turned back into levels/);
   assert.equal(ds.warnings.length, 0);
-  assert.equal(ds.baseline.kind, 'repeat the last value (no change)');
+  assert.equal(ds.baseline.kind, 'no change: repeat the last value');
   // roles given by hand: the same choice, as a warning naming the setting
   const byHand = buildDataset(t, { roles, task: 'next-step', rolesGiven: true });
   assert.match(byHand.warnings.join('\n'), /"passengers" trends .*modelled as log-returns .*--transform passengers=none, or data\.transforms/);
@@ -338,4 +338,43 @@ test('roles: a bad cell is in the reason of every column, a lone named target is
   const lines: (string | number)[][] = [['session', 'x']];
   for (let k = 0; k < 1000; k++) for (let j = 0; j <= k % 3; j++) lines.push([k, (k * 7 + j) % 11]);
   assert.equal(suggestRoles(tableOf(lines)).sequenceId, 'session');
+});
+
+test('the editor surface names settings as its controls, never as command-line flags', () => {
+  const flag = /--[a-z]/;
+  const n = 300;
+  const rows: (string | number)[][] = [['t', 'passengers']];
+  for (let i = 0; i < n; i++) rows.push([i + 1, Math.round(100 * Math.exp(i / 150) * (1 + 0.1 * Math.sin(i / 2)))]);
+  const roles = { features: ['passengers'], targets: ['passengers'], sequenceId: null, label: null, time: 't' };
+  const messages = (surface: 'cli' | 'editor'): string => {
+    const out: string[] = [];
+    const ds = buildDataset(tableOf(rows), { roles, task: 'next-step', rolesGiven: true, surface, window: null, split: 'time' });
+    out.push(...ds.notes, ...ds.warnings);
+    const errors: [(string | number)[][], Partial<DatasetSpec>][] = [
+      [[['a', 'b'], [1, 2], ['', 3], [2, 1], ['NA', 2]], {}],
+      [rows, { roles: { ...roles, targets: [] } }],
+      [rows, { task: 'classify', roles: { ...roles, label: null } }],
+      [rows, { window: { length: 5000 } }],
+    ];
+    for (const [r, change] of errors) {
+      try {
+        buildDataset(tableOf(r), { roles: r === rows ? roles : { features: ['a'], targets: ['a'], sequenceId: null, label: null, time: null }, task: 'next-step', surface, ...change });
+        assert.fail(`expected an error for ${JSON.stringify(change)}`);
+      } catch (e) {
+        assert.ok(e instanceof DataError, String(e));
+        out.push(e.message);
+      }
+    }
+    return out.join('\n');
+  };
+  const cli = messages('cli');
+  const editor = messages('editor');
+  assert.match(cli, /--transform passengers=none/);
+  assert.match(cli, /--missing ffill/);
+  assert.match(cli, /--window/);
+  assert.doesNotMatch(editor, flag, editor);
+  assert.match(editor, /"transforms": \{ "passengers": "none" \} in the experiment file/);
+  assert.match(editor, /Missing values in the Data view/);
+  assert.match(editor, /role "target" in the Data view/);
+  assert.match(editor, /role "label \(class\)" in the Data view/);
 });

@@ -1,4 +1,7 @@
-/** Pure parts of the webview's heatmap and unrolled graph: colour maps, log ticks, ranges and the collapsed step layout. */
+/**
+ * Pure parts of the webview: the heatmap's colour maps, log ticks and ranges, the unrolled graph's collapsed step layout,
+ * the Predictions view's confusion statistics and class choice, the series plot's scales and normalisation.
+ */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
@@ -27,12 +30,37 @@ interface GraphModule {
   COLLAPSED_EDGE_STEPS: number;
 }
 
+type Series = (number | null)[];
+interface PredictionsModule {
+  percent(x: number | null): string;
+  confusionStats(counts: number[][]): { total: number; right: number; accuracy: number | null; support: number[]; recall: (number | null)[] };
+  classesToPlot(probabilities: number[][], actual: number[], predicted: number[], classes: number, max?: number): number[];
+  meanAbsoluteError(actual: Series, predicted: Series): { mae: number | null; steps: number };
+  targetAxisTitle(name: string): string;
+}
+interface DataViewModule {
+  zScores(values: Series): Series;
+  changesOf(transform: string, levels: Series): Series;
+  scaleAxes(series: Series[], ratio?: number): ('y' | 'y2')[];
+  axisNames(names: string[]): string;
+  seriesAxisTitle(mode: 'read' | 'model' | 'normalised', lines: { name: string; transform: string }[]): string;
+}
+interface GradientsModule {
+  layerName(l: number, layers: number): string;
+}
+
 const load = async <T>(rel: string): Promise<T> => (await import(new URL(rel, import.meta.url).href)) as T;
 let heatmap: HeatmapModule;
 let graph: GraphModule;
+let predictions: PredictionsModule;
+let dataView: DataViewModule;
+let gradients: GradientsModule;
 before(async () => {
   heatmap = await load<HeatmapModule>('../../webview/heatmap.ts');
   graph = await load<GraphModule>('../../webview/unrolledGraph.ts');
+  predictions = await load<PredictionsModule>('../../webview/predictionsView.ts');
+  dataView = await load<DataViewModule>('../../webview/dataView.ts');
+  gradients = await load<GradientsModule>('../../webview/gradientsView.ts');
 });
 
 const sample = (n: number): number[] => Array.from({ length: n + 1 }, (_, k) => k / n);
@@ -183,4 +211,111 @@ test('GATES: LSTM i f g o, GRU r z n, gated α β h̃, none for vanilla', () => 
   assert.deepEqual(GATES.gru.map((g) => g.id), ['r', 'z', 'n']);
   assert.deepEqual(GATES.gated.map((g) => g.label), ['α', 'β', 'h̃']);
   assert.deepEqual(GATES.vanilla, []);
+});
+
+test('confusionStats: accuracy and per-class recall from counts [actual][predicted]; a class without items has no recall', () => {
+  const { confusionStats } = predictions;
+  const stats = confusionStats([[8, 2, 0], [1, 3, 0], [0, 0, 0]]);
+  assert.equal(stats.total, 14);
+  assert.equal(stats.right, 11);
+  assert.equal(stats.accuracy, 11 / 14);
+  assert.deepEqual(stats.support, [10, 4, 0]);
+  assert.deepEqual(stats.recall, [0.8, 0.75, null]);
+  assert.deepEqual(confusionStats([]), { total: 0, right: 0, accuracy: null, support: [], recall: [] });
+  assert.deepEqual(confusionStats([[0, 0], [0, 0]]).recall, [null, null]);
+});
+
+test('percent: one decimal, — for none', () => {
+  const { percent } = predictions;
+  assert.equal(percent(2 / 3), '66.7%');
+  assert.equal(percent(1), '100.0%');
+  assert.equal(percent(null), '—');
+  assert.equal(percent(Number.NaN), '—');
+});
+
+test('classesToPlot: classes in the sequence first (most frequent first), then the highest peaks, at most max, in class order', () => {
+  const { classesToPlot } = predictions;
+  const probs = [[0.7, 0.1, 0.1, 0.05, 0.05], [0.2, 0.1, 0.6, 0.05, 0.05], [0.3, 0.1, 0.1, 0.45, 0.05]];
+  assert.deepEqual(classesToPlot(probs, [0, 0, 3], [0, 2, 3], 5), [0, 1, 2, 3, 4]);
+  assert.deepEqual(classesToPlot(probs, [0, 0, 3], [0, 2, 3], 5, 3), [0, 2, 3]);
+  assert.deepEqual(classesToPlot(probs, [0, 0, 0], [0, 0, 0], 5, 2), [0, 2]);
+  assert.deepEqual(classesToPlot(probs, [0, 0, 0], [0, 0, 0], 5, 0), []);
+  // out-of-range or NaN entries are ignored
+  assert.deepEqual(classesToPlot([[Number.NaN, 0.9]], [7], [-1], 2, 1), [1]);
+});
+
+test('meanAbsoluteError: only steps with an actual value and a finite prediction count', () => {
+  const { meanAbsoluteError } = predictions;
+  assert.deepEqual(meanAbsoluteError([1, 2, null, 4], [1.5, null, 3, 2]), { mae: 1.25, steps: 2 });
+  assert.deepEqual(meanAbsoluteError([null, null], [1, 2]), { mae: null, steps: 0 });
+  assert.deepEqual(meanAbsoluteError([1, 1], [Number.POSITIVE_INFINITY, 3]), { mae: 2, steps: 1 });
+});
+
+test('axis titles name the column and its units, in plain words (no TeX)', () => {
+  assert.equal(predictions.targetAxisTitle('close'), "close (the CSV's units)");
+  assert.equal(dataView.axisNames([]), '');
+  assert.equal(dataView.axisNames(['volume']), 'volume');
+  assert.equal(dataView.axisNames(['open', 'close']), 'open and close');
+  assert.equal(dataView.axisNames(['open', 'high', 'low']), 'open, high and low');
+  assert.equal(dataView.axisNames(['open', 'high', 'low', 'close', 'adjclose']), 'open, high, low and 2 more');
+  assert.equal(gradients.layerName(0, 1), 'layer 1');
+  assert.equal(gradients.layerName(0, 3), 'layer 1 (nearest the inputs)');
+  assert.equal(gradients.layerName(1, 3), 'layer 2');
+  assert.equal(gradients.layerName(2, 3), 'layer 3 (nearest the output)');
+});
+
+test('zScores: mean 0 and standard deviation 1 over the finite values; gaps stay gaps; a constant series is all 0', () => {
+  const { zScores } = dataView;
+  const z = zScores([1, 2, null, 3, Number.NaN]);
+  assert.deepEqual(z.map((v) => (v === null ? null : Number(v.toFixed(12)))), [-1.224744871392, 0, null, 1.224744871392, null]);
+  const big = zScores([1e9, 2e9, 3e9, 4e9]) as number[];
+  const mean = big.reduce((a, b) => a + b, 0) / big.length;
+  const sd = Math.sqrt(big.reduce((a, b) => a + (b - mean) ** 2, 0) / big.length);
+  assert.ok(Math.abs(mean) < 1e-12 && Math.abs(sd - 1) < 1e-12, `mean ${mean}, sd ${sd}`);
+  assert.deepEqual(zScores([5, 5, null, 5]), [0, 0, null, 0]);
+  assert.deepEqual(zScores([null, null]), [null, null]);
+  assert.deepEqual(zScores([]), []);
+});
+
+test('changesOf: diff, returns and log-returns from the step before; none keeps the levels; undefined changes are gaps', () => {
+  const { changesOf } = dataView;
+  assert.deepEqual(changesOf('none', [1, null, 3]), [1, null, 3]);
+  assert.deepEqual(changesOf('diff', [1, 4, null, 10, 7]), [null, 3, null, null, -3]);
+  assert.deepEqual(changesOf('returns', [2, 3, 0, 5]), [null, 0.5, -1, null]);
+  const lr = changesOf('log-returns', [100, 110, -1, 121]);
+  assert.equal(lr[0], null);
+  assert.ok(Math.abs((lr[1] as number) - Math.log(1.1)) < 1e-15);
+  assert.deepEqual(lr.slice(2), [null, null]);
+  assert.deepEqual(changesOf('log-returns', []), []);
+});
+
+test('scaleAxes: prices beside a volume 1e6 times larger get two axes; similar scales share one; the first series stays left', () => {
+  const { scaleAxes } = dataView;
+  const price = [1455, 1399, 1402];
+  const volume = [9.3e8, 1.0e9, 1.1e9];
+  assert.deepEqual(scaleAxes([price, price, volume, price]), ['y', 'y', 'y2', 'y']);
+  assert.deepEqual(scaleAxes([volume, price]), ['y', 'y2']);
+  assert.deepEqual(scaleAxes([price, [10, 20, 30]]), ['y', 'y2']);
+  assert.deepEqual(scaleAxes([price, [100, 200, 300]]), ['y', 'y']);
+  assert.deepEqual(scaleAxes([[0.01, -0.02], [0.5, -0.3]]), ['y', 'y']);
+  // a ratio threshold of its own, series without values, and the widest gap chosen among three scales
+  assert.deepEqual(scaleAxes([price, [100, 200, 300]], 4), ['y', 'y2']);
+  assert.deepEqual(scaleAxes([[null, null], [0, 0], price, volume]), ['y', 'y', 'y', 'y2']);
+  assert.deepEqual(scaleAxes([[1, 2], [1e3, 2e3], [1e9, 2e9]]), ['y', 'y', 'y2']);
+  assert.deepEqual(scaleAxes([]), []);
+});
+
+test('seriesAxisTitle names what the series plot shows, short enough for the axis', () => {
+  const { seriesAxisTitle } = dataView;
+  const prices = [{ name: 'open', transform: 'log-returns' }, { name: 'close', transform: 'log-returns' }];
+  assert.equal(seriesAxisTitle('read', prices), "open and close as read (the CSV's units)");
+  assert.equal(seriesAxisTitle('model', prices), 'open and close as the model reads them (log-returns)');
+  assert.equal(seriesAxisTitle('model', [...prices, { name: 'volume', transform: 'none' }]), 'open, close and volume as the model reads them (transformed)');
+  assert.equal(seriesAxisTitle('model', [...prices, { name: 'volumes', transform: 'none' }]), '3 series as the model reads them (transformed)');
+  assert.equal(seriesAxisTitle('read', [...prices, { name: 'volume', transform: 'none' }]), "open, close and volume as read (the CSV's units)");
+  assert.equal(seriesAxisTitle('model', [{ name: 'volume', transform: 'none' }]), 'volume as the model reads them (values)');
+  assert.equal(seriesAxisTitle('normalised', prices), 'standard deviations from the mean (z-score)');
+  const many = ['temperature_celsius', 'pressure_hectopascal', 'humidity_percent', 'wind'].map((name) => ({ name, transform: 'diff' }));
+  assert.equal(seriesAxisTitle('model', many), '4 series as the model reads them (diff)');
+  for (const mode of ['read', 'model', 'normalised'] as const) assert.ok(seriesAxisTitle(mode, many).length <= 60);
 });

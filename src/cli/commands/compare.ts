@@ -12,13 +12,15 @@ export async function compareCommand(file: string, v: Values, json: boolean) {
   const resolved = resolve(await loadTable(file, json), v);
   const ds = dataset(resolved.table, resolved.spec);
   const rows = cells.map((cell) => {
-    const { model, result, seconds } = trainOn(ds, v, json, cell as CellKind);
+    const { model, result, seconds, judge } = trainOn(ds, v, json, cell as CellKind);
     const val = evaluate(model, ds.validation);
     const tr = evaluate(model, ds.train);
+    const verdict = judge(tr.loss, val.loss, val.accuracy);
     const bound = analyseBound(model, ds.validation[0].x);
     return {
       cell, status: result.status, trainLoss: tr.loss, valLoss: val.loss, baselineLoss: ds.baseline.loss, accuracy: val.accuracy,
       effectiveMemory: bound.effectiveMemory, steps: bound.steps, parameters: model.theta.length, epochs: result.epochs.length, seconds,
+      verdict: verdict.verdict, ratio: verdict.ratio, reason: verdict.reason,
     };
   });
   const best = rows.reduce((a, b) => (b.valLoss < a.valLoss ? b : a));
@@ -27,13 +29,16 @@ export async function compareCommand(file: string, v: Values, json: boolean) {
     rolesText(resolved),
     ...(ds.dataMemory ? [`data memory: ${ds.dataMemory.summary}`] : []),
     '',
-    table(['cell', 'parameters', 'train loss', 'val loss', 'baseline', ...(ds.task === 'classify' ? ['accuracy'] : []), 'effective memory', 'seconds'], rows.map((r) => [
-      r.cell, String(r.parameters), num(r.trainLoss), num(r.valLoss), num(r.baselineLoss), ...(ds.task === 'classify' ? [`${((r.accuracy ?? 0) * 100).toFixed(1)}%`] : []),
-      `${r.effectiveMemory} of ${r.steps}`, r.seconds.toFixed(1),
-    ])),
+    table(['cell', 'parameters', 'train loss', 'val loss', '÷ baseline', 'verdict', ...(ds.task === 'classify' ? ['accuracy'] : []), 'effective memory', 'seconds'], [
+      ...rows.map((r) => [
+        r.cell, String(r.parameters), num(r.trainLoss), num(r.valLoss), r.ratio === null ? '—' : num(r.ratio, 3), r.verdict, ...(ds.task === 'classify' ? [`${((r.accuracy ?? 0) * 100).toFixed(1)}%`] : []),
+        `${r.effectiveMemory} of ${r.steps}`, r.seconds.toFixed(1),
+      ]),
+      ['baseline', '—', '—', num(ds.baseline.loss), '1', '', ...(ds.task === 'classify' ? [`${((ds.baseline.accuracy ?? 0) * 100).toFixed(1)}%`] : []), '—', '—'],
+    ]),
     '',
-    `baseline: ${ds.baseline.kind}. Best validation loss: ${best.cell}${best.valLoss < ds.baseline.loss ? '' : ' (no cell beats the baseline)'}.`,
+    `baseline: ${ds.baseline.kind}. ${rows.some((r) => r.verdict === 'better') ? `Best: ${best.cell}, ${num(best.ratio ?? NaN, 3)}× the baseline's loss.` : `No cell beats the baseline (lowest validation loss: ${best.cell}${best.reason ? `; ${best.reason}` : ''}).`}`,
     ...(ds.dataMemory ? [`the data remembers about ${ds.dataMemory.lag} step${ds.dataMemory.lag === 1 ? '' : 's'}; effective memory above is how far each trained cell's gradient still reaches`] : []),
   ].join('\n');
-  return { pass: true, report: { file, task: ds.task, baseline: ds.baseline, dataMemory: memoryReport(ds.dataMemory), cells: rows }, text };
+  return { pass: true, report: { file, task: ds.task, baseline: ds.baseline, dataMemory: memoryReport(ds.dataMemory), anyBetter: rows.some((r) => r.verdict === 'better'), cells: rows }, text };
 }

@@ -1,5 +1,6 @@
 /** `rnn-playground predict FILE --model M --out PRED.csv`: the model's predictions for every sequence, in data units. */
 import { createWorkspace, forwardStack, headForward } from '../../engine/index';
+import { plural } from '../../shared/protocol';
 import { levelAfter, scaledSequence, stepValues } from '../../data/dataset';
 import { tableForMeta } from '../../data/modelMeta';
 import { csvField as field, FileExistsError, writeFileAtomic } from '../../data/writeFile';
@@ -91,7 +92,7 @@ export async function predictCommand(file: string, v: Values, json: boolean) {
     mse: classes ? null : se / Math.max(1, predictions * P),
     accuracy: classes ? correct / Math.max(1, predictions) : null,
   };
-  const text = `${predictions} prediction(s) written to ${out}${report.mse !== null ? `; MSE in data units ${report.mse.toPrecision(4)}` : `; accuracy ${((report.accuracy ?? 0) * 100).toFixed(1)}%`}`;
+  const text = `${plural(predictions, 'prediction')} written to ${out}${report.mse !== null ? `; MSE in data units ${report.mse.toPrecision(4)}` : `; accuracy ${((report.accuracy ?? 0) * 100).toFixed(1)}%`}`;
   return { pass: true, report, text };
 }
 

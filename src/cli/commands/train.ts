@@ -1,11 +1,14 @@
 /** `rnn-playground train FILE`: trains a model on a CSV and reports losses against the baseline. */
 import { existsSync } from 'node:fs';
+import { describeDataset } from '../../data/describe';
+import { num as numText, plural } from '../../shared/protocol';
 import { createModel, evaluate, modelToJson, train, type CellKind, type EpochRecord, type Model, type TrainResult } from '../../engine/index';
 import type { DataMemory, Dataset, Transform } from '../../data/dataset';
 import { planTraining, type ResolvedData } from '../../data/experiment';
 import type { WideLayout } from '../../data/layout';
 import { modelDataMeta } from '../../data/modelMeta';
 import { levelErrors } from '../../data/predictions';
+import { judgeRun, runFacts, type Verdict } from '../../data/verdict';
 import type { ColumnRoles, RoleSuggestion, TimeAxis } from '../../data/roles';
 import { FileExistsError, writeFileAtomic } from '../../data/writeFile';
 import { UsageError } from '../errors';
@@ -29,6 +32,15 @@ export interface RolesReport extends ColumnRoles {
 /** What `train --json` prints. */
 export interface TrainReport {
   file: string;
+  /** better, no better, worse, diverged or stopped. */
+  verdict: Verdict['verdict'];
+  /** Validation loss ÷ baseline loss. */
+  ratio: number | null;
+  /** Why it did not beat the baseline, and what to try next (null when it did). */
+  reason: string | null;
+  hint: string | null;
+  /** The whole judgement, with its headline. */
+  judgement: Verdict;
   task: string;
   roles: RolesReport;
   layout: WideLayout | null;
@@ -44,7 +56,7 @@ export interface TrainReport {
   epochs: number;
   bestEpoch: number;
   history: Pick<EpochRecord, 'epoch' | 'trainLoss' | 'valLoss' | 'gradNorm' | 'rhoWh' | 'normWh' | 'aliveShare'>[];
-  samples: { train: number; validation: number };
+  samples: { train: number; validation: number; description: string };
   window: { length: number; stride: number } | null;
   batchSize: number;
   patience: number;
@@ -60,7 +72,7 @@ export interface TrainReport {
 }
 
 /** Trains one model on a dataset with the flags' budget (shared with compare). */
-export function trainOn(ds: Dataset, v: Values, quiet: boolean, cell?: CellKind): { model: Model; result: TrainResult; seconds: number; batchSize: number; patience: number; notes: string[] } {
+export function trainOn(ds: Dataset, v: Values, quiet: boolean, cell?: CellKind): { model: Model; result: TrainResult; seconds: number; batchSize: number; patience: number; notes: string[]; judge: (trainLoss: number, valLoss: number, accuracy: number | null) => Verdict } {
   const m = modelFromFlags(ds, v, cell);
   const model = createModel(m.config, { seed: m.seed, kind: m.init, forgetBias1: m.forgetBias1 });
   const settings = trainingSettings(v);
@@ -87,7 +99,9 @@ export function trainOn(ds: Dataset, v: Values, quiet: boolean, cell?: CellKind)
   } finally {
     bar.done();
   }
-  return { model, result, seconds: (Date.now() - t0) / 1000, batchSize: plan.batchSize, patience: plan.patience, notes: plan.notes };
+  const judge = (trainLoss: number, valLoss: number, accuracy: number | null): Verdict =>
+    judgeRun(runFacts(ds, { cell: m.config.cell, learningRate: settings.learningRate, hiddenSize: m.config.hiddenSize }, result, { trainLoss, valLoss, accuracy }, 0, plan.epochs));
+  return { model, result, seconds: (Date.now() - t0) / 1000, batchSize: plan.batchSize, patience: plan.patience, notes: plan.notes, judge };
 }
 
 /** The roles report of a resolution. */
@@ -137,9 +151,10 @@ export async function trainCommand(file: string, v: Values, json: boolean) {
   const ds = dataset(tbl, spec);
   const save = typeof v.save === 'string' ? v.save : null;
   if (save && v.force !== true && existsSync(save)) throw new UsageError(`${save} already exists; choose another name or pass --force to replace it`);
-  const { model, result, seconds, batchSize, patience, notes: planNotes } = trainOn(ds, v, json);
+  const { model, result, seconds, batchSize, patience, notes: planNotes, judge } = trainOn(ds, v, json);
   const trainEval = evaluate(model, ds.train);
   const valEval = evaluate(model, ds.validation);
+  const judgement = judge(trainEval.loss, valEval.loss, valEval.accuracy);
   const units = levelErrors(model, ds, ds.validation, ds.validationSources);
   let saved: string | null = null;
   if (save) {
@@ -157,22 +172,21 @@ export async function trainCommand(file: string, v: Values, json: boolean) {
   }
   const notes = [...resolved.notes, ...ds.notes, ...planNotes];
   const report: TrainReport = {
-    file, task: ds.task, roles: rolesReport(resolved), layout: resolved.layout, transforms: ds.transforms, cell: model.config.cell, status: result.status,
+    file, verdict: judgement.verdict, ratio: judgement.ratio, reason: judgement.reason, hint: judgement.hint, judgement, task: ds.task, roles: rolesReport(resolved), layout: resolved.layout, transforms: ds.transforms, cell: model.config.cell, status: result.status,
     trainLoss: trainEval.loss, valLoss: valEval.loss, baselineLoss: ds.baseline.loss, baseline: ds.baseline.kind,
     accuracy: valEval.accuracy, baselineAccuracy: ds.baseline.accuracy,
     epochs: result.epochs.length, bestEpoch: result.bestEpoch,
     history: result.epochs.map((e) => ({ epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss, gradNorm: e.gradNorm, rhoWh: e.rhoWh, normWh: e.normWh, aliveShare: e.aliveShare })),
-    samples: { train: ds.train.length, validation: ds.validation.length },
+    samples: { train: ds.train.length, validation: ds.validation.length, description: describeDataset(ds) },
     window: ds.window, batchSize, patience, notes, warnings: ds.warnings, dataMemory: memoryReport(ds.dataMemory), saved,
     divergence: result.divergence?.message ?? null, seconds,
     dataUnits: units ? ds.targetNames.map((t, k) => ({ target: t, valMse: units.mse[k], baselineMse: units.baselineMse[k] })) : null,
   };
-  const better = report.valLoss < report.baselineLoss;
   const text = [
     `${file}: ${raw.rowCount.toLocaleString('en')} rows, ${ds.stats.sequences === 1 ? '1 sequence of' : `${ds.stats.sequences.toLocaleString('en')} sequences of`} ${ds.stats.minLength === ds.stats.maxLength ? ds.stats.minLength.toLocaleString('en') : `${ds.stats.minLength.toLocaleString('en')}–${ds.stats.maxLength.toLocaleString('en')}`} steps${resolved.layout ? ` (read wide: ${tbl.rowCount.toLocaleString('en')} values)` : ''}`,
     ...(resolved.suggestion.timeAxis ? [`time axis: ${resolved.suggestion.timeAxis.description}`] : []),
     rolesText(resolved),
-    `task ${ds.task}${ds.granularity === 'sequence' ? ' (one per sequence)' : ''}; ${ds.train.length} training and ${ds.validation.length} validation samples, split by ${ds.split}${ds.window ? `, windows of ${ds.window.length} (stride ${ds.window.stride})` : ''}; batch ${batchSize}${patience ? `, patience ${patience}` : ''}`,
+    `task ${ds.task}; ${describeDataset(ds)}; batch ${batchSize}${patience ? `, patience ${patience}` : ''}`,
     ...(ds.dataMemory ? [`data memory: ${ds.dataMemory.summary}`] : []),
     ...notes.map((n) => `note: ${n}`),
     ...ds.warnings.map((w) => `warning: ${w}`),
@@ -181,10 +195,12 @@ export async function trainCommand(file: string, v: Values, json: boolean) {
       String(e.epoch), num(e.trainLoss), num(e.valLoss), num(e.gradNorm), num(e.rhoWh, 3), num(e.normWh, 3), `${(e.aliveShare * 100).toFixed(0)}%`,
     ])),
     '',
-    `${model.config.cell}: validation loss ${num(report.valLoss)} vs baseline ${num(report.baselineLoss)} (${ds.baseline.kind}) — ${better ? `${num(report.baselineLoss / Math.max(report.valLoss, 1e-300), 2)}× better` : 'not better than the baseline'}`,
-    ...(report.dataUnits ? report.dataUnits.slice(0, 8).map((u) => `in data units (${u.target}): validation MSE ${num(u.valMse)} vs ${num(u.baselineMse)} for the baseline`) : []),
+    `verdict: ${judgement.verdict} — ${judgement.headline}`,
+    ...(judgement.reason ? [`why: ${judgement.reason}`] : []),
+    ...(judgement.hint ? [`next: ${judgement.hint}`] : []),
+    ...(report.dataUnits ? report.dataUnits.slice(0, 8).map((u) => `in data units (${u.target}): validation MSE ${numText(u.valMse)} vs ${numText(u.baselineMse)} for the baseline`) : []),
     ...(report.accuracy !== null ? [`accuracy ${(report.accuracy * 100).toFixed(1)}% vs ${((report.baselineAccuracy ?? 0) * 100).toFixed(1)}% for the majority class`] : []),
-    `${report.epochs} epoch(s) in ${seconds.toFixed(1)} s, ${result.status}${result.bestEpoch !== report.epochs ? `; weights of epoch ${result.bestEpoch} (best validation)` : ''}`,
+    `${plural(report.epochs, 'epoch')} in ${seconds.toFixed(1)} s, ${result.status}${result.bestEpoch !== report.epochs ? `; weights of epoch ${result.bestEpoch} (best validation)` : ''}`,
     ...(result.divergence ? [result.divergence.message] : []),
     ...(saved ? [`model saved to ${saved}`] : []),
   ].join('\n');
