@@ -4,8 +4,7 @@
  * change), one-click fixes for gaps, the target's autocorrelation (the data's own memory), a virtualised preview of
  * every row (rows are fetched from the engine as you scroll), and a plot of the selected sequence's series.
  */
-import type { ColumnRoles } from '../src/data/roles';
-import type { DataMemoryInfo, DataPreview, ExperimentChange, RoleChoice, SequenceInspection } from '../src/shared/protocol';
+import { plural, type ColumnRoles, type DataMemoryInfo, type DataPreview, type ExperimentChange, type RoleChoice, type SequenceInspection } from '../src/shared/protocol';
 import { Chart } from 'chart.js';
 import { createDataTable, type DataTable } from './dataTable';
 import { colours, el, fmt, lineChart, live, pending, series } from './ui';
@@ -83,7 +82,7 @@ export function renderDataView(ctx: DataViewContext): HTMLElement {
   }
   const name = p.csvFile.split(/[\\/]/).pop() ?? p.csvFile;
   const seq = p.sequences;
-  view.append(el('p', { className: 'summary', textContent: `${name} · ${p.rowCount.toLocaleString('en')} rows × ${(p.fileColumns ?? p.columns).length} columns${p.longRows ? ` (read wide: ${p.longRows.toLocaleString('en')} values)` : ''} · task ${p.task}${seq ? ` · ${seq.count.toLocaleString('en')} sequence${seq.count === 1 ? '' : 's'} (${seq.train.toLocaleString('en')} training / ${seq.validation.toLocaleString('en')} validation samples) · ${seq.minSteps === seq.maxSteps ? `${seq.minSteps} steps each` : `${seq.minSteps}–${seq.maxSteps} steps, median ${seq.medianSteps}`}` : ''}` }));
+  view.append(el('p', { className: 'summary', textContent: `${name} · ${plural(p.rowCount, 'row')} × ${plural((p.fileColumns ?? p.columns).length, 'column')}${p.longRows ? ` (read wide: ${p.longRows.toLocaleString('en')} values)` : ''} · task ${p.task}${seq ? ` · ${seq.description ?? `${plural(seq.count, 'sequence')} (${seq.train.toLocaleString('en')} training / ${seq.validation.toLocaleString('en')} validation samples)`}` : ''}` }));
   if (ctx.notice) {
     const n = el('p', { className: /^Created |already holds/.test(ctx.notice) ? 'note callout' : 'warning', textContent: ctx.notice });
     n.setAttribute('role', 'status');
@@ -182,7 +181,8 @@ function lengthHistogram(bins: { from: number; to: number; count: number }[]): H
   svg.setAttribute('class', 'histogram');
   svg.setAttribute('viewBox', `0 0 ${bins.length * w} ${h}`);
   svg.setAttribute('role', 'img');
-  svg.setAttribute('aria-label', `Sequence lengths: ${bins.map((b) => `${b.count} of ${b.from === b.to ? b.from : `${b.from}–${b.to}`} steps`).join(', ')}`);
+  const span = (b: { from: number; to: number }): string => (b.from === b.to ? steps(b.from) : `${steps(b.from)}–${steps(b.to)}`);
+  svg.setAttribute('aria-label', `Sequence lengths: ${bins.map((b) => `${b.count} of ${span(b)} steps`).join(', ')}`);
   bins.forEach((b, k) => {
     const bh = b.count ? Math.max(1, (b.count / max) * (h - 2)) : 0;
     const r = document.createElementNS(ns, 'rect');
@@ -191,13 +191,104 @@ function lengthHistogram(bins: { from: number; to: number; count: number }[]): H
     r.setAttribute('width', String(w - 4));
     r.setAttribute('height', String(bh));
     const t = document.createElementNS(ns, 'title');
-    t.textContent = `${b.from === b.to ? b.from : `${b.from}–${b.to}`} steps: ${b.count} sequence${b.count === 1 ? '' : 's'}`;
+    t.textContent = `${span(b)} steps: ${plural(b.count, 'sequence')}`;
     r.append(t);
     svg.append(r);
   });
   const first = bins[0];
   const last = bins[bins.length - 1];
-  return el('figure', { className: 'lengths' }, svg, el('figcaption', { className: 'muted', textContent: `Sequence lengths, ${first.from} to ${last.to} steps (hover a bar for its count)` }));
+  return el('figure', { className: 'lengths' }, svg, el('figcaption', { className: 'muted', textContent: `Sequence lengths, ${steps(first.from)} to ${steps(last.to)} steps (hover a bar for its count)` }));
+}
+
+/** A step count with its thousands grouped, as every other count on screen. */
+function steps(n: number): string {
+  return n.toLocaleString('en');
+}
+
+/** What the series plot shows: the values as read, as the model reads them (after each column's transform), or each series z-scored. */
+export type SeriesMode = 'read' | 'model' | 'normalised';
+
+const SERIES_MODE_LABELS: Record<SeriesMode, string> = {
+  read: 'values as read', model: 'as the model reads them', normalised: 'normalised (z-scores)',
+};
+
+/** The series plot's mode in each panel, by the panel's CSV (kept across redraws). */
+const seriesModes = new Map<string, SeriesMode>();
+
+/** At most this many series are drawn. */
+const MAX_SERIES = 8;
+
+/** Each value as standard deviations from the series' mean (over its finite values); 0 for a constant series, null where a value is missing. */
+export function zScores(values: readonly (number | null)[]): (number | null)[] {
+  const ok = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  if (ok.length === 0) return values.map(() => null);
+  const mean = ok.reduce((a, b) => a + b, 0) / ok.length;
+  const sd = Math.sqrt(ok.reduce((a, b) => a + (b - mean) * (b - mean), 0) / ok.length);
+  return values.map((v) => (v === null || !Number.isFinite(v) ? null : sd > 0 && Number.isFinite(sd) ? (v - mean) / sd : 0));
+}
+
+/** Levels as the model reads them under `transform` (diff, returns, log-returns: the change from the step before; null at the first step and where undefined). */
+export function changesOf(transform: string, levels: readonly (number | null)[]): (number | null)[] {
+  if (transform === 'none') return [...levels];
+  return levels.map((v, t) => {
+    const prev = t > 0 ? levels[t - 1] : null;
+    if (v === null || prev === null || prev === undefined) return null;
+    const x = transform === 'diff' ? v - prev : transform === 'returns' ? (prev === 0 ? NaN : v / prev - 1) : transform === 'log-returns' ? (v > 0 && prev > 0 ? Math.log(v / prev) : NaN) : NaN;
+    return Number.isFinite(x) ? x : null;
+  });
+}
+
+/** The y axis of each series: when their magnitudes (largest |value|) split into two groups ≥ `ratio` apart, the first series' group left ('y'), the other right ('y2'). */
+export function scaleAxes(series: readonly (readonly (number | null)[])[], ratio = 30): ('y' | 'y2')[] {
+  const logs = series.map((s) => {
+    let m = 0;
+    for (const v of s) if (v !== null && Number.isFinite(v)) m = Math.max(m, Math.abs(v));
+    return m > 0 ? Math.log10(m) : null;
+  });
+  const sorted = logs.filter((v): v is number => v !== null).sort((a, b) => a - b);
+  let gap = 0;
+  let cut = 0;
+  for (let k = 1; k < sorted.length; k++) {
+    if (sorted[k] - sorted[k - 1] > gap) {
+      gap = sorted[k] - sorted[k - 1];
+      cut = (sorted[k] + sorted[k - 1]) / 2;
+    }
+  }
+  if (gap < Math.log10(ratio)) return series.map(() => 'y');
+  const firstHigh = (logs.find((v) => v !== null) ?? -Infinity) > cut;
+  return logs.map((v) => (v === null || (v > cut) === firstHigh ? 'y' : 'y2'));
+}
+
+/** Names for an axis title: "a, b and c", at most three then "and N more". */
+export function axisNames(names: readonly string[]): string {
+  if (names.length <= 1) return names[0] ?? '';
+  if (names.length <= 3) return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  return `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
+}
+
+/** One line of the series plot in each mode. */
+interface SeriesLine { name: string; target: boolean; transform: string; read: (number | null)[]; model: (number | null)[] }
+
+/** The inputs and the targets that are not inputs, as read and as the model reads them (at most MAX_SERIES). */
+function seriesLines(i: SequenceInspection): SeriesLine[] {
+  const lines: SeriesLine[] = i.features.map((f) => ({ name: f.name, target: false, transform: f.transform, read: f.levels ?? f.values, model: f.values }));
+  for (const t of i.targets) {
+    if (i.features.some((f) => f.name === t.name)) continue;
+    lines.push({ name: t.name, target: true, transform: t.transform, read: t.actual, model: changesOf(t.transform, t.actual) });
+  }
+  return lines;
+}
+
+/** Axis titles longer than this are clipped by the chart: the names give way to a count. */
+const MAX_AXIS_TITLE = 60;
+
+/** The y-axis title for the series on one axis in `mode`. */
+export function seriesAxisTitle(mode: SeriesMode, lines: readonly { name: string; transform: string }[]): string {
+  if (mode === 'normalised') return 'standard deviations from the mean (z-score)';
+  const kinds = [...new Set(lines.map((l) => (l.transform === 'none' ? 'values' : l.transform)))];
+  const what = mode === 'read' ? 'as read (the CSV\'s units)' : `as the model reads them (${kinds.length === 1 ? kinds[0] : 'transformed'})`;
+  const title = `${axisNames(lines.map((l) => l.name))} ${what}`;
+  return title.length <= MAX_AXIS_TITLE ? title : `${lines.length} series ${what}`;
 }
 
 /** The selected sequence's picker and series plot (redrawn on its own when only the sequence or its data change). */
@@ -207,19 +298,60 @@ export function renderSeries(ctx: DataViewContext): HTMLElement {
   if (!seq) return section;
   section.append(el('h3', { textContent: 'Selected sequence' }), sequencePicker(ctx.sequence, seq.train + seq.validation, ctx.selectSequence));
   const i = ctx.inspection;
-  if (i && i.sequence.index === ctx.sequence) {
-    const c = colours();
-    const steps = Array.from({ length: i.sequence.steps }, (_, t) => t + 1);
-    const sets = i.features.slice(0, 6).map((f, k) => series(f.name, f.values, c.series[k % c.series.length]));
-    const target = i.targets[0];
-    if (target && !i.features.some((f) => f.name === target.name)) sets.push(series(`${target.name} (target)`, target.actual, c.foreground, { borderDash: [4, 3] }));
-    const chart = lineChart(`Sequence "${i.sequence.id}" (line ${i.sequence.firstLine}, ${i.sequence.steps} steps, ${i.sequence.split})`, steps, sets, { xTitle: 'step t' });
-    chart.box.classList.add('wide');
-    section.append(chart.box);
-    if (i.features.length > 6) section.append(el('p', { className: 'muted', textContent: `Showing 6 of ${i.features.length} inputs.` }));
-  } else {
+  if (!i || i.sequence.index !== ctx.sequence) {
     section.append(pending('Reading the sequence…', ctx.inspectError));
+    return section;
   }
+  const key = ctx.preview?.csvFile ?? i.csvFile;
+  const all = seriesLines(i);
+  const lines = all.slice(0, MAX_SERIES);
+  const transformed = lines.some((l) => l.transform !== 'none');
+  const modes: SeriesMode[] = transformed ? ['read', 'model', 'normalised'] : ['read', 'normalised'];
+  const modeOf = (): SeriesMode => {
+    const m = seriesModes.get(key) ?? 'read';
+    return modes.includes(m) ? m : 'read';
+  };
+  const pick = el('select', { id: 'series-mode' });
+  pick.setAttribute('aria-label', 'What the series plot shows');
+  for (const m of modes) pick.append(el('option', { value: m, textContent: SERIES_MODE_LABELS[m], selected: m === modeOf() }));
+  const hint = el('span', { className: 'muted' });
+  section.append(el('div', { className: 'toolbar series-mode' }, el('label', { htmlFor: 'series-mode', textContent: 'Show' }), pick, hint));
+  const holder = el('div', { className: 'series-chart' });
+  section.append(holder);
+  if (all.length > MAX_SERIES) section.append(el('p', { className: 'muted', textContent: `Showing ${MAX_SERIES} of ${all.length} series.` }));
+  const draw = (): void => {
+    for (const chart of live.charts.filter((c) => holder.contains(c.canvas))) {
+      chart.destroy();
+      live.charts.splice(live.charts.indexOf(chart), 1);
+    }
+    const mode = modeOf();
+    const c = colours();
+    const values = lines.map((l) => (mode === 'model' ? l.model : mode === 'normalised' ? zScores(l.read) : l.read));
+    const axes = mode === 'normalised' ? lines.map(() => 'y' as const) : scaleAxes(values);
+    const left = lines.filter((_, k) => axes[k] === 'y');
+    const right = lines.filter((_, k) => axes[k] === 'y2');
+    let colour = 0;
+    const sets = lines.map((l, k) => {
+      const label = `${l.name}${l.target ? ' (target)' : ''}${mode === 'model' && l.transform !== 'none' ? ` (${l.transform})` : ''}${axes[k] === 'y2' ? ' (right axis)' : ''}`;
+      return series(label, values[k], l.target ? c.foreground : c.series[colour++ % c.series.length], {
+        ...(l.target ? { borderDash: [4, 3] } : {}), ...(axes[k] === 'y2' ? { yAxisID: 'y2' } : {}),
+      });
+    });
+    const steps = Array.from({ length: i.sequence.steps }, (_, t) => t + 1);
+    const chart = lineChart(`Sequence "${i.sequence.id}" (line ${i.sequence.firstLine}, ${i.sequence.steps.toLocaleString('en')} step${i.sequence.steps === 1 ? '' : 's'}, ${i.sequence.split})`, steps, sets, {
+      xTitle: 'step t', yTitle: seriesAxisTitle(mode, left), ...(right.length ? { y2: { title: seriesAxisTitle(mode, right) } } : {}),
+    });
+    chart.box.classList.add('wide');
+    holder.replaceChildren(chart.box);
+    hint.textContent = mode === 'normalised' ? 'each series centred on its mean and divided by its standard deviation, so every shape shows'
+      : right.length ? `${axisNames(right.map((l) => l.name))} on the right-hand axis: a very different scale`
+      : mode === 'model' ? 'after each column\'s transform, before the model\'s own scaling' : '';
+  };
+  pick.addEventListener('change', () => {
+    seriesModes.set(key, pick.value as SeriesMode);
+    draw();
+  });
+  draw();
   return section;
 }
 

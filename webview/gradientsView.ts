@@ -1,15 +1,27 @@
 /**
- * Gradients view: ‖∂L/∂h_t‖ over time × epoch for the run (how much gradient reaches each step as training goes on),
- * and |∂L/∂h_{t,i}| over time × hidden unit for the selected sequence through the latest model.
+ * Gradients view: ‖∂L/∂hₜ‖ over time × epoch for the run (how much gradient reaches each step as training goes on),
+ * and the gradient reaching each hidden unit (|∂L/∂h| at step t, unit i) over time × unit for the selected sequence
+ * through the latest model, for the layer chosen.
  */
-import type { EpochPoint, PanelState } from '../src/shared/protocol';
+import { plural, type EpochPoint, type PanelState } from '../src/shared/protocol';
 import { sequencePicker } from './dataView';
 import { renderHeatmap } from './heatmap';
 import { colours, el, fmt, live, pending } from './ui';
 
-/** Renders the Gradients view: ‖∂L/∂h_t‖ over time × epoch, and one sequence's gradient over time × unit. */
+/** The layer of the time × unit heatmap each panel shows, by the panel's file (kept across redraws). */
+const shownLayer = new Map<string, number>();
+
+/** "1 step", "3 steps". */
+
+/** The name of layer `l` (0-based) of `layers`, saying which end it is nearest. */
+export function layerName(l: number, layers: number): string {
+  if (layers <= 1) return 'layer 1';
+  return `layer ${l + 1}${l === 0 ? ' (nearest the inputs)' : l === layers - 1 ? ' (nearest the output)' : ''}`;
+}
+
+/** Renders the Gradients view: ‖∂L/∂hₜ‖ over time × epoch, and one sequence's gradient over time × unit. */
 export function renderGradients(s: PanelState, h: EpochPoint[], selectSequence: (k: number) => void): HTMLElement {
-  const view = el('div', { className: 'view' });
+  const view = el('div', { className: 'view gradients-view' });
   const c = colours();
   const theme = { foreground: c.foreground, background: c.background, border: c.grid, highContrast: c.highContrast };
   if (h.length === 0 || h.every((e) => e.stepGradNorm.length === 0)) {
@@ -19,11 +31,14 @@ export function renderGradients(s: PanelState, h: EpochPoint[], selectSequence: 
     const values = new Float64Array(h.length * cols);
     h.forEach((e, r) => e.stepGradNorm.forEach((v, t) => { values[r * cols + t] = v; }));
     const box = el('section', { className: 'heatmap' });
-    view.append(el('h3', { textContent: 'Over training' }), el('p', { className: 'summary', textContent: `‖∂L/∂h_t‖ averaged over each epoch's batches: rows are epochs, columns time steps t = 1…${cols}. Dark on the left means the early steps receive almost no gradient.` }), box);
+    view.append(el('h3', { textContent: 'Over training' }), el('p', {
+      className: 'summary',
+      textContent: `The gradient reaching the hidden state at each step, ‖∂L/∂hₜ‖, averaged over each epoch's batches: rows are epochs, columns time steps t = 1…${cols}. Dark on the left means the early steps receive almost no gradient.`,
+    }), box);
     requestAnimationFrame(() => {
       const hm = renderHeatmap(box, {
         rows: h.length, cols, values, rowLabel: 'epoch', colLabel: 'time step t', rowNames: h.map((e) => String(e.epoch)),
-        title: '‖∂L/∂h_t‖ over time × epoch',
+        title: '‖∂L/∂hₜ‖ by time step and epoch (log scale)',
       }, theme);
       live.cleanups.push(() => hm.destroy());
     });
@@ -37,16 +52,42 @@ export function renderGradients(s: PanelState, h: EpochPoint[], selectSequence: 
     return view;
   }
   const p = i.profile;
+  const layers = p.layers?.length ? p.layers : [p.units];
+  const layerOf = (): number => Math.min(layers.length - 1, Math.max(0, shownLayer.get(s.file) ?? 0));
+  const summary = el('p', { className: 'summary' });
   const unitBox = el('section', { className: 'heatmap' });
-  view.append(el('p', { className: 'summary', textContent: `|∂L/∂h_{t,i}| for sequence "${i.sequence.id}" (${p.steps} steps) through the ${i.model}: rows are the ${p.hiddenSize} hidden units of layer 1, columns time steps. Loss ${fmt(p.loss)}.` }), unitBox);
-  requestAnimationFrame(() => {
-    const hm = renderHeatmap(unitBox, {
-      rows: p.hiddenSize, cols: p.steps, values: Float64Array.from(p.units.length === p.steps * p.hiddenSize ? transpose(p.units, p.steps, p.hiddenSize) : []),
+  if (layers.length > 1) {
+    const pick = el('select', { id: 'gradients-layer' });
+    pick.setAttribute('aria-label', 'Layer shown in the time × unit heatmap');
+    layers.forEach((_, l) => pick.append(el('option', { value: String(l), textContent: layerName(l, layers.length), selected: l === layerOf() })));
+    pick.addEventListener('change', () => {
+      shownLayer.set(s.file, Number(pick.value));
+      draw();
+    });
+    view.append(el('div', { className: 'toolbar layer-picker' }, el('label', { htmlFor: 'gradients-layer', textContent: 'Layer' }), pick,
+      el('span', { className: 'muted', textContent: `of ${plural(layers.length, 'layer')}` })));
+  }
+  view.append(summary, unitBox);
+  let hm: { destroy(): void } | null = null;
+  live.cleanups.push(() => hm?.destroy());
+  const describe = (): void => {
+    const l = layerOf();
+    const where = layers.length > 1 ? layerName(l, layers.length).replace(/^layer \d+/, `layer ${l + 1} of ${layers.length}`) : 'the only layer';
+    summary.textContent = `The gradient reaching each hidden unit, |∂L/∂h| at step t and unit i, for sequence "${i.sequence.id}" (${plural(p.steps, 'step')}) through the ${i.model}: rows are the ${plural(p.hiddenSize, 'hidden unit')} of ${where}, columns time steps. Loss ${fmt(p.loss)} (on scaled values).`;
+  };
+  const draw = (): void => {
+    describe();
+    const l = layerOf();
+    const units = layers[l] ?? [];
+    hm?.destroy();
+    hm = renderHeatmap(unitBox, {
+      rows: p.hiddenSize, cols: p.steps, values: units.length === p.steps * p.hiddenSize ? transpose(units, p.steps, p.hiddenSize) : new Float64Array(0),
       rowLabel: 'hidden unit i', colLabel: 'time step t', rowNames: Array.from({ length: p.hiddenSize }, (_, k) => String(k + 1)),
-      title: '|∂L/∂h_{t,i}| over time × hidden unit',
+      title: `|∂L/∂h| by time step and hidden unit, ${layers.length > 1 ? `layer ${l + 1}` : 'layer 1'} (log scale)`,
     }, theme);
-    live.cleanups.push(() => hm.destroy());
-  });
+  };
+  describe();
+  requestAnimationFrame(draw);
   return view;
 }
 
@@ -56,4 +97,3 @@ function transpose(a: number[], rows: number, cols: number): Float64Array {
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = a[r * cols + c];
   return out;
 }
-

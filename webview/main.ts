@@ -70,9 +70,21 @@ function render(s: SidebarState): void {
     parts.push(el('h2', { textContent: 'Training loss' }), sparkline(s.losses));
   }
   if (s.last) {
-    parts.push(el('h2', { textContent: s.last.title }), el('pre', { textContent: s.last.lines.join('\n') }));
+    const [first, ...rest] = s.last.lines;
+    parts.push(el('h2', { textContent: s.last.title }));
+    if (s.last.tone && first !== undefined) {
+      const icon = s.last.tone === 'good' ? '✓' : s.last.tone === 'error' ? '✗' : '⚠';
+      parts.push(el('p', { className: `verdict ${s.last.tone}`, textContent: `${icon} ${first}` }), lineList(rest));
+    } else parts.push(lineList(s.last.lines));
   }
   root.replaceChildren(...parts);
+}
+
+/** Result lines, each its own paragraph with a hanging indent so that a wrapped line reads as one. */
+function lineList(lines: string[]): HTMLElement {
+  const box = el('div', { className: 'lines' });
+  for (const line of lines) box.append(el('p', { textContent: line }));
+  return box;
 }
 
 window.addEventListener('message', (event: MessageEvent<ToWebview>) => {

@@ -8,7 +8,6 @@ import type { ExperimentChange, PanelExperiment } from '../src/shared/protocol';
 import { renderEquations } from './equations';
 import { el, field, pending, select } from './ui';
 
-type Model = PanelExperiment['experiment']['model'];
 
 /** Named starting points, each a set of field changes. */
 export const PRESETS: { id: string; label: string; description: string; changes: ExperimentChange[] }[] = [

@@ -3,14 +3,14 @@
  * gradients (‖∂L/∂h_t‖ over time × epoch), the bound (measured against the bounds, log scale) and the comparison of
  * cells. Renders the host's PanelState, appends epochs live, and keeps its state for tab switches and reloads.
  */
-import type { BoundSummary, CompareSummary, EpochPoint, ExperimentChange, FromWebview, PanelState, PanelTab, RunSummary, ToWebview } from '../src/shared/protocol';
+import { plural, type BoundSummary, type CompareSummary, type EpochPoint, type ExperimentChange, type FromWebview, type PanelState, type PanelTab, type RunSummary, type ToWebview } from '../src/shared/protocol';
 import { renderGradients } from './gradientsView';
 import { renderModelView } from './modelView';
-import { renderDataView, renderSeries, sequencePicker, type DataViewContext } from './dataView';
+import { renderDataView, renderSeries, type DataViewContext } from './dataView';
 import type { DataTable } from './dataTable';
 import { renderPredictionsView } from './predictionsView';
 import { renderUnrolledGraph } from './unrolledGraph';
-import { colours, el, fmt, lineChart, live, pending, series, teardown } from './ui';
+import { colours, el, fmt, lineChart, live, series, teardown } from './ui';
 import type { Chart } from 'chart.js';
 
 declare function acquireVsCodeApi(): { postMessage(msg: FromWebview): void; getState(): unknown; setState(s: unknown): void };
@@ -36,8 +36,40 @@ function history(s: PanelState): EpochPoint[] {
 }
 
 function summaryLine(run: RunSummary): string {
-  const better = run.valLoss < run.baselineLoss;
-  return `${run.cell.toUpperCase()} · ${run.epochs}/${run.epochsPlanned} epochs (${run.status}) · validation loss ${fmt(run.valLoss)} vs ${fmt(run.baselineLoss)} for ${run.baseline}${better ? ` — ${fmt(run.baselineLoss / Math.max(run.valLoss, 1e-300))}× better` : ' — not better than the baseline'}${run.accuracy !== null ? ` · accuracy ${(run.accuracy * 100).toFixed(1)}% (majority ${((run.baselineAccuracy ?? 0) * 100).toFixed(1)}%)` : ''}`;
+  return `${run.cell.toUpperCase()} · ${run.epochs}/${run.epochsPlanned} epochs (${run.status}) · validation loss ${fmt(run.valLoss)} vs ${fmt(run.baselineLoss)} for ${run.baseline.replace(/ \(loss:.*\)$/, '')}${run.accuracy !== null ? ` · accuracy ${(run.accuracy * 100).toFixed(1)}% (majority class ${((run.baselineAccuracy ?? 0) * 100).toFixed(1)}%)` : ''}`;
+}
+
+/** The run's verdict in words, with the reason and the next step (a button when it is a change of settings). */
+function verdictBox(run: RunSummary): HTMLElement {
+  const v = run.verdict;
+  const box = el('section', { className: `verdict-box ${v?.verdict === 'better' ? 'good' : 'bad'}` });
+  box.setAttribute('role', 'status');
+  if (!v) return box;
+  box.append(el('p', { className: 'verdict-line', textContent: `${v.verdict[0].toUpperCase()}${v.verdict.slice(1)}: ${v.headline}.` }));
+  if (v.reason) box.append(el('p', { textContent: `Why: ${v.reason}.` }));
+  if (v.hint) box.append(el('p', { textContent: `Next: ${v.hint}.` }));
+  if (v.action) {
+    const b = el('button', { textContent: v.action.label, className: 'primary', id: 'next-step' });
+    b.title = 'Write this into the experiment file and train again';
+    b.addEventListener('click', () => vscodeApi.postMessage({ type: 'run/nextStep' }));
+    box.append(b);
+  }
+  return box;
+}
+
+/** How a transformed target reads on an axis title. */
+const TRANSFORM_WORDS: Record<string, string> = { none: '', diff: 'differenced ', returns: 'return ', 'log-returns': 'log-return ' };
+
+/** The y-axis title of a loss: what is measured and in which units. */
+function lossTitle(run: RunSummary | null | undefined): string {
+  const loss = run?.config.loss;
+  if (loss === 'binary' || loss === 'softmax') return `loss: cross-entropy of ${run?.roles.label ? `"${run.roles.label}"` : 'the class'} (nats)`;
+  if (loss !== 'mse') return 'loss';
+  const targets = run?.roles.targets ?? [];
+  const of = targets.length === 1 ? `"${targets[0]}"` : targets.length > 1 ? `${targets.length} targets` : 'the target';
+  const kinds = new Set(targets.map((t) => run?.transforms?.[t] ?? 'none'));
+  const what = kinds.size === 1 ? TRANSFORM_WORDS[[...kinds][0]] ?? '' : kinds.size > 1 ? 'transformed ' : '';
+  return `loss: mean squared error of ${of} (z-scored ${what}values)`;
 }
 
 function renderTraining(s: PanelState): HTMLElement {
@@ -50,20 +82,21 @@ function renderTraining(s: PanelState): HTMLElement {
   }
   const c = colours();
   const labels = h.map((e) => e.epoch);
-  if (s.run && !s.running) view.append(el('p', { className: 'summary', textContent: summaryLine(s.run) }));
+  if (s.run && !s.running) view.append(el('p', { className: 'summary', textContent: summaryLine(s.run) }), verdictBox(s.run));
   else view.append(el('p', { className: 'summary', textContent: `Training… epoch ${h[h.length - 1].epoch}` }));
   const baseline = s.run && !s.running ? s.run.baselineLoss : null;
-  const loss = lineChart('Loss', labels, [
+  const accuracy = h.some((e) => e.valAccuracy !== null);
+  const loss = lineChart('Loss by epoch', labels, [
     series('training', h.map((e) => e.trainLoss), c.series[0]),
     series('validation', h.map((e) => e.valLoss), c.series[1]),
-    ...(baseline !== null ? [series(`baseline (${s.run?.baseline})`, h.map(() => baseline), c.muted, { borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5 })] : []),
-    ...(h.some((e) => e.valAccuracy !== null) ? [series('validation accuracy', h.map((e) => e.valAccuracy), c.series[2], { yAxisID: 'y' })] : []),
-  ], { xTitle: 'epoch' });
-  const grad = lineChart('Gradient norm before clipping', labels, [series('mean ‖∇θ‖', h.map((e) => e.gradNorm), c.series[4])], { xTitle: 'epoch' });
-  const spectrum = lineChart('Recurrent matrix', labels, [
-    series('ρ(W_h)', h.map((e) => e.rhoWh), c.series[3]),
-    series('‖W_h‖₂', h.map((e) => e.normWh), c.series[2]),
-  ], { xTitle: 'epoch' });
+    ...(accuracy ? [series('validation accuracy', h.map((e) => e.valAccuracy), c.series[2], { yAxisID: 'y2', borderDash: [2, 2] })] : []),
+    ...(baseline !== null ? [series(`baseline (${s.run?.baseline.replace(/ \(loss:.*\)$/, '')})`, h.map(() => baseline), c.muted, { borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5 })] : []),
+  ], { xTitle: 'epoch', yTitle: lossTitle(s.run), ...(accuracy ? { y2: { title: 'accuracy', min: 0, max: 1 } } : {}) });
+  const grad = lineChart('Gradient norm before clipping', labels, [series('mean ‖∇θ‖ over the batches', h.map((e) => e.gradNorm), c.series[4])], { xTitle: 'epoch', yTitle: 'gradient norm ‖∇θ‖' });
+  const spectrum = lineChart('Recurrent matrix Wₕ', labels, [
+    series('spectral radius ρ(Wₕ)', h.map((e) => e.rhoWh), c.series[3]),
+    series('spectral norm ‖Wₕ‖₂', h.map((e) => e.normWh), c.series[2]),
+  ], { xTitle: 'epoch', yTitle: 'size of Wₕ (1 = neither grows nor shrinks)' });
   trainingCharts = { loss: loss.chart, grad: grad.chart, spectrum: spectrum.chart };
   view.append(el('div', { className: 'grid' }, loss.box, grad.box, spectrum.box));
   view.append(actions());
@@ -78,6 +111,7 @@ function appendEpochs(batch: EpochPoint[]): void {
     for (const chart of [loss, grad, spectrum]) (chart.data.labels as number[]).push(e.epoch);
     loss.data.datasets[0].data.push(e.trainLoss);
     loss.data.datasets[1].data.push(e.valLoss);
+    if ((loss.data.datasets[2] as { yAxisID?: string } | undefined)?.yAxisID === 'y2') loss.data.datasets[2].data.push(e.valAccuracy);
     grad.data.datasets[0].data.push(e.gradNorm);
     spectrum.data.datasets[0].data.push(e.rhoWh);
     spectrum.data.datasets[1].data.push(e.normWh);
@@ -152,22 +186,40 @@ function renderGraph(s: PanelState): HTMLElement {
 function renderBound(b: BoundSummary | null): HTMLElement {
   const view = el('div', { className: 'view' });
   if (!b) {
-    view.append(el('p', { className: 'empty', textContent: 'Run "Verify Vanishing-Gradient Bound" to compare ‖∂h_T/∂h_t‖ with the chapter\'s bounds on a sequence of this data.' }), actions());
+    view.append(el('p', { className: 'empty', textContent: 'Run "Verify Vanishing-Gradient Bound" to compare how much gradient reaches back through time with the chapter\'s bounds, on a sequence of this data.' }), actions());
     return view;
   }
   const c = colours();
+  const gated = b.cell !== 'vanilla';
   const verdict = el('p', { className: `verdict ${b.holds === false ? 'bad' : 'good'}`, textContent: b.verdict });
   verdict.setAttribute('role', 'status');
+  const state = b.cell === 'lstm' ? 'the pair (h, c): the hidden state and the cell state' : 'the hidden state h';
+  const capped = b.effectiveMemory >= b.sequence.steps;
   view.append(
     verdict,
-    el('p', { className: 'summary', textContent: `${b.model} · sample ${b.sequence.index} of ${b.sequence.of} (sequence "${b.sequence.id}", line ${b.sequence.firstLine}, ${b.sequence.steps} steps) · effective memory ${b.effectiveMemory} of ${b.sequence.steps} steps (‖∂s_T/∂s_t‖ ≥ ${b.epsilon.toExponential(0)}) · ‖W_h‖₂ = ${fmt(b.normWh)}, ρ(W_h) = ${fmt(b.rhoWh)}` }),
+    el('p', { className: 'summary', textContent: `${b.model} · sample ${b.sequence.index} of ${b.sequence.of} (sequence "${b.sequence.id}", line ${b.sequence.firstLine}, ${plural(b.sequence.steps, 'step')}) · effective memory ${b.effectiveMemory} of ${plural(b.sequence.steps, 'step')}${capped ? ' (capped by the sequence length: it may reach further)' : ''} (gradient still ≥ ${b.epsilon.toExponential(0)}) · ‖Wₕ‖₂ = ${fmt(b.normWh)}, ρ(Wₕ) = ${fmt(b.rhoWh)}` }),
+    el('p', { className: 'note', textContent: `Here s is the recurrent state: ${state}. The curve is how much of the gradient at the last step T still reaches step t, ‖∂s(T)/∂s(t)‖, for every lag T − t.` }),
   );
-  const sets = [series(`measured ${b.measuredOf}`, b.measuredLog10, c.series[0])];
-  if (b.tightLog10) sets.push(series('tight bound ∏ max φ′ · ‖W_h‖₂', b.tightLog10, c.series[1], { borderDash: [6, 3] }));
-  if (b.looseLog10) sets.push(series('loose bound (γ‖W_h‖₂)^lag', b.looseLog10, c.series[4], { borderDash: [2, 3] }));
-  if (b.additiveLog10) sets.push(series('additive path ∏ α', b.additiveLog10, c.series[2], { borderDash: [6, 3] }));
+  if (gated) {
+    const path = b.cell === 'lstm' ? 'the forget gate f' : b.cell === 'gru' ? 'the update gate z' : 'the keep gate α';
+    view.append(el('p', { className: 'note', textContent: `No bound here, and that is the point: the chapter's bound is for the vanilla update, where every step multiplies the gradient by φ′ · Wₕ and it shrinks geometrically. A ${b.cell === 'gated' ? 'gated additive cell' : b.cell.toUpperCase()} also keeps an additive path — the state carried on through ${path} — whose product over the steps (∏α, dashed) lets gradient reach far back without shrinking. Here it reaches ${b.effectiveMemory} ${b.effectiveMemory === 1 ? 'step' : 'steps'} back${capped ? ', the whole sequence' : ''}: ${b.effectiveMemory >= Math.min(b.sequence.steps, 20) ? 'the cell can learn long-range dependencies on this data' : 'it forgets quickly on this data'}.` }));
+  }
   if (b.dataMemory) view.append(el('p', { className: 'summary memory-vs-model', textContent: memoryVersus(b.dataMemory.lag, b.cell, b.effectiveMemory, b.sequence.steps) }));
-  const chart = lineChart('Gradient reaching back, by lag T − t (log scale)', b.lags, sets, { logTicks: true, xTitle: 'lag T − t', yTitle: 'norm' });
+  const sets = [series('measured gradient ‖∂s(T)/∂s(t)‖', b.measuredLog10, c.series[0])];
+  const tex = [String.raw`\text{measured } \lVert \partial s_T / \partial s_t \rVert`];
+  if (b.tightLog10) {
+    sets.push(series('tight bound: product over the steps of ‖diag σ′(zₖ)‖ · ‖Wₕ‖₂', b.tightLog10, c.series[1], { borderDash: [6, 3] }));
+    tex.push(String.raw`\text{tight bound } \prod_{k=t+1}^{T} \lVert \operatorname{diag} \sigma'(z_k) \rVert\, \lVert W_h \rVert_2`);
+  }
+  if (b.looseLog10) {
+    sets.push(series('loose bound: (γ‖Wₕ‖₂) to the power of the lag', b.looseLog10, c.series[4], { borderDash: [2, 3] }));
+    tex.push(String.raw`\text{loose bound } (\gamma \lVert W_h \rVert_2)^{T-t}`);
+  }
+  if (b.additiveLog10) {
+    sets.push(series('additive path: product of the keep gates', b.additiveLog10, c.series[2], { borderDash: [6, 3] }));
+    tex.push(String.raw`\text{additive path } \prod_{k=t+1}^{T} ${b.cell === 'lstm' ? 'f_k' : b.cell === 'gru' ? 'z_k' : '\\alpha_k'}`);
+  }
+  const chart = lineChart('Gradient reaching back, by lag (log scale)', b.lags, sets, { log10: true, xTitle: 'lag T − t (steps back)', yTitle: 'gradient norm (log scale)', texLegend: tex });
   chart.box.classList.add('wide');
   view.append(chart.box);
   for (const w of b.warnings) view.append(el('p', { className: 'warning', textContent: w }));
@@ -181,23 +233,47 @@ function renderCompare(cmp: CompareSummary | null): HTMLElement {
     return view;
   }
   const c = colours();
-  const table = el('table', {}, el('thead', {}, el('tr', {}, ...['cell', 'parameters', 'train loss', 'validation loss', ...(cmp.task === 'classify' ? ['accuracy'] : []), 'effective memory', 'seconds'].map((h) => el('th', { textContent: h, scope: 'col' })))));
+  const classify = cmp.task === 'classify';
+  const baselineName = cmp.baseline.kind.replace(/ \(loss:.*\)$/, '');
+  const any = cmp.anyBetter ?? cmp.cells.some((r) => r.valLoss < cmp.baseline.loss);
+  const headline = el('p', { className: `verdict ${any ? 'good' : 'bad'}`, textContent: any
+    ? `Best: ${cmp.best}, validation loss ${fmt(cmp.cells.find((r) => r.cell === cmp.best)?.valLoss)} against ${fmt(cmp.baseline.loss)} for the baseline (${baselineName}).`
+    : `No cell beats the baseline (${baselineName}, validation loss ${fmt(cmp.baseline.loss)}).` });
+  headline.setAttribute('role', 'status');
+  const table = el('table', {}, el('thead', {}, el('tr', {}, ...['cell', 'verdict', 'parameters', 'train loss', 'validation loss', '÷ baseline', ...(classify ? ['accuracy'] : []), 'effective memory', 'seconds'].map((h) => el('th', { textContent: h, scope: 'col' })))));
   const body = el('tbody');
   for (const r of cmp.cells) {
-    body.append(el('tr', { className: r.cell === cmp.best ? 'best' : '' }, ...[r.cell, String(r.parameters), fmt(r.trainLoss), fmt(r.valLoss), ...(cmp.task === 'classify' ? [`${((r.accuracy ?? 0) * 100).toFixed(1)}%`] : []), `${r.effectiveMemory} of ${r.steps}`, r.seconds.toFixed(1)].map((v) => el('td', { textContent: v }))));
+    const v = r.verdict;
+    const diverged = v?.verdict === 'diverged' || !Number.isFinite(r.valLoss);
+    body.append(el('tr', { className: r.cell === cmp.best && any ? 'best' : diverged ? 'diverged' : '' }, ...[
+      r.cell, v ? v.verdict : '—', String(r.parameters), fmt(r.trainLoss), fmt(r.valLoss), v?.ratio != null ? `${fmt(v.ratio)}×` : '—',
+      ...(classify ? [`${((r.accuracy ?? 0) * 100).toFixed(1)}%`] : []), `${r.effectiveMemory} of ${r.steps}`, r.seconds.toFixed(1),
+    ].map((text) => el('td', { textContent: text }))));
   }
+  body.append(el('tr', { className: 'baseline' }, ...['baseline', baselineName, '—', '—', fmt(cmp.baseline.loss), '1×', ...(classify ? [`${((cmp.baseline.accuracy ?? 0) * 100).toFixed(1)}%`] : []), '—', '—'].map((text) => el('td', { textContent: text }))));
   table.append(body);
-  table.setAttribute('aria-label', 'cells compared');
+  table.setAttribute('aria-label', 'cells compared, and the baseline');
   const longest = Math.max(...cmp.cells.map((r) => r.history.length));
+  // a log scale when the losses span decades
+  const all = [...cmp.cells.flatMap((r) => r.history.map((e) => e.valLoss)), cmp.baseline.loss].filter((x): x is number => x !== null && Number.isFinite(x) && x > 0);
+  const log = all.length > 0 && Math.max(...all) / Math.min(...all) >= 100;
+  const y = (x: number | null): number | null => (x === null || !Number.isFinite(x) ? null : log ? (x > 0 ? Math.log10(x) : null) : x);
   const chart = lineChart('Validation loss by epoch', Array.from({ length: longest }, (_, i) => i + 1), [
-    ...cmp.cells.map((r, i) => series(r.cell, r.history.map((e) => e.valLoss), c.series[i % c.series.length])),
-    series(`baseline (${cmp.baseline.kind})`, Array.from({ length: longest }, () => cmp.baseline.loss), c.muted, { borderDash: [6, 4], pointRadius: 0 }),
-  ], { xTitle: 'epoch' });
-  view.append(el('p', { className: 'summary', textContent: `Same data, seed and budget for every cell. Best: ${cmp.best ?? '—'}.` }), table, chart.box);
+    ...cmp.cells.map((r, i) => series(r.cell, r.history.map((e) => y(e.valLoss)), c.series[i % c.series.length])),
+    series(`baseline (${baselineName})`, Array.from({ length: longest }, () => y(cmp.baseline.loss)), c.muted, { borderDash: [6, 4], pointRadius: 0 }),
+  ], { xTitle: 'epoch', yTitle: `validation loss${classify ? ' (cross-entropy)' : ' (mean squared error, z-scored units)'}${log ? ', log scale' : ''}`, log10: log });
+  view.append(headline, el('p', { className: 'summary', textContent: 'Same data, seed and budget for every cell.' }), table, chart.box);
+  for (const r of cmp.cells) {
+    if (r.verdict?.verdict === 'diverged' || !Number.isFinite(r.valLoss)) view.append(el('p', { className: 'warning', textContent: `${r.cell} diverged: ${r.verdict?.reason ?? 'its validation loss is not a number'}.` }));
+  }
+  if (!any) {
+    const best = cmp.cells.find((r) => r.cell === cmp.best)?.verdict;
+    if (best?.reason) view.append(el('p', { className: 'note', textContent: `Why: ${best.reason}.${best.hint ? ` Next: ${best.hint}.` : ''}` }));
+  }
   if (cmp.dataMemory) {
     const m = cmp.dataMemory;
     const reach = cmp.cells.map((r) => `${r.cell} ${r.effectiveMemory}`).join(', ');
-    view.append(el('p', { className: 'summary memory-vs-model', textContent: `The data remembers about ${m.lag} step${m.lag === 1 ? '' : 's'} (partial autocorrelation of "${m.column}"${m.transform === 'none' ? '' : `'s ${m.transform}`}); the trained cells' gradients still reach: ${reach} steps (effective memory).` }));
+    view.append(el('p', { className: 'summary memory-vs-model', textContent: `The data remembers about ${plural(m.lag, 'step')} (partial autocorrelation of "${m.column}"${m.transform === 'none' ? '' : `'s ${m.transform}`}); the trained cells' gradients still reach: ${reach} steps (effective memory).` }));
   }
   return view;
 }

@@ -5,11 +5,35 @@
 import {
   BarController, BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartDataset,
 } from 'chart.js';
+import katex from 'katex';
 import { el } from './dom';
+import { num } from '../src/shared/protocol';
 
 export { el, pending } from './dom';
 
-Chart.register(LineController, LineElement, PointElement, BarController, BarElement, LinearScale, CategoryScale, Legend, Tooltip, Filler);
+/**
+ * After every draw, what a reader sees of the chart's frame goes on the canvas as `data-layout` (JSON): the y-axis
+ * title and tick labels, and where the legend and each legend entry lie. The UI tests read it to check that every chart
+ * names its y axis, that log ticks are distinct and that no legend entry is clipped.
+ */
+const layoutProbe = {
+  id: 'layoutProbe',
+  afterRender(chart: Chart): void {
+    const y = chart.scales.y as (Chart['scales'][string] & { options: { title?: { display?: boolean; text?: string | string[] } } }) | undefined;
+    const legend = chart.legend as (Chart['legend'] & { legendHitBoxes?: { left: number; top: number; width: number; height: number }[] }) | undefined;
+    const shown = legend?.options.display !== false && legend !== undefined;
+    const title = y?.options.title;
+    chart.canvas.dataset.layout = JSON.stringify({
+      width: chart.width,
+      height: chart.height,
+      yTitle: title?.display ? [title.text ?? ''].flat().join(' ') : '',
+      yTicks: y ? y.ticks.map((t) => [t.label ?? ''].flat().join(' ')) : [],
+      legend: shown ? { left: legend.left, top: legend.top, right: legend.right, bottom: legend.bottom, items: legend.legendItems?.length ?? 0, boxes: legend.legendHitBoxes ?? [] } : null,
+    });
+  },
+};
+
+Chart.register(LineController, LineElement, PointElement, BarController, BarElement, LinearScale, CategoryScale, Legend, Tooltip, Filler, layoutProbe);
 
 /** Charts and other things to tear down before the next render. */
 export const live = { charts: [] as Chart[], cleanups: [] as (() => void)[] };
@@ -34,14 +58,64 @@ export function colours() {
   };
 }
 
-/** A number for people: 4 significant digits in the usual range, exponent notation outside it, — for none. */
-export const fmt = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x === 0 ? '0' : Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4 ? x.toPrecision(4) : x.toExponential(2));
+/** A number for people (the one format of every surface, see `num`). */
+export const fmt = num;
+
+/** Labels for log10 tick values, as few digits as keep them all different ("1e-3", "0.2", "0.25"). */
+export function logTickLabels(values: number[]): string[] {
+  const whole = values.every((v) => Math.abs(v - Math.round(v)) < 1e-9);
+  if (whole) return values.map((v) => `1e${Math.round(v)}`);
+  for (let digits = 1; digits <= 8; digits++) {
+    const labels = values.map((v) => {
+      const x = Math.pow(10, v);
+      return x >= 1e-3 && x < 1e6 ? String(Number(x.toPrecision(digits))) : x.toExponential(Math.max(0, digits - 1)).replace(/\.?0+e/, 'e').replace('e+', 'e');
+    });
+    if (new Set(labels).size === labels.length) return labels;
+  }
+  return values.map((v) => `1e${v.toFixed(2)}`);
+}
+
+/** How a line chart's axes read: the y-axis title (with units) is required; `log10`: the values are log10 of the quantity. */
+export interface ChartOptions {
+  yTitle: string;
+  xTitle?: string;
+  log10?: boolean;
+  /** A second y axis on the right (for datasets with `yAxisID: 'y2'`), e.g. accuracy beside a loss. */
+  y2?: { title: string; min?: number; max?: number };
+  /** Legend entries typeset as maths (TeX, one per dataset, in order): drawn in HTML under the title instead of on the canvas. */
+  texLegend?: string[];
+}
+
+/** An HTML legend whose labels are KaTeX; a click hides or shows the line, as chart.js's own legend does. */
+function texLegend(chart: Chart, tex: string[]): HTMLElement {
+  const list = el('ul', { className: 'chart-legend' });
+  chart.data.datasets.forEach((d, i) => {
+    const swatch = el('span', { className: 'swatch' });
+    swatch.style.borderTopColor = String(d.borderColor ?? '');
+    const dash = (d as { borderDash?: number[] }).borderDash;
+    swatch.style.borderTopStyle = dash?.length ? (dash[0] <= 2 ? 'dotted' : 'dashed') : 'solid';
+    const label = el('span', { className: 'tex' });
+    katex.render(tex[i] ?? '', label, { throwOnError: false, output: 'htmlAndMathml' });
+    const item = el('button', { className: 'legend-item' }, swatch, label);
+    item.title = `${d.label ?? ''} (click to hide or show)`;
+    item.setAttribute('aria-pressed', 'true');
+    item.addEventListener('click', () => {
+      const shown = chart.isDatasetVisible(i);
+      chart.setDatasetVisibility(i, !shown);
+      item.setAttribute('aria-pressed', String(!shown));
+      item.classList.toggle('hidden', shown);
+      chart.update();
+    });
+    list.append(el('li', {}, item));
+  });
+  return list;
+}
 
 /** A line chart in a labelled box. */
-export function lineChart(title: string, labels: (number | string)[], datasets: ChartDataset<'line'>[], opts: { yTitle?: string; logTicks?: boolean; xTitle?: string } = {}): { box: HTMLElement; chart: Chart } {
+export function lineChart(title: string, labels: (number | string)[], datasets: ChartDataset<'line'>[], opts: ChartOptions): { box: HTMLElement; chart: Chart } {
   const c = colours();
   const canvas = el('canvas', { role: 'img' });
-  canvas.setAttribute('aria-label', `${title}: ${datasets.map((d) => d.label).join(', ')}`);
+  canvas.setAttribute('aria-label', `${title}: ${datasets.map((d) => d.label).join(', ')}; y axis: ${opts.yTitle}${opts.xTitle ? `; x axis: ${opts.xTitle}` : ''}`);
   const box = el('section', { className: 'chart' }, el('h3', { textContent: title }), el('div', { className: 'chart-body' }, canvas));
   const chart = new Chart(canvas, {
     type: 'line',
@@ -51,17 +125,31 @@ export function lineChart(title: string, labels: (number | string)[], datasets: 
       responsive: true,
       maintainAspectRatio: false,
       interaction: { mode: 'index', intersect: false },
-      plugins: { legend: { labels: { color: c.foreground, boxWidth: 12 } }, tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${opts.logTicks ? `1e${Number(ctx.parsed.y).toFixed(2)}` : fmt(ctx.parsed.y)}` } } },
+      plugins: {
+        legend: { display: !opts.texLegend, labels: { color: c.foreground, boxWidth: 12 } },
+        tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${opts.log10 && ctx.dataset.yAxisID !== 'y2' ? fmt(Math.pow(10, Number(ctx.parsed.y))) : fmt(ctx.parsed.y)}` } },
+      },
       scales: {
         x: { ticks: { color: c.muted, maxTicksLimit: 12 }, grid: { color: c.grid }, title: { display: !!opts.xTitle, text: opts.xTitle ?? '', color: c.muted } },
         y: {
-          ticks: { color: c.muted, callback: (v) => (opts.logTicks ? `1e${Number(v).toFixed(0)}` : fmt(Number(v))) },
-          grid: { color: c.grid }, title: { display: !!opts.yTitle, text: opts.yTitle ?? '', color: c.muted },
+          ticks: { color: c.muted, ...(opts.log10 ? {} : { callback: (v) => fmt(Number(v)) }) },
+          ...(opts.log10 ? { afterTickToLabelConversion: (axis: { ticks: { value: number; label?: string | string[] }[] }) => {
+            const labels = logTickLabels(axis.ticks.map((t) => t.value));
+            axis.ticks.forEach((t, k) => { t.label = labels[k]; });
+          } } : {}),
+          grid: { color: c.grid }, title: { display: true, text: opts.yTitle, color: c.muted },
         },
+        ...(opts.y2 ? {
+          y2: {
+            position: 'right' as const, min: opts.y2.min, max: opts.y2.max, grid: { drawOnChartArea: false },
+            ticks: { color: c.muted, callback: (v: string | number) => fmt(Number(v)) }, title: { display: true, text: opts.y2.title, color: c.muted },
+          },
+        } : {}),
       },
     },
   });
   live.charts.push(chart);
+  if (opts.texLegend) box.insertBefore(texLegend(chart, opts.texLegend), box.querySelector('.chart-body'));
   return { box, chart };
 }
 

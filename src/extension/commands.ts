@@ -8,10 +8,10 @@ import * as path from 'node:path';
 import { existsSync } from 'node:fs';
 import type { CellKind, ModelConfig } from '../engine/index';
 import type { ExperimentPatch } from '../data/experiment';
-import type { BoundSummary, CompareSummary, ExperimentSource, ModelInfo, ProgressMessage, RunSummary } from '../shared/protocol';
+import type { BoundSummary, CompareSummary, ExperimentChange, ExperimentSource, ModelInfo, ProgressMessage, RunSummary } from '../shared/protocol';
 import { EngineClient, EngineError, type EngineRequest, type Reply } from './engineClient';
 import { activeFile, kindOf, resolveFile, sibling } from './files';
-import { boundLines, compareLines, fmt, modelLines, runLines } from './format';
+import { boundLines, compareLines, compareSideLines, fmt, modelLines, runLines } from './format';
 import { experimentDefaults, saveModels } from './settings';
 import type { PlaygroundPanels } from './playgroundPanel';
 import type { SidebarProvider } from './sidebarView';
@@ -73,10 +73,30 @@ export class Commands {
    */
   private async applyFix(command: string, file: string, fix: string): Promise<void> {
     this.panels.show(file, 'data');
-    const experiment = await this.panels.applyEdit(file, [{ field: 'data.missing', value: fix }]);
-    this.output.appendLine(`${path.basename(experiment)}: data.missing set to "${fix}"`);
+    await this.applyAndRun(command, file, [{ field: 'data.missing', value: fix }], `data.missing set to "${fix}"`);
+  }
+
+  /** The next step the latest run's verdict offers for `file` (the Training view's button): its settings, then training. */
+  async nextStep(file: string): Promise<void> {
+    const act = this.panels.latestRun(file)?.verdict?.action;
+    if (!act) return;
+    try {
+      await this.applyAndRun('rnnPlayground.trainCurrentFile', file, act.changes as ExperimentChange[], act.label);
+    } catch (e) {
+      void vscode.window.showErrorMessage(e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  /**
+   * A next step chosen in a notification: writes `changes` into the file's experiment (created beside a CSV), then runs
+   * `command` again on it. Training commands run as "Train on Current File" on the experiment.
+   */
+  private async applyAndRun(command: string, file: string, changes: ExperimentChange[], what: string): Promise<void> {
+    this.panels.show(file);
+    const experiment = await this.panels.applyEdit(file, changes);
+    this.output.appendLine(`${path.basename(experiment)}: ${what}`);
     if (/trainCsv|trainCurrentFile|verifyBound|compareCells|stepEpoch/.test(command)) {
-      void vscode.commands.executeCommand(command === 'rnnPlayground.trainCsv' ? 'rnnPlayground.trainCurrentFile' : command, vscode.Uri.file(experiment));
+      void vscode.commands.executeCommand(command === 'rnnPlayground.trainCsv' || command === 'rnnPlayground.stepEpoch' ? 'rnnPlayground.trainCurrentFile' : command, vscode.Uri.file(experiment));
     }
   }
 
@@ -238,17 +258,21 @@ export class Commands {
     const lines = runLines(s);
     for (const l of lines) this.output.appendLine(`  ${l}`);
     this.status.result(s);
-    this.sidebar.update({ last: { title: `Trained ${s.cell} on ${path.basename(s.csvFile)}`, lines } });
-    const headline = s.cancelled
-      ? `Training stopped after ${s.epochs} of ${s.epochsPlanned} epochs; validation loss ${fmt(s.valLoss)} (baseline ${fmt(s.baselineLoss)}).`
-      : s.status === 'diverged'
-        ? `Training diverged: ${s.divergence}`
-        : `${s.cell.toUpperCase()} trained on ${path.basename(s.csvFile)}: validation loss ${fmt(s.valLoss)} vs ${fmt(s.baselineLoss)} for ${s.baseline}${s.accuracy !== null ? `, accuracy ${(s.accuracy * 100).toFixed(1)}%` : ''}.`;
-    const actions = s.modelFile ? ['Verify Bound', 'Show Output'] : ['Show Output'];
-    const show = s.status === 'diverged' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-    if (!step || s.status === 'diverged') void show(headline, ...actions).then((a) => {
+    const tone = !s.verdict ? undefined : s.verdict.verdict === 'better' ? 'good' : s.verdict.verdict === 'diverged' ? 'error' : 'warning';
+    this.sidebar.update({ last: { title: `Trained ${s.cell} on ${path.basename(s.csvFile)}`, lines, tone } });
+    // informational only when the model beat its baseline by a clear margin; otherwise a warning with the reason and a next step
+    const v = s.verdict;
+    const good = v?.verdict === 'better';
+    const message = v
+      ? `On ${path.basename(s.csvFile)}, ${v.headline.replace(/^The /, 'the ')}.${v.reason ? ` Why: ${v.reason}.` : ''}${v.hint ? ` Next: ${v.hint}.` : ''}`
+      : `${s.cell.toUpperCase()} trained on ${path.basename(s.csvFile)}: validation loss ${fmt(s.valLoss)} vs ${fmt(s.baselineLoss)} for ${s.baseline}.`;
+    const act = v?.action ?? null;
+    const actions = [...(act && !s.cancelled ? [act.label] : []), ...(s.modelFile && good ? ['Verify Bound'] : []), 'Show Output'];
+    const show = good ? vscode.window.showInformationMessage : v?.verdict === 'diverged' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
+    if (!step || v?.verdict === 'diverged') void show(message, ...actions).then(async (a) => {
       if (a === 'Show Output') this.output.show(true);
       if (a === 'Verify Bound') void vscode.commands.executeCommand('rnnPlayground.verifyBound', vscode.Uri.file(file));
+      if (a && act && a === act.label) await this.applyAndRun('rnnPlayground.trainCurrentFile', file, act.changes as ExperimentChange[], act.label);
     });
     return s;
   }
@@ -313,16 +337,19 @@ export class Commands {
       type: 'compare/run', source: this.source(file, o), cells: cells as CellKind[],
     }, 'compare/result', (p) => p.phase === 'training' && this.status.training(p.epoch?.epoch ?? null, p.message, p.loss ?? null));
     const s = reply.summary;
-    this.status.idle();
+    this.status.compared(s);
     this.panels.show(file, 'compare');
     this.panels.compare(file, s);
     this.output.appendLine(`\n▶ Cells compared on ${file}`);
     const lines = compareLines(s);
     for (const l of lines) this.output.appendLine(`  ${l}`);
-    this.sidebar.update({ last: { title: `Cells on ${path.basename(file)}`, lines } });
-    void vscode.window.showInformationMessage(
-      s.best ? `Best validation loss on ${path.basename(file)}: ${s.best}${s.cancelled ? ' (stopped early)' : ''}.` : 'No cell finished.', 'Show Output',
-    ).then((a) => a && this.output.show(true));
+    this.sidebar.update({ last: { title: `Cells on ${path.basename(file)}`, lines: compareSideLines(s), tone: s.anyBetter ? 'good' : 'warning' } });
+    const best = s.cells.find((r) => r.cell === s.best);
+    const message = !best ? 'No cell finished.'
+      : s.anyBetter
+        ? `${best.verdict?.headline ?? `Best: ${s.best}`} — best of ${s.cells.length} cells on ${path.basename(file)}${s.cancelled ? ' (stopped early)' : ''}.`
+        : `No cell beats the baseline (${s.baseline.kind.replace(/ \(loss:.*\)$/, '')}) on ${path.basename(file)}; the lowest validation loss is ${s.best}'s, ${fmt(best.valLoss)} vs ${fmt(s.baseline.loss)}.${best.verdict?.reason ? ` Why: ${best.verdict.reason}.` : ''}`;
+    void (s.anyBetter ? vscode.window.showInformationMessage : vscode.window.showWarningMessage)(message, 'Show Output').then((a) => a && this.output.show(true));
     return s;
   }
 

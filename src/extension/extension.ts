@@ -37,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): PlaygroundApi {
   const panels: PlaygroundPanels = new PlaygroundPanels(context.extensionUri, {
     defaults: experimentDefaults, engine, modelFor: (file): string | null => commands.modelFor(file), log: (line) => output.appendLine(line),
     onActive: (file) => { if (!commands.busy && sidebar.current.current !== file) sidebar.update({ current: file }); },
+    nextStep: (file) => commands.nextStep(file),
   });
   panels.register(context);
   const commands: Commands = new Commands(engine, output, status, sidebar, panels);

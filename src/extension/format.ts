@@ -1,13 +1,10 @@
 /** Plain-text summaries of results for the output channel and the side view. */
 import * as path from 'node:path';
 import type { Experiment } from '../data/experiment';
-import type { BoundSummary, CompareSummary, ModelInfo, RunSummary } from '../shared/protocol';
+import { num, plural, type BoundSummary, type CompareSummary, type ModelInfo, type RunSummary } from '../shared/protocol';
 
-/** A number in 4 significant digits, or exponent form outside [1e-3, 1e4). */
-export function fmt(x: number | null): string {
-  if (x === null || !Number.isFinite(x)) return String(x);
-  return Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4 ? x.toPrecision(4) : x.toExponential(2);
-}
+/** A number for people (the one format of every surface, see `num`). */
+export const fmt = (x: number | null): string => (x !== null && Number.isNaN(x) ? 'NaN' : num(x));
 
 /** A value from its log10 (values below the smallest double stay readable). */
 function fromLog(l: number | null): string {
@@ -20,15 +17,17 @@ function fromLog(l: number | null): string {
 /** Lines describing a training run. */
 export function runLines(s: RunSummary): string[] {
   const better = s.valLoss < s.baselineLoss;
+  const v = s.verdict;
   return [
-    `${s.cell}, hidden ${s.config.hiddenSize} × ${s.config.layers} layer(s), ${s.parameters.toLocaleString('en')} parameters; task ${s.task}`,
+    ...(v ? [`${v.verdict}: ${v.headline}`, ...(v.reason ? [`why: ${v.reason}`] : []), ...(v.hint ? [`next: ${v.hint}`] : [])] : []),
+    `${s.cell}, hidden ${s.config.hiddenSize} × ${plural(s.config.layers, 'layer')}, ${s.parameters.toLocaleString('en')} parameters; task ${s.task}`,
     `features ${s.roles.features.join(', ') || '—'}; target ${s.roles.targets.join(', ') || s.roles.label || '—'}${s.roles.sequenceId ? `; sequences by ${s.roles.sequenceId}` : ''}`,
-    `${s.samples.train} training / ${s.samples.validation} validation samples`,
-    `validation loss ${fmt(s.valLoss)} vs baseline ${fmt(s.baselineLoss)} (${s.baseline})${better ? ` — ${fmt(s.baselineLoss / Math.max(s.valLoss, 1e-300))}× better` : ' — not better than the baseline'}`,
+    s.samples.description ?? `${s.samples.train} training / ${s.samples.validation} validation samples`,
+    ...(v ? [] : [`validation loss ${fmt(s.valLoss)} vs baseline ${fmt(s.baselineLoss)} (${s.baseline})${better ? ` — ${fmt(s.baselineLoss / Math.max(s.valLoss, 1e-300))}× better` : ' — not better than the baseline'}`]),
     ...(s.dataUnits ?? []).slice(0, 4).map((u) => `in data units (${u.target}): validation MSE ${fmt(u.valMse)} vs ${fmt(u.baselineMse)} for the baseline`),
     ...(s.accuracy !== null ? [`accuracy ${(s.accuracy * 100).toFixed(1)}% vs ${((s.baselineAccuracy ?? 0) * 100).toFixed(1)}% for the majority class`] : []),
     ...(s.dataMemory ? [`data memory: ${s.dataMemory.summary}`] : []),
-    `${s.epochs} of ${s.epochsPlanned} epoch(s) in ${s.seconds.toFixed(1)} s, ${s.status}${s.bestEpoch !== s.epochs ? `; weights of epoch ${s.bestEpoch} (best validation)` : ''}`,
+    `${s.epochs} of ${plural(s.epochsPlanned, 'epoch')} in ${s.seconds.toFixed(1)} s, ${s.status}${s.bestEpoch !== s.epochs ? `; weights of epoch ${s.bestEpoch} (best validation)` : ''}`,
     ...(s.divergence ? [s.divergence] : []),
     ...s.notes.map((n) => `note: ${n}`),
     ...(s.warnings ?? []).map((w) => `warning: ${w}`),
@@ -60,10 +59,23 @@ export function boundLines(r: BoundSummary): string[] {
 /** Lines describing a comparison of cells. */
 export function compareLines(s: CompareSummary): string[] {
   return [
+    compareHeadline(s),
     `task ${s.task}; baseline ${s.baseline.kind} ${fmt(s.baseline.loss)}; same data, seed and budget for every cell`,
-    ...s.cells.map((r) => `${r.cell.padEnd(8)} val ${fmt(r.valLoss).padStart(9)}  train ${fmt(r.trainLoss).padStart(9)}${r.accuracy !== null ? `  acc ${(r.accuracy * 100).toFixed(1)}%` : ''}  memory ${r.effectiveMemory}/${r.steps}  ${r.parameters} params  ${r.epochs} ep  ${r.seconds.toFixed(1)} s${r.status === 'cancelled' ? ' (stopped)' : ''}`),
-    s.best ? `best: ${s.best}${s.cells.find((c) => c.cell === s.best)!.valLoss < s.baseline.loss ? '' : ' (no cell beats the baseline)'}` : 'no cell finished',
+    ...s.cells.map((r) => `${r.cell.padEnd(8)} ${(r.verdict?.verdict ?? '').padEnd(9)} val ${fmt(r.valLoss).padStart(9)}  train ${fmt(r.trainLoss).padStart(9)}${r.accuracy !== null ? `  acc ${(r.accuracy * 100).toFixed(1)}%` : ''}  memory ${r.effectiveMemory}/${r.steps}  ${r.parameters} params  ${r.epochs} ep  ${r.seconds.toFixed(1)} s${r.status === 'cancelled' ? ' (stopped)' : ''}`),
     ...(s.dataMemory ? [`the data remembers about ${s.dataMemory.lag} step${s.dataMemory.lag === 1 ? '' : 's'}; memory above is each cell's effective memory`] : []),
+  ];
+}
+
+function compareHeadline(s: CompareSummary): string {
+  return s.best ? (s.anyBetter ? `best: ${s.best}` : `no cell beats the baseline (lowest validation loss: ${s.best})`) : 'no cell finished';
+}
+
+/** A comparison in short lines for the narrow side view: the headline, the baseline, then one line per cell. */
+export function compareSideLines(s: CompareSummary): string[] {
+  return [
+    compareHeadline(s),
+    `baseline (${s.baseline.kind.replace(/ \(loss:.*\)$/, '')}): ${fmt(s.baseline.loss)}`,
+    ...s.cells.map((r) => `${r.cell}: ${r.verdict?.verdict ?? r.status} · val ${fmt(r.valLoss)}${r.verdict?.ratio != null ? ` (${fmt(r.verdict.ratio)}× baseline)` : ''}${r.accuracy !== null ? ` · acc ${(r.accuracy * 100).toFixed(1)}%` : ''}`),
   ];
 }
 
@@ -71,7 +83,7 @@ export function compareLines(s: CompareSummary): string[] {
 export function modelLines(m: ModelInfo): string[] {
   const c = m.config;
   return [
-    `${c.cell}${c.cell === 'vanilla' ? ` (${c.activation})` : ''}${c.cell === 'gated' && c.coupled ? ' (coupled)' : ''}, input ${c.inputSize}, hidden ${c.hiddenSize} × ${c.layers} layer(s)${c.residual ? ', residual' : ''}; head ${c.outputSize} output(s), ${c.loss}, readout ${c.readout}`,
+    `${c.cell}${c.cell === 'vanilla' ? ` (${c.activation})` : ''}${c.cell === 'gated' && c.coupled ? ' (coupled)' : ''}, input ${c.inputSize}, hidden ${c.hiddenSize} × ${plural(c.layers, 'layer')}${c.residual ? ', residual' : ''}; head ${plural(c.outputSize, 'output')}, ${c.loss}, readout ${c.readout}`,
     `${m.parameters.toLocaleString('en')} parameters`,
     ...(m.data ? [`trained on ${path.basename(m.data.file)} (${m.data.task}; features ${m.data.roles.features.join(', ')})`] : ['no data settings recorded']),
     ...(m.training ? [`${m.training.epochs} epochs, ${m.training.status}; validation loss ${fmt(m.training.valLoss)} vs baseline ${fmt(m.training.baselineLoss)}`] : []),

@@ -27,6 +27,8 @@ export interface PanelServices {
   log(line: string): void;
   /** A panel came to the front (the side view follows it). */
   onActive(file: string): void;
+  /** The latest run's verdict offers a next step: write its settings and train again. */
+  nextStep(file: string): Promise<void>;
 }
 
 /** Tabs that show the selected sequence run through the model. */
@@ -267,6 +269,9 @@ export class PlaygroundPanels implements vscode.WebviewPanelSerializer<PanelStat
       case 'experiment/role':
         // computed when the edit applies, from the file as it is then (an earlier edit may still be on its way)
         void this.queueEdit(p, (exp) => roleChanges(withRole(statedRoles(exp?.data ?? {}, p.state.preview?.roles ?? { features: [], targets: [], sequenceId: null, label: null, time: null }), msg.column, msg.role)));
+        return;
+      case 'run/nextStep':
+        void this.services.nextStep(p.state.file);
         return;
       case 'panel/sequence':
         p.update({ sequence: msg.sequence, inspectError: null });

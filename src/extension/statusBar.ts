@@ -1,7 +1,15 @@
 /** The status-bar item: epoch and loss while training (click to stop), the latest result afterwards. */
 import * as vscode from 'vscode';
-import type { RunSummary } from '../shared/protocol';
+import { plural, type CompareSummary, type RunSummary, type Verdict } from '../shared/protocol';
 import { fmt } from './format';
+
+/** A verdict in a few words: "79× better than baseline", "no better than baseline", "worse: 3.2× baseline loss". */
+function verdictWords(v: Verdict): string {
+  if (v.verdict === 'better') return v.ratio ? `${fmt(1 / v.ratio)}× better than baseline` : 'better than baseline';
+  if (v.verdict === 'worse') return `worse: ${v.ratio !== null ? `${fmt(v.ratio)}× baseline loss` : 'above baseline'}`;
+  if (v.verdict === 'no better') return 'no better than baseline';
+  return v.verdict;
+}
 
 /** One status-bar item owned by the extension. */
 export class StatusBar implements vscode.Disposable {
@@ -19,10 +27,23 @@ export class StatusBar implements vscode.Disposable {
     this.item.show();
   }
 
-  /** After a run. */
+  /** After a run: its verdict (a check when it beat the baseline, a warning otherwise) and the reason in the tooltip. */
   result(s: RunSummary): void {
-    this.item.text = `$(pulse) RNN ${s.cell} · val ${fmt(s.valLoss)}`;
-    this.item.tooltip = `${s.status} after ${s.epochs} epoch(s); validation loss ${fmt(s.valLoss)} vs baseline ${fmt(s.baselineLoss)} (${s.baseline}). Click for details.`;
+    const v = s.verdict;
+    const icon = !v ? '$(pulse)' : v.verdict === 'better' ? '$(pass)' : v.verdict === 'diverged' ? '$(error)' : '$(warning)';
+    this.item.text = `${icon} RNN ${s.cell} · ${v ? verdictWords(v) : `val ${fmt(s.valLoss)}`}`;
+    this.item.tooltip = v
+      ? `${v.headline}.${v.reason ? `\nWhy: ${v.reason}.` : ''}${v.hint ? `\nNext: ${v.hint}.` : ''}\n${s.status} after ${plural(s.epochs, 'epoch')}. Click for details.`
+      : `${s.status} after ${plural(s.epochs, 'epoch')}; validation loss ${fmt(s.valLoss)} vs baseline ${fmt(s.baselineLoss)} (${s.baseline}). Click for details.`;
+    this.item.command = 'rnnPlayground.showOutput';
+    this.item.show();
+  }
+
+  /** After a comparison: the best cell and whether any beat the baseline. */
+  compared(s: CompareSummary): void {
+    const best = s.cells.find((r) => r.cell === s.best);
+    this.item.text = `${s.anyBetter ? '$(pass)' : '$(warning)'} RNN compare · ${s.anyBetter && best ? `best ${best.cell}${best.verdict ? ` (${verdictWords(best.verdict)})` : ''}` : 'no cell beats the baseline'}`;
+    this.item.tooltip = `${s.cells.map((r) => `${r.cell}: ${r.verdict?.verdict ?? '—'}, validation loss ${fmt(r.valLoss)}`).join('\n')}\nbaseline (${s.baseline.kind}): ${fmt(s.baseline.loss)}\nClick for details.`;
     this.item.command = 'rnnPlayground.showOutput';
     this.item.show();
   }

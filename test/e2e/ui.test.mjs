@@ -77,6 +77,16 @@ async function runCommand(title) {
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().click();
 }
 
+/** Opens a workspace file in the editor through Quick Open (by name, not by a click that a re-rendering explorer can move). */
+async function openFile(name) {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await page.keyboard.press('F1');
+  await input.waitFor();
+  await input.fill(name);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().click();
+  await page.locator('.tab.active', { hasText: name }).first().waitFor({ timeout: 10000 });
+}
+
 /**
  * Right-clicks a file in the explorer until its context menu is open (the explorer may re-render under the pointer
  * when files appear, closing a menu), and returns the menu items' labels. `expect`: an item to wait for.
@@ -122,6 +132,12 @@ function toast(text) {
   return page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
 }
 
+/** The severity of a notification toast: 'info', 'warning' or 'error' (its icon). */
+async function severityOf(t) {
+  const cls = (await t.locator('.notification-list-item-icon').first().getAttribute('class')) ?? '';
+  return /codicon-error/.test(cls) ? 'error' : /codicon-warning/.test(cls) ? 'warning' : /codicon-info/.test(cls) ? 'info' : `unknown (${cls})`;
+}
+
 async function clearToasts() {
   await runCommand('Notifications: Clear All Notifications');
 }
@@ -163,13 +179,15 @@ test('right-click a sample CSV → "Train on This CSV": visible progress, a resu
     await progress.filter({ hasText: /epoch \d+\/40, loss/ }).waitFor({ timeout: 60000 });
     await progress.locator('.monaco-button', { hasText: 'Cancel' }).waitFor({ timeout: 5000 });
     await page.screenshot({ path: join(shots, 'vscode-train-progress.png') });
-    const done = toast('LSTM trained on adding-50.csv');
+    // a run that beats its baseline clearly: an information notification that says by how much
+    const done = toast('On adding-50.csv, the LSTM beats the baseline');
     await done.waitFor({ timeout: 120000 });
     const text = (await done.innerText()).replace(/\s+/g, ' ');
-    assert.match(text, /validation loss \d[\d.e-]* vs \d[\d.e-]* for predict the training mean/);
+    assert.match(text, /validation loss \d[\d.e-]* is [\d.,]+× lower than the baseline's \d[\d.e-]* \(predict the training mean\)/);
+    assert.equal(await severityOf(done), 'info', text);
     const status = page.locator('.statusbar-item', { hasText: 'RNN lstm' }).first();
     await status.waitFor({ timeout: 10000 });
-    assert.match(await status.innerText(), /val \d/);
+    assert.match(await status.innerText(), /[\d.,]+× better than baseline/);
     await page.screenshot({ path: join(shots, 'vscode-train-result.png') });
     assert.ok(readdirSync(workspace).includes('adding-50.model.json'), 'model saved beside the CSV');
     await clearToasts();
@@ -192,6 +210,7 @@ test('"Open Playground" shows the side view with the data source, the loss spark
     const body = await frame.locator('#sidebar').innerText();
     assert.match(body, /adding-50\.csv/);
     assert.match(body, /validation loss/);
+    assert.match(await frame.locator('.verdict.good').innerText(), /✓ better: The LSTM beats the baseline/);
     const points = (await frame.locator('svg.spark polyline').getAttribute('points')).trim().split(/\s+/);
     // one point per epoch: 40, or fewer when early stopping (on by default for small data) ended the run
     assert.ok(points.length >= 10 && points.length <= 40, `${points.length} sparkline points`);
@@ -383,7 +402,7 @@ test('Predictions and Gradients views show the trained model on one sequence', a
     const frame = await panelOf('intraday-sessions.rnn.json');
     await openTab(frame, 'Predictions', 'predictions');
     await frame.locator('table.confusion').waitFor({ timeout: 30000 });
-    const counts = (await frame.locator('table.confusion td').allInnerTexts()).map((t) => Number(t.replace(/,/g, '')));
+    const counts = (await frame.locator('table.confusion td:not(.recall)').allInnerTexts()).map((t) => Number(t.replace(/,/g, '')));
     assert.ok(counts.length >= 4 && counts.reduce((a, b) => a + b, 0) > 0, `confusion counts ${counts}`);
     assert.match(await frame.locator('[data-view="predictions"] .verdict').innerText(), /Actual ".+", predicted ".+" \(\d+\.\d%\)/);
     await frame.locator('#sequence-next').click();
@@ -395,6 +414,188 @@ test('Predictions and Gradients views show the trained model on one sequence', a
     const unit = await inkOf(frame, '[data-view="gradients"] .heatmap:last-of-type canvas');
     assert.ok(unit.ink > unit.total * 0.2, `time × unit heatmap: ${unit.ink} of ${unit.total} pixels drawn`);
     await page.screenshot({ path: join(shots, `panel-gradients-units-${THEME_KEY}.png`) });
+  });
+});
+
+/** Visible text, aria-labels and titles of the panel in `frame` that hold raw TeX (`_{`, `^{`), with some context. */
+function rawTexIn(frame) {
+  return frame.evaluate(() => {
+    const texts = [document.getElementById('panel')?.innerText ?? ''];
+    for (const e of document.querySelectorAll('#panel [aria-label], #panel [title]')) texts.push(e.getAttribute('aria-label') ?? '', e.getAttribute('title') ?? '');
+    const found = [];
+    for (const t of texts) for (const m of t.matchAll(/.{0,30}(_\{|\^\{).{0,30}/g)) found.push(m[0]);
+    return found;
+  });
+}
+
+/** The y-axis title of the chart whose canvas is `selector` (the canvas's label names it). */
+async function yTitleOf(frame, selector) {
+  const label = await frame.locator(selector).first().getAttribute('aria-label');
+  return /y axis: ([^;]*)/.exec(label ?? '')?.[1] ?? `(no y axis in "${label}")`;
+}
+
+/** Brings the intraday-sessions panel back to the front (the tests after these expect it there). */
+async function showIntradayPanel() {
+  const tab = page.locator('.tabs-container .tab', { hasText: 'intraday-sessions.rnn.json' }).filter({ hasText: 'RNN Playground' }).first();
+  if (!(await tab.count())) return; // (only when these tests run alone)
+  await tab.click();
+  await panelOf('intraday-sessions.rnn.json');
+}
+
+test('per-step classification (copy-memory.csv): the Predictions view plots each class\'s probability over time; the confusion table gives each class\'s recall and the majority rate', async () => {
+  await step('predictions-perstep', async () => {
+    // open the CSV, its playground, and train from the panel (40 epochs by the suite's settings, about a second)
+    await openFile('copy-memory.csv');
+    await runCommand('RNN Playground: Open Playground');
+    const frame = await panelOf('copy-memory.csv');
+    await openTab(frame, 'Training', 'training');
+    await frame.getByRole('button', { name: 'Train', exact: true }).click();
+    await until(async () => /LSTM · \d+\/40 epochs/.test(await frame.locator('[data-view="training"] .summary').first().innerText().catch(() => '')), 60000, 'the copy-memory run to finish');
+    assert.ok(existsSync(join(workspace, 'copy-memory.model.json')), 'copy-memory.model.json saved');
+    await clearToasts();
+    await openTab(frame, 'Predictions', 'predictions');
+    const v = frame.locator('[data-view="predictions"]');
+    await until(async () => /trained model copy-memory\.model\.json/.test(await v.locator('.summary').first().innerText().catch(() => '')), 30000, 'the trained model\'s predictions');
+    const chart = v.locator('.probabilities-chart');
+    await chart.locator('canvas').waitFor({ timeout: 10000 });
+    assert.match(await chart.locator('h3').innerText(), /Probability of each class, step by step/);
+    assert.equal(await yTitleOf(frame, '[data-view="predictions"] .probabilities-chart canvas'), 'probability (0 to 1)');
+    // one line per class (copy memory has 9: s0 … s8) and the actual class's probability
+    const label = await chart.locator('canvas').getAttribute('aria-label');
+    for (const k of [0, 4, 8]) assert.match(label, new RegExp(`\\bs${k}\\b`));
+    assert.match(label, /the actual class/);
+    let drawn = { ink: 0, total: 0 };
+    await until(async () => {
+      drawn = await inkOf(frame, '[data-view="predictions"] .probabilities-chart canvas');
+      return drawn.ink > drawn.total * 0.01;
+    }, 10000, 'the probabilities chart to draw').catch(() => assert.fail(`probabilities chart: ${drawn.ink} of ${drawn.total} pixels drawn`));
+    assert.match(await v.locator('.summary').nth(1).innerText(), /^\d+ of 30 steps classified correctly \(\d+\.\d%\)/);
+    assert.equal(await v.locator('table.per-step tbody tr').count(), 2, 'actual and predicted class per step');
+    // the confusion table: a recall per class, the accuracy, and the majority rate beside it
+    const table = v.locator('table.confusion');
+    await table.waitFor();
+    assert.equal(await table.locator('thead th.recall').innerText(), 'recall');
+    const recalls = await table.locator('tbody td.recall').allInnerTexts();
+    assert.equal(recalls.length, 9, `recall cells: ${recalls}`);
+    for (const r of recalls) assert.match(r, /^(\d+\.\d%|—)$/);
+    assert.match(await v.locator('.confusion-section h3').innerText(), /Confusion counts \((validation|train) split\): [\d,]+ of [\d,]+ items right, \d+\.\d%/);
+    assert.match(await v.locator('.confusion-section .majority').innerText(), /always predicting the majority class "s0" gets \d+\.\d% of the validation items right/);
+    await v.locator('.probabilities-chart').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, `panel-predictions-perstep-${THEME_KEY}.png`) });
+    await table.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, `panel-predictions-confusion-${THEME_KEY}.png`) });
+    assert.deepEqual(await rawTexIn(frame), []);
+    await showIntradayPanel();
+  });
+});
+
+test('several targets and layers (an sp500-2000.csv experiment): the target selector switches the chart\'s y axis, the layer selector the heatmap, the Data view\'s series toggle its y axis; choices survive redraws; no raw TeX anywhere', async () => {
+  await step('targets-layers-series', async () => {
+    writeFileSync(join(workspace, 'sp500-multi.rnn.json'), JSON.stringify({
+      version: 1, data: { file: 'sp500-2000.csv', time: 'date', features: ['open', 'close', 'volume'], targets: ['close', 'volume'], task: 'next-step' },
+      model: { cell: 'lstm', hiddenSize: 8, layers: 2 }, training: { epochs: 2 },
+    }, null, 2));
+    await runCommand('View: Show Explorer');
+    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'sp500-multi.rnn.json' }).first();
+    await row.waitFor({ timeout: 20000 });
+    await row.click();
+    await page.locator('.tab', { hasText: 'sp500-multi.rnn.json' }).first().waitFor({ timeout: 10000 });
+    await runCommand('RNN Playground: Open Playground');
+    const frame = await panelOf('sp500-multi.rnn.json', 'data');
+
+    // the Data view's series: as read, prices on the left and the volume (1e9) on a right-hand axis; then as the
+    // model reads them (log-returns for the prices); then normalised
+    const seriesCanvas = '[data-view="data"] .series-section canvas';
+    await frame.locator(seriesCanvas).waitFor({ timeout: 30000 });
+    const mode = frame.locator('#series-mode');
+    assert.equal(await mode.getAttribute('aria-label'), 'What the series plot shows');
+    assert.deepEqual(await mode.locator('option').allInnerTexts(), ['values as read', 'as the model reads them', 'normalised (z-scores)']);
+    const asRead = await yTitleOf(frame, seriesCanvas);
+    assert.equal(asRead, 'open and close as read (the CSV\'s units)');
+    assert.match(await frame.locator(seriesCanvas).getAttribute('aria-label'), /: open, close, volume \(right axis\);/);
+    await frame.locator('.series-section').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, `panel-data-series-read-${THEME_KEY}.png`) });
+    await mode.selectOption('model');
+    await until(async () => (await yTitleOf(frame, seriesCanvas)) !== asRead, 5000, 'the y-axis title to change');
+    assert.equal(await yTitleOf(frame, seriesCanvas), 'open and close as the model reads them (log-returns)');
+    await page.screenshot({ path: join(shots, `panel-data-series-model-${THEME_KEY}.png`) });
+    // by keyboard: focus the control, arrow down to "normalised"
+    await mode.focus();
+    await page.keyboard.press('ArrowDown');
+    await until(async () => /z-score/.test(await yTitleOf(frame, seriesCanvas)), 5000, 'the normalised series');
+    assert.equal(await mode.inputValue(), 'normalised');
+    const ink = await inkOf(frame, seriesCanvas);
+    assert.ok(ink.ink > ink.total * 0.01, `normalised series: ${ink.ink} of ${ink.total} pixels drawn`);
+    await page.screenshot({ path: join(shots, `panel-data-series-normalised-${THEME_KEY}.png`) });
+    // another sequence redraws the section: the mode stays
+    await frame.locator('#sequence-next').click();
+    await until(async () => (await frame.locator('#sequence-pick').inputValue()) === '2' && /\(line \d+, \d+ steps/.test(await frame.locator(seriesCanvas).getAttribute('aria-label').catch(() => '')), 20000, 'sequence 2');
+    await until(async () => /z-score/.test(await yTitleOf(frame, seriesCanvas)), 10000, 'sequence 2 normalised');
+    assert.equal(await frame.locator('#series-mode').inputValue(), 'normalised');
+
+    // train (2 epochs, 2 layers)
+    await openTab(frame, 'Training', 'training');
+    await frame.getByRole('button', { name: 'Train', exact: true }).click();
+    await until(async () => /LSTM · 2\/2 epochs/.test(await frame.locator('[data-view="training"] .summary').first().innerText().catch(() => '')), 120000, 'the run to finish');
+    await clearToasts();
+
+    // Predictions: one target at a time, chosen with the selector; every target's error in a table
+    await openTab(frame, 'Predictions', 'predictions');
+    const v = frame.locator('[data-view="predictions"]');
+    await until(async () => /trained model sp500-multi\.model\.json/.test(await v.locator('.summary').first().innerText().catch(() => '')), 30000, 'the trained model\'s predictions');
+    const target = frame.locator('#predictions-target');
+    await target.waitFor({ timeout: 10000 });
+    assert.deepEqual(await target.locator('option').allInnerTexts(), ['close', 'volume']);
+    const chartCanvas = '[data-view="predictions"] .target-body canvas';
+    assert.equal(await yTitleOf(frame, chartCanvas), 'close (the CSV\'s units)');
+    assert.match(await v.locator('.target-body h3').innerText(), /^close: predicted vs actual, one step ahead$/);
+    assert.equal(await v.locator('table.target-errors tbody tr').count(), 2);
+    let drawn = await inkOf(frame, chartCanvas);
+    assert.ok(drawn.ink > drawn.total * 0.01, `close chart: ${drawn.ink} of ${drawn.total} pixels drawn`);
+    await page.screenshot({ path: join(shots, `panel-predictions-targets-${THEME_KEY}.png`) });
+    await target.selectOption('volume');
+    await until(async () => (await yTitleOf(frame, chartCanvas)) === 'volume (the CSV\'s units)', 5000, 'the volume chart');
+    drawn = await inkOf(frame, chartCanvas);
+    assert.ok(drawn.ink > drawn.total * 0.01, `volume chart: ${drawn.ink} of ${drawn.total} pixels drawn`);
+    assert.match(await v.locator('.target-body .summary').innerText(), /Mean absolute error of volume over the \d+ steps with a finite prediction/);
+    await page.screenshot({ path: join(shots, `panel-predictions-volume-${THEME_KEY}.png`) });
+
+    // Gradients: the time × unit heatmap of either layer
+    await openTab(frame, 'Gradients', 'gradients');
+    const g = frame.locator('[data-view="gradients"]');
+    const layer = frame.locator('#gradients-layer');
+    await layer.waitFor({ timeout: 30000 });
+    assert.deepEqual(await layer.locator('option').allInnerTexts(), ['layer 1 (nearest the inputs)', 'layer 2 (nearest the output)']);
+    await until(async () => (await g.locator('canvas').count()) >= 2, 30000, 'both heatmaps');
+    assert.match(await g.locator('.summary').last().innerText(), /rows are the 8 hidden units of layer 1 of 2 \(nearest the inputs\)/);
+    await layer.selectOption('1');
+    await until(async () => /layer 2 of 2 \(nearest the output\)/.test(await g.locator('.summary').last().innerText()), 5000, 'layer 2');
+    assert.match(await g.locator('.heatmap:last-of-type canvas').getAttribute('aria-label'), /by time step and hidden unit, layer 2/);
+    let unit = { ink: 0, total: 0 };
+    await until(async () => {
+      unit = await inkOf(frame, '[data-view="gradients"] .heatmap:last-of-type canvas');
+      return unit.ink > unit.total * 0.2;
+    }, 10000, 'the layer 2 heatmap to draw').catch(() => assert.fail(`layer 2 heatmap: ${unit.ink} of ${unit.total} pixels drawn`));
+    await g.locator('.heatmap:last-of-type').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, `panel-gradients-layers-${THEME_KEY}.png`) });
+
+    // the choices survive a redraw (another tab and back)
+    await openTab(frame, 'Training', 'training');
+    await openTab(frame, 'Predictions', 'predictions');
+    await frame.locator('#predictions-target').waitFor({ timeout: 10000 });
+    assert.equal(await frame.locator('#predictions-target').inputValue(), 'volume');
+    assert.equal(await yTitleOf(frame, chartCanvas), 'volume (the CSV\'s units)');
+    await openTab(frame, 'Gradients', 'gradients');
+    await frame.locator('#gradients-layer').waitFor({ timeout: 10000 });
+    assert.equal(await frame.locator('#gradients-layer').inputValue(), '1');
+
+    // no raw TeX in any view's text, labels or titles
+    for (const [label, view] of [['Data', 'data'], ['Model', 'model'], ['Training', 'training'], ['Unrolled Graph', 'graph'], ['Gradients', 'gradients'], ['Predictions', 'predictions']]) {
+      await openTab(frame, label, view);
+      await page.waitForTimeout(300);
+      assert.deepEqual(await rawTexIn(frame), [], `raw TeX in the ${label} view`);
+    }
+    await showIntradayPanel();
   });
 });
 
@@ -451,6 +652,30 @@ test('every view of the panel in the light, dark and high-contrast themes (scree
           });
           assert.ok(total === 0 || ink > total * 0.005, `${view} (${theme}): a canvas with ${ink} of ${total} pixels drawn`);
         }
+        // every chart names its y axis, its tick labels are distinct (log axes too) and its legend lies inside the canvas
+        const layouts = await v.locator('canvas[data-layout]').evaluateAll((cs) => cs.map((c) => ({ label: c.getAttribute('aria-label'), ...JSON.parse(c.dataset.layout) })));
+        if (view === 'training' || view === 'bound' || view === 'compare') assert.ok(layouts.length >= 1, `${view}: no chart reported its layout`);
+        for (const l of layouts) {
+          const what = `${view} (${theme}), "${l.label?.slice(0, 60)}"`;
+          assert.ok(l.yTitle.trim().length > 0, `${what}: no y-axis title`);
+          assert.equal(new Set(l.yTicks).size, l.yTicks.length, `${what}: repeated y tick labels ${l.yTicks.join(', ')}`);
+          if (!l.legend) continue;
+          const inside = (b) => b.left >= -0.5 && b.top >= -0.5 && b.left + b.width <= l.width + 0.5 && b.top + b.height <= l.height + 0.5;
+          assert.ok(inside({ left: l.legend.left, top: l.legend.top, width: l.legend.right - l.legend.left, height: l.legend.bottom - l.legend.top }), `${what}: legend box ${JSON.stringify(l.legend)} outside the ${l.width}×${l.height} canvas`);
+          assert.equal(l.legend.boxes.length, l.legend.items, `${what}: ${l.legend.items} legend entries, ${l.legend.boxes.length} drawn`);
+          for (const b of l.legend.boxes) assert.ok(inside(b), `${what}: legend entry ${JSON.stringify(b)} clipped`);
+        }
+        if (view === 'training') assert.match(await v.locator('.verdict-box .verdict-line').innerText(), /^(Better|No better|Worse|Diverged|Stopped): /);
+        if (view === 'bound') {
+          assert.ok(await v.locator('.chart-legend .katex').count() >= 2, 'the Bound legend is typeset');
+          assert.match(await v.locator('.note').first().innerText(), /s is the recurrent state: the pair \(h, c\)/);
+          assert.deepEqual(await rawTexIn(frame), []);
+        }
+        if (view === 'compare') {
+          assert.match(await v.locator('.verdict').first().innerText(), /^(Best: \w+, validation loss|No cell beats the baseline)/);
+          assert.match(await v.locator('tr.baseline').innerText(), /baseline\s+majority class/);
+          assert.match(await v.locator('canvas').first().getAttribute('aria-label'), /baseline \(majority class/);
+        }
         await page.screenshot({ path: join(shots, `panel-${view}-${theme}.png`) });
       }
     }
@@ -480,7 +705,7 @@ test('sequences of up to 1000 rows: the graph collapses to a few steps, expands 
     let domRows = 0;
     await until(async () => (domRows = await frame.locator('.data-table-body .data-table-row').count()) > 3, 20000, 'the table rows');
     assert.ok(domRows < 80, `${domRows} table rows in the DOM for 4,800 rows`);
-    assert.match(await frame.locator('[data-view="data"] .summary').first().innerText(), /6 sequences .* 400–1000 steps, median 900/);
+    assert.match(await frame.locator('[data-view="data"] .summary').first().innerText(), /6 sequences of 400–1,000 steps \(median 900\)/);
     assert.ok(await frame.locator('[data-view="data"] svg.histogram rect').count() >= 2, 'a histogram of the sequence lengths');
     await page.screenshot({ path: join(shots, `panel-data-lengths-${THEME_KEY}.png`) });
     // long tasks in the panel while it trains (reported, not asserted: the machines are shared)
@@ -542,15 +767,50 @@ test('Cancel in the progress notification stops a run at once and keeps the part
     await progress.waitFor({ timeout: 60000 });
     const t0 = Date.now();
     await progress.locator('.monaco-button', { hasText: 'Cancel' }).click();
-    const stopped = toast('Training stopped after');
+    const stopped = toast(/stopped after \d+ of 1000 epochs/);
     await stopped.waitFor({ timeout: 10000 });
     const ms = Date.now() - t0;
     const m = /stopped after (\d+) of 1000 epochs/.exec((await stopped.innerText()).replace(/\s+/g, ' '));
     assert.ok(m && Number(m[1]) >= 1 && Number(m[1]) < 1000, await stopped.innerText());
+    assert.equal(await severityOf(stopped), 'warning', 'a stopped run is not announced as a success');
     assert.ok(ms < 3000, `the result showed ${ms} ms after Cancel`);
     await page.waitForTimeout(400); // let the toast finish fading in
     await page.screenshot({ path: join(shots, 'vscode-cancelled.png') });
     assert.ok(readdirSync(workspace).includes('intraday-sessions-2.model.json'), 'the partial model is saved (beside the earlier run\'s)');
+    await clearToasts();
+  });
+});
+
+test('runs that do not beat the baseline: a returns-like market series raises a warning that says why; a diverging run an error whose button writes a lower learning rate and trains again', async () => {
+  await step('losing-runs', async () => {
+    await menuAction('sp500-2000.csv', 'Train on This CSV');
+    const t = toast(/On sp500-2000\.csv, the LSTM is (no better than|worse than) the baseline/);
+    await t.waitFor({ timeout: 180000 });
+    const text = (await t.innerText()).replace(/\s+/g, ' ');
+    assert.equal(await severityOf(t), 'warning', text);
+    assert.match(text, /Why: .*like market returns/);
+    assert.match(text, /Next: /);
+    assert.match(await page.locator('.statusbar-item', { hasText: 'RNN lstm' }).first().innerText(), /no better than baseline|worse: /);
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: join(shots, 'vscode-losing-run.png') });
+    await clearToasts();
+    // a run that diverges: an error naming the epoch, with the next step as a button that writes it and trains again
+    const expFile = join(workspace, 'diverge.rnn.json');
+    const exp = JSON.parse(readFileSync(join(workspace, 'adding-50.rnn.json'), 'utf8'));
+    exp.model = { ...exp.model, cell: 'vanilla', activation: 'relu', init: 'identity' };
+    exp.training = { ...exp.training, epochs: 3, optimizer: 'sgd', learningRate: 10, clip: 0 };
+    writeFileSync(expFile, JSON.stringify(exp, null, 2));
+    await menuAction('diverge.rnn.json', 'Train on Current File');
+    const d = toast(/On adding-50\.csv, the RNN diverged in epoch \d/);
+    await d.waitFor({ timeout: 60000 });
+    assert.equal(await severityOf(d), 'error', await d.innerText());
+    await page.screenshot({ path: join(shots, 'vscode-diverged.png') });
+    await d.locator('.monaco-button', { hasText: 'Use Learning Rate 2.5' }).click();
+    await until(() => JSON.parse(readFileSync(expFile, 'utf8')).training.learningRate === 2.5, 10000, 'the experiment file to hold learning rate 2.5');
+    // the run starts again with it; at 2.5 plain SGD without clipping still blows up, and the next step lowers it again
+    const again = toast(/On adding-50\.csv, the RNN diverged in epoch \d.*Next: lower the learning rate \(now 2\.5\) to 0\.625/);
+    await again.waitFor({ timeout: 60000 });
+    assert.equal(await severityOf(again), 'error');
     await clearToasts();
   });
 });
@@ -610,5 +870,5 @@ test('no Content Security Policy violations in the webviews', () => {
 
 test('the workspace only gained the files the commands said they wrote', () => {
   const added = readdirSync(workspace).filter((f) => !existsSync(join(root, 'samples', f)));
-  assert.deepEqual(added.sort(), ['adding-50.model.json', 'intraday-sessions-2.model.json', 'intraday-sessions.model.json', 'long-1000.csv', 'long-1000.model.json', 'long-1000.rnn.json', 'nile.rnn.json']);
+  assert.deepEqual(added.sort(), ['adding-50.model.json', 'copy-memory.model.json', 'diverge.rnn.json', 'intraday-sessions-2.model.json', 'intraday-sessions.model.json', 'long-1000.csv', 'long-1000.model.json', 'long-1000.rnn.json', 'nile.rnn.json', 'sp500-2000.model.json', 'sp500-multi.model.json', 'sp500-multi.rnn.json']);
 });

@@ -64,7 +64,13 @@ export function registerCommandTests(): void {
       assert.equal(s.config.hiddenSize, 12);
       assert.equal(s.modelFile, workspaceFile('adding-50.model.json').fsPath);
       assert.ok(fs.existsSync(s.modelFile as string));
-      assert.match(api.status.text, /val \d/);
+      // 3 epochs do not beat the mean: the verdict says so everywhere it is shown
+      assert.equal(s.verdict?.verdict, 'no better');
+      assert.match(s.verdict?.reason ?? '', /has not learned the pattern yet/);
+      assert.deepEqual(s.verdict?.action?.changes.map((c) => c.field), ['training.epochs']);
+      assert.equal(api.status.text, '$(warning) RNN lstm · no better than baseline');
+      assert.equal(api.sidebar.current.last?.tone, 'warning');
+      assert.match(api.sidebar.current.last?.lines[0] ?? '', /^no better: The LSTM is no better than the baseline/);
       assert.deepEqual(api.sidebar.current.losses, s.history.map((h) => h.trainLoss));
       assert.ok(maxMs < 1000, `the host's event loop was blocked for ${maxMs} ms`);
       modelFile = s.modelFile as string;
