@@ -604,7 +604,10 @@ test('reloading the window brings the panel back with its view and its run', asy
     let frame = await panelOf('intraday-sessions.rnn.json');
     await openTab(frame, 'Training', 'training');
     await page.waitForTimeout(500); // the webview saves its state as it renders
+    // wait for the new page, not the old one still on screen while the reload starts (its frames detach)
+    const reloaded = page.waitForEvent('load', { timeout: 90000 });
     await runCommand('Developer: Reload Window');
+    await reloaded;
     await page.locator('.activitybar .action-item a[aria-label^="RNN Playground"]').first().waitFor({ timeout: 90000 });
     frame = await panelOf('intraday-sessions.rnn.json', 'training');
     await frame.locator('.chart canvas').first().waitFor({ timeout: 30000 });
