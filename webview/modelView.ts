@@ -4,40 +4,25 @@
  * Each change is sent to the host, which writes it into the experiment file; the view redraws from the file's new
  * contents, so the panel and the file never disagree.
  */
-import type { ExperimentChange, PanelExperiment } from '../src/shared/protocol';
+import { CATALOG_KINDS, CELL_CATALOG, catalogCell, type CatalogCellKind, type ExperimentChange, type PanelExperiment } from '../src/shared/protocol';
+
+/** The activation menu's order. */
+const ACTIVATION_ORDER = ['tanh', 'sigmoid', 'relu'];
 import { renderEquations } from './equations';
 import { el, field, pending, select } from './ui';
 
 
-/** Named starting points, each a set of field changes. */
-export const PRESETS: { id: string; label: string; description: string; changes: ExperimentChange[] }[] = [
-  {
-    id: 'tiny',
-    label: "The chapter's tiny RNN",
-    description: 'Vanilla tanh RNN with 2 hidden units: small enough to follow every number by hand.',
-    changes: [
-      { field: 'model.cell', value: 'vanilla' }, { field: 'model.activation', value: 'tanh' }, { field: 'model.hiddenSize', value: 2 },
-      { field: 'model.layers', value: 1 }, { field: 'model.residual', value: false }, { field: 'model.init', value: 'pytorch' },
-    ],
-  },
-  {
-    id: 'irnn',
-    label: 'IRNN',
-    description: 'ReLU RNN with W_h = I and zero biases (Le, Jaitly and Hinton 2015): the state is copied forward until learning changes it.',
-    changes: [
-      { field: 'model.cell', value: 'vanilla' }, { field: 'model.activation', value: 'relu' }, { field: 'model.init', value: 'identity' },
-      { field: 'training.clip', value: 1 },
-    ],
-  },
-  {
-    id: 'lstm-fb1',
-    label: 'LSTM with forget bias 1',
-    description: 'LSTM whose forget gate starts open (b_f = 1), so the cell state is kept from the first epoch (Jozefowicz et al. 2015).',
-    changes: [{ field: 'model.cell', value: 'lstm' }, { field: 'model.forgetBias1', value: true }],
-  },
-];
+/** Named starting points, each a set of field changes: every cell's presets, from the registry. */
+export const PRESETS: { id: string; label: string; description: string; changes: ExperimentChange[] }[] = CATALOG_KINDS.flatMap((k) =>
+  CELL_CATALOG[k].presets.map((p) => ({ id: p.id, label: p.label, description: p.title, changes: p.changes.map((c) => ({ field: c.field, value: c.value }) as ExperimentChange) })));
 
-const CELL_LABELS: Record<string, string> = { vanilla: 'Vanilla RNN', lstm: 'LSTM', gru: 'GRU', gated: 'Gated additive' };
+/** The changes that select a cell: the cell, and an activation it takes when the current one is not. */
+function selectCell(kind: CatalogCellKind, activation: string): ExperimentChange[] {
+  const acts = CELL_CATALOG[kind].activations as readonly string[] | null;
+  const changes: ExperimentChange[] = [{ field: 'model.cell', value: kind }];
+  if (acts && !acts.includes(activation)) changes.push({ field: 'model.activation', value: acts[0] });
+  return changes;
+}
 
 /** Renders the Model view; `edit` sends changes to the host (null when the panel's file cannot be edited). */
 export function renderModelView(exp: PanelExperiment | null | undefined, editError: string | null | undefined, edit: ((changes: ExperimentChange[]) => void) | null, newExperiment: () => void): HTMLElement {
@@ -86,27 +71,29 @@ export function renderModelView(exp: PanelExperiment | null | undefined, editErr
   const cells = el('div', { className: 'segmented', id: 'model-cell' });
   cells.setAttribute('role', 'radiogroup');
   cells.setAttribute('aria-label', 'Cell');
-  for (const c of ['vanilla', 'lstm', 'gru', 'gated']) {
-    const b = el('button', { textContent: CELL_LABELS[c], className: c === m.cell ? 'on' : '', disabled: !editable, id: `cell-${c}` });
+  for (const c of CATALOG_KINDS) {
+    const b = el('button', { textContent: CELL_CATALOG[c].label, title: CELL_CATALOG[c].summary, className: c === m.cell ? 'on' : '', disabled: !editable, id: `cell-${c}` });
     b.setAttribute('role', 'radio');
     b.setAttribute('aria-checked', String(c === m.cell));
     b.tabIndex = c === m.cell ? 0 : -1;
-    b.addEventListener('click', () => c !== m.cell && send([{ field: 'model.cell', value: c }]));
+    b.addEventListener('click', () => c !== m.cell && send(selectCell(c, m.activation)));
     b.addEventListener('keydown', (ev) => {
-      const order = ['vanilla', 'lstm', 'gru', 'gated'];
+      const order: string[] = CATALOG_KINDS;
       const step = ev.key === 'ArrowRight' || ev.key === 'ArrowDown' ? 1 : ev.key === 'ArrowLeft' || ev.key === 'ArrowUp' ? -1 : 0;
       if (!step) return;
       ev.preventDefault();
-      const next = order[(order.indexOf(m.cell) + step + order.length) % order.length];
-      send([{ field: 'model.cell', value: next }]);
+      const next = order[(order.indexOf(m.cell) + step + order.length) % order.length] as CatalogCellKind;
+      send(selectCell(next, m.activation));
     });
     cells.append(b);
   }
   const cellField = field('Cell', cells);
   cellField.classList.add('wide');
   controls.append(cellField);
-  if (m.cell === 'vanilla') controls.append(choice('Activation φ', 'model.activation', ['tanh', 'sigmoid', 'relu'], m.activation, send, editable));
-  if (m.cell === 'gated') {
+  const cell = catalogCell(m.cell);
+  const acts = (cell?.activations ?? null) as readonly string[] | null;
+  if (acts) controls.append(choice('Activation φ', 'model.activation', [...acts].sort((a, b) => ACTIVATION_ORDER.indexOf(a) - ACTIVATION_ORDER.indexOf(b)), m.activation, send, editable));
+  if (cell?.coupledOption) {
     controls.append(choice('Gates', 'model.coupled', ['free', 'coupled'], m.coupled ? 'coupled' : 'free', (ch) => send([{ field: 'model.coupled', value: ch[0].value === 'coupled' }]), editable,
       { free: 'free: α and β learned separately', coupled: 'coupled: β = 1 − α' }));
   }
@@ -117,7 +104,7 @@ export function renderModelView(exp: PanelExperiment | null | undefined, editErr
     choice('Initialiser', 'model.init', ['pytorch', 'glorot-orthogonal', 'identity'], m.init, send, editable,
       { pytorch: 'PyTorch default (uniform ±1/√m)', 'glorot-orthogonal': 'Glorot inputs, orthogonal W_h', identity: 'identity W_h (IRNN)' }),
   );
-  if (m.cell === 'lstm') controls.append(check('Forget-gate bias 1', 'model.forgetBias1', m.forgetBias1, send, editable));
+  if (cell?.forgetOption) controls.append(check('Forget-gate bias 1', 'model.forgetBias1', m.forgetBias1, send, editable));
   view.append(el('h3', { textContent: 'Network' }), controls);
 
   const eq = el('section', { className: 'equations' });

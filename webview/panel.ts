@@ -3,7 +3,7 @@
  * gradients (‖∂L/∂h_t‖ over time × epoch), the bound (measured against the bounds, log scale) and the comparison of
  * cells. Renders the host's PanelState, appends epochs live, and keeps its state for tab switches and reloads.
  */
-import { plural, type BoundSummary, type CompareSummary, type EpochPoint, type ExperimentChange, type FromWebview, type PanelState, type PanelTab, type RunSummary, type ToWebview } from '../src/shared/protocol';
+import { catalogCell, plural, type BoundSummary, type CompareSummary, type EpochPoint, type ExperimentChange, type FromWebview, type PanelState, type PanelTab, type RunSummary, type ToWebview } from '../src/shared/protocol';
 import { renderGradients } from './gradientsView';
 import { renderModelView } from './modelView';
 import { renderDataView, renderSeries, type DataViewContext } from './dataView';
@@ -166,12 +166,12 @@ function renderGraph(s: PanelState): HTMLElement {
     return view;
   }
   const steps = last.stepGradNorm.length;
-  const info = el('p', { className: 'summary', textContent: `${config.cell.toUpperCase()} unrolled over ${steps} steps; edges coloured and sized by ‖∂L/∂h_t‖ of epoch ${last.epoch}. Click a step to inspect it.` });
+  const info = el('p', { className: 'summary', textContent: `${catalogCell(config.cell)?.label ?? config.cell} unrolled over ${steps} steps; edges coloured and sized by ‖∂L/∂h_t‖ of epoch ${last.epoch}. Click a step to inspect it.` });
   const picked = el('p', { className: 'summary' });
   picked.setAttribute('aria-live', 'polite');
   const box = el('section', { className: 'graph' });
   view.append(info, box, picked);
-  const graph = renderUnrolledGraph(box, { cell: config.cell, steps, readout: config.readout, gradNorm: last.stepGradNorm }, {
+  const graph = renderUnrolledGraph(box, { cell: config.cell, coupled: config.coupled, steps, readout: config.readout, gradNorm: last.stepGradNorm }, {
     highContrast: colours().highContrast,
     expanded: graphExpanded.get(s.file) ?? false,
     onExpand: () => graphExpanded.set(s.file, true),
@@ -190,19 +190,22 @@ function renderBound(b: BoundSummary | null): HTMLElement {
     return view;
   }
   const c = colours();
-  const gated = b.cell !== 'vanilla';
+  const cell = catalogCell(b.cell);
+  const additive = cell?.bound.kind === 'additive' ? cell.bound : null;
   const verdict = el('p', { className: `verdict ${b.holds === false ? 'bad' : 'good'}`, textContent: b.verdict });
   verdict.setAttribute('role', 'status');
-  const state = b.cell === 'lstm' ? 'the pair (h, c): the hidden state and the cell state' : 'the hidden state h';
+  const state = cell?.cellState ? 'the pair (h, c): the hidden state and the cell state' : 'the hidden state h';
   const capped = b.effectiveMemory >= b.sequence.steps;
   view.append(
     verdict,
     el('p', { className: 'summary', textContent: `${b.model} · sample ${b.sequence.index} of ${b.sequence.of} (sequence "${b.sequence.id}", line ${b.sequence.firstLine}, ${plural(b.sequence.steps, 'step')}) · effective memory ${b.effectiveMemory} of ${plural(b.sequence.steps, 'step')}${capped ? ' (capped by the sequence length: it may reach further)' : ''} (gradient still ≥ ${b.epsilon.toExponential(0)}) · ‖Wₕ‖₂ = ${fmt(b.normWh)}, ρ(Wₕ) = ${fmt(b.rhoWh)}` }),
     el('p', { className: 'note', textContent: `Here s is the recurrent state: ${state}. The curve is how much of the gradient at the last step T still reaches step t, ‖∂s(T)/∂s(t)‖, for every lag T − t.` }),
   );
-  if (gated) {
-    const path = b.cell === 'lstm' ? 'the forget gate f' : b.cell === 'gru' ? 'the update gate z' : 'the keep gate α';
-    view.append(el('p', { className: 'note', textContent: `No bound here, and that is the point: the chapter's bound is for the vanilla update, where every step multiplies the gradient by φ′ · Wₕ and it shrinks geometrically. A ${b.cell === 'gated' ? 'gated additive cell' : b.cell.toUpperCase()} also keeps an additive path — the state carried on through ${path} — whose product over the steps (∏α, dashed) lets gradient reach far back without shrinking. Here it reaches ${b.effectiveMemory} ${b.effectiveMemory === 1 ? 'step' : 'steps'} back${capped ? ', the whole sequence' : ''}: ${b.effectiveMemory >= Math.min(b.sequence.steps, 20) ? 'the cell can learn long-range dependencies on this data' : 'it forgets quickly on this data'}.` }));
+  if (additive) {
+    view.append(el('p', { className: 'note', textContent: `No bound here, and that is the point: the chapter's bound is for the vanilla update, where every step multiplies the gradient by φ′ · Wₕ and it shrinks geometrically. ${capitalise(cell?.noun ?? b.cell)} also keeps an additive path — the state carried on through ${additive.words} — whose product over the steps (∏α, dashed) lets gradient reach far back without shrinking. Here it reaches ${b.effectiveMemory} ${b.effectiveMemory === 1 ? 'step' : 'steps'} back${capped ? ', the whole sequence' : ''}: ${b.effectiveMemory >= Math.min(b.sequence.steps, 20) ? 'the cell can learn long-range dependencies on this data' : 'it forgets quickly on this data'}.` }));
+  }
+  if (cell?.recurrent === 'diagonal') {
+    view.append(el('p', { className: 'note', textContent: `Wₕ is diagonal here (one recurrent weight uᵢ per unit), so every one-step Jacobian diag(φ′(zₖ) ⊙ u) is diagonal too: each unit's gradient after k steps is exactly the product of its own φ′ · uᵢ, and the measured curve is the unit that keeps the most. The chapter's bound is reached whenever that unit also has the largest φ′ and |uᵢ|.` }));
   }
   if (b.dataMemory) view.append(el('p', { className: 'summary memory-vs-model', textContent: memoryVersus(b.dataMemory.lag, b.cell, b.effectiveMemory, b.sequence.steps) }));
   const sets = [series('measured gradient ‖∂s(T)/∂s(t)‖', b.measuredLog10, c.series[0])];
@@ -217,7 +220,7 @@ function renderBound(b: BoundSummary | null): HTMLElement {
   }
   if (b.additiveLog10) {
     sets.push(series('additive path: product of the keep gates', b.additiveLog10, c.series[2], { borderDash: [6, 3] }));
-    tex.push(String.raw`\text{additive path } \prod_{k=t+1}^{T} ${b.cell === 'lstm' ? 'f_k' : b.cell === 'gru' ? 'z_k' : '\\alpha_k'}`);
+    tex.push(String.raw`\text{additive path } \prod_{k=t+1}^{T} ${additive?.tex ?? '\\alpha_k'}`);
   }
   const chart = lineChart('Gradient reaching back, by lag (log scale)', b.lags, sets, { log10: true, xTitle: 'lag T − t (steps back)', yTitle: 'gradient norm (log scale)', texLegend: tex });
   chart.box.classList.add('wide');
@@ -280,9 +283,13 @@ function renderCompare(cmp: CompareSummary | null): HTMLElement {
 
 /** "The data remembers ~11 steps; this LSTM's gradient still reaches 64" with what it means. */
 function memoryVersus(data: number, cell: string, model: number, steps: number): string {
-  const name = cell === 'lstm' || cell === 'gru' ? cell.toUpperCase() : cell === 'gated' ? 'gated cell' : 'RNN';
+  const name = (catalogCell(cell)?.noun ?? cell).replace(/^the /, '');
   const verdict = model >= data ? 'it can look back as far as the data needs' : `it forgets before the data does: it cannot use lags beyond ${model}`;
   return `The data remembers about ${data} step${data === 1 ? '' : 's'}; this ${name}'s gradient still reaches ${model} of ${steps} steps — ${verdict}.`;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function actions(): HTMLElement {

@@ -5,11 +5,14 @@
  * Colours come from `currentColor` and CSS classes (`.node .edge .gate .selected .ellipsis`); only the gradient
  * colouring is computed, as stroke/fill presentation attributes (allowed by the webview CSP, unlike style attributes).
  */
+import { catalogCell, catalogVariant } from '../src/shared/protocol';
 import { formatExponent, hasValue, logBounds, logColour, logPosition, positiveRange } from './heatmap';
 
 /** What to draw: the cell kind, the number of steps, where the readout is, and optional per-step gradients and states. */
 export interface GraphData {
-  cell: 'vanilla' | 'lstm' | 'gru' | 'gated';
+  cell: string;
+  /** The gated cell's coupled variant (β = 1 − α). */
+  coupled?: boolean;
   steps: number;
   readout: 'last' | 'every';
   /** ‖∂L/∂h_t‖ per step t = 1..steps (index t − 1), from the latest backward pass. */
@@ -54,26 +57,14 @@ export const WINDOWED_OVER = 150;
 /** Extra columns drawn on each side of the view in a windowed graph. */
 const WINDOW_MARGIN = 8;
 
-/** Gate sub-boxes drawn inside a cell box, with their tooltip names (the coupled gated variant is not drawn apart). */
-export const GATES: Record<GraphData['cell'], ReadonlyArray<{ id: string; label: string; name: string }>> = {
-  vanilla: [],
-  lstm: [
-    { id: 'i', label: 'i', name: 'input gate' },
-    { id: 'f', label: 'f', name: 'forget gate' },
-    { id: 'g', label: 'g', name: 'candidate' },
-    { id: 'o', label: 'o', name: 'output gate' },
-  ],
-  gru: [
-    { id: 'r', label: 'r', name: 'reset gate' },
-    { id: 'z', label: 'z', name: 'update gate' },
-    { id: 'n', label: 'n', name: 'candidate' },
-  ],
-  gated: [
-    { id: 'alpha', label: 'α', name: 'α: keeps h_{t−1}' },
-    { id: 'beta', label: 'β', name: 'β: writes h̃' },
-    { id: 'hTilde', label: 'h̃', name: 'h̃: candidate' },
-  ],
-};
+/**
+ * Gate sub-boxes drawn inside a cell box, with their tooltip names, from the cell registry: a cell with one block
+ * (the vanilla cell, for one) has none to draw; the gated cell's coupled variant draws α and h̃ only.
+ */
+export function gatesOf(cell: string, coupled = false): { id: string; label: string; name: string }[] {
+  const gates = catalogVariant(cell, { activation: 'tanh', coupled, forgetBias1: false })?.gates ?? [];
+  return gates.length > 1 ? gates.map((g) => ({ id: g.name, label: g.symbol, name: g.title })) : [];
+}
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const PITCH = 96;
@@ -124,7 +115,7 @@ function mathText(attrs: Record<string, string | number>, parts: (string | [stri
 export function renderUnrolledGraph(container: HTMLElement, data: GraphData, opts: GraphOptions): { svg: SVGSVGElement; destroy(): void } {
   const steps = Math.max(0, Math.floor(data.steps));
   const maxVisible = opts.maxVisible ?? 12;
-  const gates = GATES[data.cell] ?? [];
+  const gates = gatesOf(data.cell, data.coupled);
   const grads = data.gradNorm ?? [];
   const range = positiveRange(grads);
   const bounds = range ? logBounds(range.min, range.max) : null;
@@ -388,7 +379,7 @@ export function renderUnrolledGraph(container: HTMLElement, data: GraphData, opt
     svg.setAttribute('viewBox', `0 0 ${width} ${HEIGHT}`);
     // collapsed graphs scale down to fit the view (CSS); expanded ones keep their size and scroll
     svg.classList.toggle('expanded', expanded || columns.length === steps);
-    svg.setAttribute('aria-label', `Unrolled ${data.cell === 'vanilla' ? 'vanilla RNN' : data.cell.toUpperCase()} over ${steps} steps`
+    svg.setAttribute('aria-label', `Unrolled ${catalogCell(data.cell)?.label ?? data.cell} over ${steps} steps`
       + `${columns.length < steps ? `, showing ${columns.filter((c) => c.kind === 'step').length}` : windowed() ? `, steps ${kFrom + 1} to ${kTo + 1} drawn (scroll for more)` : ''}; readout at ${data.readout === 'last' ? 'the last step' : 'every step'}`);
     if (steps === 0) {
       svg.append(svgEl('text', { x: width / 2, y: HEIGHT / 2, fill: 'currentColor' }, 'no time steps'));

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError, EXIT } from './errors';
 import { choice, intOpt, list, numOpt, type Values } from './options';
+import { CELL_KINDS } from '../engine/index';
 import { goldenCommand } from './commands/golden';
 import { gradcheckCommand } from './commands/gradcheck';
 import { examplesCommand } from './commands/examples';
@@ -19,6 +20,8 @@ import { DATA_OPTIONS, MODEL_OPTIONS } from './commands/dataCommon';
 import { benchCsvIngest, runCsvBenchChild } from './commands/benchCsv';
 import { benchTrainMemory, runTrainBenchChild } from './commands/benchMemory';
 
+const CELL_CHOICES = CELL_KINDS.join('|');
+
 const USAGE = `Usage: rnn-playground <command> [options]
 
 Commands:
@@ -28,21 +31,21 @@ Commands:
                       [--task next-step|regress|classify] [--transform col=none|diff|returns|log-returns]
                       [--missing error|drop|ffill|interpolate] [--window T|none] [--stride S] [--validation 0.2]
                       [--split sequence|time] [--layout long|wide]
-                      [--cell vanilla|lstm|gru|gated] [--activation sigmoid|tanh|relu] [--coupled] [--hidden N]
+                      [--cell ${CELL_CHOICES}] [--activation sigmoid|tanh|relu] [--coupled] [--hidden N]
                       [--layers N] [--residual] [--init pytorch|glorot-orthogonal|identity] [--epochs N|auto] [--lr X]
                       [--batch N|auto] [--clip X] [--optimizer adam|sgd|momentum] [--tbptt K] [--patience N|auto]
                       [--seed S] [--save MODEL.json] [--force]
   verify FILE         the vanishing-gradient bound on real rows: measured ‖∂h_T/∂h_t‖ vs the bounds, verdict,
                       effective memory   [--model MODEL.json | model flags] [--window T] [--sequence K]
                       [--layer L] [--norm spectral|frobenius] [--epsilon E]
-  compare FILE        several cells on the same data, seed and budget   --cells vanilla,lstm,gru,gated
+  compare FILE        several cells on the same data, seed and budget   --cells ${CELL_KINDS.join(',')}
   predict FILE        predictions of a saved model for every sequence   --model MODEL.json --out PRED.csv [--force]
   make-task TASK      write a built-in task as CSV: adding | copy | order | sessions
                       --length T --count N --seed S --out FILE [--force] [--variant uniform|original (adding)]
   golden FILE         compare the engine with a PyTorch reference file (torch-golden.json format, any sizes)
                       --tolerance X (default 1e-12)
   gradcheck           finite-difference check of every gradient of a model
-                      --cell vanilla|lstm|gru|gated  --activation sigmoid|tanh|relu  --coupled
+                      --cell ${CELL_CHOICES}  --activation sigmoid|tanh|relu  --coupled
                       --hidden N  --layers L  --residual  --input D  --steps T  --batch B
                       --readout last|every  --loss mse|binary|softmax  --outputs P  --seed S  --tolerance X (default 1e-5)
   examples            the chapter's worked examples computed by the engine, with the erratum
@@ -134,7 +137,7 @@ async function run(argv: string[]): Promise<number> {
     case 'gradcheck': {
       if (pos.length) throw new UsageError(`gradcheck takes no file; got "${pos[0]}"`);
       result = gradcheckCommand({
-        cell: choice(v, 'cell', 'lstm', ['vanilla', 'lstm', 'gru', 'gated'] as const),
+        cell: choice(v, 'cell', 'lstm', CELL_KINDS),
         activation: choice(v, 'activation', 'tanh', ['sigmoid', 'tanh', 'relu'] as const),
         coupled: v.coupled === true,
         hidden: intOpt(v, 'hidden', 8, 1, 512),

@@ -3,7 +3,7 @@
  * shareable JSON document. Parsing fills defaults and names the field and file of anything wrong; the JSON schema
  * shipped in `media/experiment.schema.json` describes the same document for the editor.
  */
-import type { Activation, CellKind, InitKind, OptimizerKind } from '../engine/index';
+import { CELL_KINDS, type Activation, type CellKind, type InitKind, type OptimizerKind } from '../engine/index';
 import type { CsvTable } from './csvTypes';
 import type { Dataset, DatasetSpec, MissingPolicy, TaskKind, Transform } from './dataset';
 import { detectWideLayout, toLongTable, type WideLayout } from './layout';
@@ -88,7 +88,7 @@ export class ExperimentError extends Error {
 
 /** Allowed values, shared with the JSON schema test. */
 export const EXPERIMENT_ENUMS = {
-  cell: ['vanilla', 'lstm', 'gru', 'gated'],
+  cell: CELL_KINDS,
   activation: ['sigmoid', 'tanh', 'relu'],
   init: ['pytorch', 'glorot-orthogonal', 'identity'],
   optimizer: ['sgd', 'momentum', 'adam'],

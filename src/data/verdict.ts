@@ -10,7 +10,7 @@
  * diverged    the run hit a non-finite loss or gradient
  * stopped     cancelled before the planned epochs
  */
-import type { TrainResult } from '../engine/index';
+import { cellOf, isCellKind, type TrainResult } from '../engine/index';
 import type { Dataset } from './dataset';
 import { num } from '../shared/protocol';
 
@@ -180,7 +180,11 @@ function reasonFor(f: RunFacts, ratio: number | null): Pick<Verdict, 'reason' | 
   };
 }
 
-const CELL_NAMES: Record<string, string> = { vanilla: 'The RNN', lstm: 'The LSTM', gru: 'The GRU', gated: 'The gated cell' };
+/** "The LSTM": the cell's noun from the registry, starting a sentence. */
+function modelNoun(kind: string): string {
+  const noun = cellOf(kind).noun;
+  return noun.charAt(0).toUpperCase() + noun.slice(1);
+}
 
 /**
  * The facts of a finished run on a dataset: `settings` the cell and the training settings it ran with, `before` the
@@ -189,7 +193,7 @@ const CELL_NAMES: Record<string, string> = { vanilla: 'The RNN', lstm: 'The LSTM
 export function runFacts(ds: Dataset, settings: { cell: string; learningRate: number; hiddenSize: number }, result: Pick<TrainResult, 'status' | 'epochs' | 'divergence'>,
   losses: { trainLoss: number; valLoss: number; accuracy: number | null }, before: number, planned: number): RunFacts {
   return {
-    model: CELL_NAMES[settings.cell] ?? settings.cell, task: ds.task, status: result.status, epochs: before + result.epochs.length, epochsPlanned: before + planned,
+    model: isCellKind(settings.cell) ? modelNoun(settings.cell) : settings.cell, task: ds.task, status: result.status, epochs: before + result.epochs.length, epochsPlanned: before + planned,
     trainLoss: losses.trainLoss, valLoss: losses.valLoss, baselineLoss: ds.baseline.loss, baseline: ds.baseline.kind.replace(/ \(loss:.*\)$/, ''),
     accuracy: losses.accuracy, baselineAccuracy: ds.baseline.accuracy,
     divergence: result.divergence?.message ?? null, divergenceEpoch: result.divergence ? before + result.divergence.epoch : null,

@@ -5,14 +5,9 @@
  */
 import { layerIsResidual, layerInputSize, gateCount, type ModelConfig } from './config';
 import { gemmNT, gemmPrepared, gemmTN, prepareRight, transpose } from './linalg';
-import { gruStepSimd, lstmStepSimd } from './kernels/simd';
 import type { LayerLayout } from './params';
 import type { Model } from './model';
 import { createLayerWork, type LayerWork } from './workspace';
-import { vanillaBackward, vanillaForward } from './cells/vanilla';
-import { lstmBackward, lstmForward } from './cells/lstm';
-import { gruBackward, gruForward } from './cells/gru';
-import { gatedBackward, gatedForward } from './cells/gated';
 
 /** A padded, time-major batch. x is [T, B, inputSize]; rows past lengths[b] are ignored. */
 export interface Batch {
@@ -64,24 +59,6 @@ export function createWorkspace(cfg: ModelConfig, T: number, B: number): Workspa
   };
 }
 
-function cellForward(w: LayerWork, t: number, lengths: Int32Array): void {
-  switch (w.cell) {
-    case 'vanilla': return vanillaForward(w, t, lengths);
-    case 'lstm': return lstmForward(w, t, lengths);
-    case 'gru': return gruForward(w, t, lengths);
-    case 'gated': return gatedForward(w, t, lengths);
-  }
-}
-
-function cellBackward(w: LayerWork, t: number, lengths: Int32Array): void {
-  switch (w.cell) {
-    case 'vanilla': return vanillaBackward(w, t, lengths);
-    case 'lstm': return lstmBackward(w, t, lengths);
-    case 'gru': return gruBackward(w, t, lengths);
-    case 'gated': return gatedBackward(w, t, lengths);
-  }
-}
-
 function addBiasRows(rows: number, n: number, A: Float64Array, aOff: number, theta: Float64Array, bOff: number): void {
   for (let r = 0; r < rows; r++) {
     const a = aOff + r * n;
@@ -90,38 +67,48 @@ function addBiasRows(rows: number, n: number, A: Float64Array, aOff: number, the
 }
 
 /**
- * Forward through one layer: W_x x + b_x + b_h for all steps in one product, then the recurrence step by step. The
- * GRU keeps b_hn with W_hn h (its reset gate multiplies both), so only its n block adds b_h per step.
+ * Forward through one layer: W_x x + b_x + b_h for all steps in one product, then the recurrence step by step. A cell
+ * with a recurrent bias inside its step (the GRU's n block, which its reset gate multiplies) adds that b_h per step
+ * instead. A diagonal cell multiplies h₋₁ elementwise by its recurrent vector u instead of W_h.
  */
 function layerForward(L: LayerLayout, theta: Float64Array, w: LayerWork, lengths: Int32Array): void {
-  const { T, B, d, m, G } = w;
+  const { T, B, d, m, G, desc } = w;
   const Gm = G * m;
-  const gru = w.cell === 'gru';
+  const inside = desc.recurrentBiasInside;
+  const insideFrom = inside === null ? Gm : inside * m;
+  const insideTo = inside === null ? Gm : (inside + 1) * m;
   const bias = w.biasSum;
-  for (let j = 0; j < Gm; j++) bias[j] = theta[L.bx + j] + (gru && j >= 2 * m ? 0 : theta[L.bh + j]);
+  for (let j = 0; j < Gm; j++) bias[j] = theta[L.bx + j] + (j >= insideFrom && j < insideTo ? 0 : theta[L.bh + j]);
   gemmNT(T * B, Gm, d, w.xIn, w.xOff, theta, L.Wx, w.pre, 0, false);
   addBiasRows(T * B, Gm, w.pre, 0, bias, 0);
-  const Wh = prepareRight(Gm, m, theta, L.Wh);
+  const diagonal = desc.recurrent === 'diagonal';
+  const Wh = diagonal ? null : prepareRight(Gm, m, theta, L.Wh);
   const Bm = B * m;
   for (let t = 0; t < T; t++) {
-    if ((w.cell === 'lstm' || gru) && Wh.bound && m % 2 === 0) {
+    if (desc.simdStep && Wh?.bound && m % 2 === 0) {
       // the whole step in the SIMD kernel; rows whose sequence has ended carry their state
-      if (gru) gruStepSimd(Wh.bound, B, m, w.h, t * Bm, (t + 1) * Bm, w.pre, t * B * Gm, w.hn, t * Bm, theta, L.bh + 2 * m);
-      else lstmStepSimd(Wh.bound, B, m, w.h, t * Bm, (t + 1) * Bm, w.pre, t * B * Gm, w.c, t * Bm, (t + 1) * Bm, w.tc, t * Bm);
+      desc.simdStep(Wh.bound, w, t, theta, L.bh);
       for (let b = 0; b < B; b++) {
         if (t < lengths[b]) continue;
         for (let k = 0; k < m; k++) {
           w.h[(t + 1) * Bm + b * m + k] = w.h[t * Bm + b * m + k];
-          if (!gru) w.c[(t + 1) * Bm + b * m + k] = w.c[t * Bm + b * m + k];
+          if (desc.cellState) w.c[(t + 1) * Bm + b * m + k] = w.c[t * Bm + b * m + k];
         }
       }
       continue;
     }
-    gemmPrepared(Wh, B, w.h, t * B * m, w.hproj, 0, false);
-    if (gru) {
-      for (let b = 0; b < B; b++) for (let k = 2 * m; k < Gm; k++) w.hproj[b * Gm + k] += theta[L.bh + k];
+    if (Wh) gemmPrepared(Wh, B, w.h, t * B * m, w.hproj, 0, false);
+    else {
+      // u ⊙ h₋₁ per gate block
+      for (let b = 0; b < B; b++) {
+        const hp = t * Bm + b * m;
+        for (let g = 0; g < G; g++) for (let k = 0; k < m; k++) w.hproj[b * Gm + g * m + k] = theta[L.Wh + g * m + k] * w.h[hp + k];
+      }
     }
-    cellForward(w, t, lengths);
+    if (inside !== null) {
+      for (let b = 0; b < B; b++) for (let k = insideFrom; k < insideTo; k++) w.hproj[b * Gm + k] += theta[L.bh + k];
+    }
+    desc.forward(w, t, lengths);
   }
   if (w.residual) {
     const n = T * B * m;
@@ -144,7 +131,7 @@ export function forwardStack(model: Model, ws: Workspace, batch: Batch, init?: S
     w.xOff = xOff;
     if (init?.h[l]) w.h.set(init.h[l].subarray(0, Bm), 0);
     else w.h.fill(0, 0, Bm);
-    if (w.cell === 'lstm') {
+    if (w.desc.cellState) {
       if (init?.c[l]) w.c.set(init.c[l].subarray(0, Bm), 0);
       else w.c.fill(0, 0, Bm);
     }
@@ -161,7 +148,7 @@ export function finalState(ws: Workspace): StackState {
   for (const w of ws.layers) {
     const Bm = w.B * w.m;
     h.push(w.h.slice(w.T * Bm, (w.T + 1) * Bm));
-    c.push(w.cell === 'lstm' ? w.c.slice(w.T * Bm, (w.T + 1) * Bm) : new Float64Array(0));
+    c.push(w.desc.cellState ? w.c.slice(w.T * Bm, (w.T + 1) * Bm) : new Float64Array(0));
   }
   return { h, c };
 }
@@ -186,12 +173,13 @@ function layerBackward(
   const TB = T * B;
   if (dhT) w.dh.set(dhT.subarray(0, Bm));
   else w.dh.fill(0);
-  if (w.cell === 'lstm') {
+  if (w.desc.cellState) {
     if (dcT) w.dc.set(dcT.subarray(0, Bm));
     else w.dc.fill(0);
   }
-  transpose(Gm, m, theta, L.Wh, w.WhT, 0);
-  const WhT = prepareRight(m, Gm, w.WhT, 0);
+  const diagonal = w.desc.recurrent === 'diagonal';
+  if (!diagonal) transpose(Gm, m, theta, L.Wh, w.WhT, 0);
+  const WhT = diagonal ? null : prepareRight(m, Gm, w.WhT, 0);
   for (let t = T - 1; t >= 0; t--) {
     const o = t * Bm;
     let total = 0;
@@ -210,16 +198,35 @@ function layerBackward(
     }
     w.stepGradNorm[t] = Math.sqrt(total);
     if (w.onStep) w.onStep(t, w.dh);
-    cellBackward(w, t, lengths);
-    // ∂L/∂h_{t−1} += W_hᵀ · ∂L/∂(recurrent pre-activations)
-    gemmPrepared(WhT, B, w.dPreH, t * B * Gm, w.dhPrev, 0, true);
+    w.desc.backward(w, t, lengths);
+    // ∂L/∂h_{t−1} += W_hᵀ · ∂L/∂(recurrent pre-activations) (diagonal: Σ_g u_g ⊙ δ_g)
+    if (WhT) gemmPrepared(WhT, B, w.dPreH, t * B * Gm, w.dhPrev, 0, true);
+    else {
+      for (let b = 0; b < B; b++) {
+        const q = (t * B + b) * Gm;
+        for (let g = 0; g < G; g++) for (let k = 0; k < m; k++) w.dhPrev[b * m + k] += theta[L.Wh + g * m + k] * w.dPreH[q + g * m + k];
+      }
+    }
     const tmp = w.dh;
     w.dh = w.dhPrev;
     w.dhPrev = tmp;
   }
   // dW_h = Σ_t δ_tᵀ h_{t−1}; dW_x = Σ_t δ_tᵀ x_t — one product each over all T·B rows.
   // and db_h = Σ_t δ_t (recurrent side), db_x (input side).
-  gemmTN(TB, Gm, m, w.dPreH, 0, w.h, 0, grads, L.Wh, true, grads, L.bh);
+  if (!diagonal) gemmTN(TB, Gm, m, w.dPreH, 0, w.h, 0, grads, L.Wh, true, grads, L.bh);
+  else {
+    // du_g = Σ_t δ_g ⊙ h_{t−1}, db_h = Σ_t δ
+    for (let r = 0; r < TB; r++) {
+      const q = r * Gm;
+      for (let g = 0; g < G; g++) {
+        for (let k = 0; k < m; k++) {
+          const delta = w.dPreH[q + g * m + k];
+          grads[L.Wh + g * m + k] += delta * w.h[r * m + k];
+          grads[L.bh + g * m + k] += delta;
+        }
+      }
+    }
+  }
   gemmTN(TB, Gm, d, w.dPreX, 0, w.xIn, w.xOff, grads, L.Wx, true, grads, L.bx);
   if (wantDX) {
     transpose(Gm, d, theta, L.Wx, w.WxT, 0);
@@ -242,7 +249,7 @@ export function backwardStack(model: Model, ws: Workspace, batch: Batch, grads: 
     layerBackward(layout.layers[l], theta, grads, w, batch.lengths, opts.dhFinal?.[l], opts.dcFinal?.[l], wantDX);
     if (l > 0) ws.layers[l - 1].dOut.set(w.dX);
     h0[l] = Float64Array.from(w.dh);
-    c0[l] = w.cell === 'lstm' ? Float64Array.from(w.dc) : new Float64Array(0);
+    c0[l] = w.desc.cellState ? Float64Array.from(w.dc) : new Float64Array(0);
   }
   return { h: h0, c: c0 };
 }

@@ -1,7 +1,7 @@
 /** Model configuration types shared by the whole engine. */
+import { CELL_KINDS, cellOf, variantOf, type CellKind } from './cells/index';
 
-/** Recurrent cell families. `gated` is the chapter's additive cell h = α⊙h₋₁ + β⊙h̃. */
-export type CellKind = 'vanilla' | 'lstm' | 'gru' | 'gated';
+export type { CellKind } from './cells/index';
 
 /** Nonlinearity φ of the vanilla cell. */
 export type Activation = 'sigmoid' | 'tanh' | 'relu';
@@ -58,8 +58,12 @@ export function validateConfig(cfg: ModelConfig): void {
       throw new RangeError(`${name} must be an integer from ${lo} to ${hi}; got ${v}`);
     }
   };
-  if (!['vanilla', 'lstm', 'gru', 'gated'].includes(cfg.cell)) throw new RangeError(`unknown cell "${cfg.cell}" (vanilla, lstm, gru, gated)`);
+  if (!(CELL_KINDS as string[]).includes(cfg.cell)) throw new RangeError(`unknown cell "${cfg.cell}" (${CELL_KINDS.join(', ')})`);
   if (!['sigmoid', 'tanh', 'relu'].includes(cfg.activation)) throw new RangeError(`unknown activation "${cfg.activation}" (sigmoid, tanh, relu)`);
+  const cell = cellOf(cfg.cell);
+  if (cell.activations && !cell.activations.includes(cfg.activation)) {
+    throw new RangeError(`the ${cell.label} cell takes activation ${cell.activations.join(' or ')}; got "${cfg.activation}"`);
+  }
   if (!['last', 'every'].includes(cfg.readout)) throw new RangeError(`unknown readout "${cfg.readout}" (last, every)`);
   if (!['mse', 'binary', 'softmax'].includes(cfg.loss)) throw new RangeError(`unknown loss "${cfg.loss}" (mse, binary, softmax)`);
   intIn('inputSize', cfg.inputSize, 1, 100000);
@@ -70,14 +74,9 @@ export function validateConfig(cfg: ModelConfig): void {
   if (cfg.loss === 'softmax' && cfg.outputSize < 2) throw new RangeError('softmax loss needs outputSize ≥ 2 classes');
 }
 
-/** Number of gate blocks G stacked in the weight rows: vanilla 1, LSTM 4 (i f g o), GRU 3 (r z n), gated 3 (α β h̃) or 2 coupled. */
-export function gateCount(cfg: Pick<ModelConfig, 'cell' | 'coupled'>): number {
-  switch (cfg.cell) {
-    case 'vanilla': return 1;
-    case 'lstm': return 4;
-    case 'gru': return 3;
-    case 'gated': return cfg.coupled ? 2 : 3;
-  }
+/** Number of gate blocks G stacked in the weight rows (vanilla 1, LSTM 4 (i f g o), GRU 3 (r z n), gated 3 (α β h̃) or 2 coupled): the registry's gates. */
+export function gateCount(cfg: Pick<ModelConfig, 'cell' | 'coupled' | 'activation'>): number {
+  return cellOf(cfg.cell).gates(variantOf(cfg)).length;
 }
 
 /** Input width of layer l. */

@@ -1,10 +1,11 @@
 /**
  * Export to PyTorch: the source of a small Python script that rebuilds a model in float64 and loads the weights
- * written by toStateDict(). Cells PyTorch has exactly (vanilla tanh / relu, LSTM, GRU) use nn.RNN / nn.LSTM / nn.GRU;
- * the sigmoid vanilla cell and the gated additive cell get a small explicit module with the same parameter names,
+ * written by toStateDict(). Each cell's descriptor says how: PyTorch's own module (nn.RNN with tanh / relu, nn.LSTM,
+ * nn.GRU), or a small explicit module with the same parameter names (the sigmoid RNN, the gated additive cell, …),
  * and residual stacks (y = x + h, as in bptt.ts) are a list of one-layer modules. h0 (and c0) are zero.
  */
 import { layerIsResidual, validateConfig, type ModelConfig } from './config';
+import { cellOf, variantOf } from './cells/index';
 
 /** Options for torchScript(). */
 export interface TorchScriptOptions {
@@ -42,41 +43,19 @@ export function torchScript(config: ModelConfig, options: TorchScriptOptions): s
   return out.join('\n');
 }
 
-const GATED_COUPLED_FORWARD = [
-  '            a, c = pre.chunk(2, dim=1)',
-  '            alpha = torch.sigmoid(a)',
-  '            h = alpha * h + (1 - alpha) * torch.tanh(c)',
-];
-
-const GATED_FREE_FORWARD = [
-  '            a, b, c = pre.chunk(3, dim=1)',
-  '            alpha, beta = torch.sigmoid(a), torch.sigmoid(b)',
-  '            h = alpha * h + beta * torch.tanh(c)',
-];
-
-/** The explicit one-layer module for cells nn.RNN does not have, or null when PyTorch has the cell. */
+/** The explicit one-layer module for cells PyTorch does not have, or null when PyTorch has the cell. */
 function customLayer(config: ModelConfig): { name: string; source: string[] } | null {
-  let name: string, gates: number, doc: string[], step: string[];
-  if (config.cell === 'vanilla' && config.activation === 'sigmoid') {
-    name = 'SigmoidRNN';
-    gates = 1;
-    doc = ['One layer of the vanilla cell with the logistic sigmoid:', 'h_t = σ(W_ih x_t + b_ih + W_hh h_{t−1} + b_hh).'];
-    step = ['            h = torch.sigmoid(pre)'];
-  } else if (config.cell === 'gated') {
-    name = 'GatedRNN';
-    gates = config.coupled ? 2 : 3;
-    doc = config.coupled
-      ? ['One layer of the coupled gated additive cell, gate rows [α h̃]:', 'α = σ(·), h̃ = tanh(·), h_t = α⊙h_{t−1} + (1 − α)⊙h̃, each (·) = W_ih x_t + b_ih + W_hh h_{t−1} + b_hh.']
-      : ['One layer of the gated additive cell, gate rows [α β h̃]:', 'α = σ(·), β = σ(·), h̃ = tanh(·), h_t = α⊙h_{t−1} + β⊙h̃, each (·) = W_ih x_t + b_ih + W_hh h_{t−1} + b_hh.'];
-    step = config.coupled ? GATED_COUPLED_FORWARD : GATED_FREE_FORWARD;
-  } else {
-    return null;
-  }
+  const cell = cellOf(config.cell);
+  const mapping = cell.torch(variantOf(config));
+  if ('native' in mapping) return null;
+  const { name, doc, step } = mapping.explicit;
+  const gates = cell.gates(variantOf(config)).length;
+  const diagonal = cell.recurrent === 'diagonal';
   const source = [
     `class ${name}(nn.Module):`,
     `    """${doc[0]}`,
     `    ${doc[1]}`,
-    '    Parameters are named like those of a one-layer nn.RNN (weight_ih_l0 ...)."""',
+    `    Parameters are named like those of a one-layer nn.RNN (weight_ih_l0 ...)${diagonal ? '; weight_hh_l0 is a vector, applied elementwise' : ''}."""`,
     '',
     `    GATES = ${gates}`,
     '',
@@ -85,7 +64,7 @@ function customLayer(config: ModelConfig): { name: string; source: string[] } | 
     '        self.hidden_size = hidden_size',
     '        rows = self.GATES * hidden_size',
     '        self.weight_ih_l0 = nn.Parameter(torch.zeros(rows, input_size))',
-    '        self.weight_hh_l0 = nn.Parameter(torch.zeros(rows, hidden_size))',
+    diagonal ? '        self.weight_hh_l0 = nn.Parameter(torch.zeros(rows))' : '        self.weight_hh_l0 = nn.Parameter(torch.zeros(rows, hidden_size))',
     '        self.bias_ih_l0 = nn.Parameter(torch.zeros(rows))',
     '        self.bias_hh_l0 = nn.Parameter(torch.zeros(rows))',
     '',
@@ -94,7 +73,9 @@ function customLayer(config: ModelConfig): { name: string; source: string[] } | 
     '        h = x.new_zeros(x.shape[0], self.hidden_size)',
     '        outputs = []',
     '        for x_t in x.unbind(1):',
-    '            pre = x_t @ self.weight_ih_l0.T + self.bias_ih_l0 + h @ self.weight_hh_l0.T + self.bias_hh_l0',
+    diagonal
+      ? '            pre = x_t @ self.weight_ih_l0.T + self.bias_ih_l0 + h.repeat(1, self.GATES) * self.weight_hh_l0 + self.bias_hh_l0'
+      : '            pre = x_t @ self.weight_ih_l0.T + self.bias_ih_l0 + h @ self.weight_hh_l0.T + self.bias_hh_l0',
     ...step,
     '            outputs.append(h)',
     '        return torch.stack(outputs, dim=1), h.unsqueeze(0)',
@@ -105,11 +86,10 @@ function customLayer(config: ModelConfig): { name: string; source: string[] } | 
 /** Constructor of PyTorch's own module for the cell; `all` makes one module of LAYERS layers. */
 function nativeLayer(config: ModelConfig, inputSize: string, all: boolean): string {
   const layers = all && config.layers > 1 ? ', num_layers=LAYERS' : '';
-  switch (config.cell) {
-    case 'lstm': return `nn.LSTM(${inputSize}, HIDDEN_SIZE${layers}, batch_first=True)`;
-    case 'gru': return `nn.GRU(${inputSize}, HIDDEN_SIZE${layers}, batch_first=True)`;
-    default: return `nn.RNN(${inputSize}, HIDDEN_SIZE${layers}, nonlinearity="${config.activation}", batch_first=True)`;
-  }
+  const mapping = cellOf(config.cell).torch(variantOf(config));
+  if (!('native' in mapping)) throw new Error(`the ${config.cell} cell has no PyTorch module of its own`);
+  const nonlinearity = mapping.native === 'nn.RNN' ? `, nonlinearity="${config.activation}"` : '';
+  return `${mapping.native}(${inputSize}, HIDDEN_SIZE${layers}${nonlinearity}, batch_first=True)`;
 }
 
 function stackSource(layer: string): string[] {
@@ -203,12 +183,11 @@ function mainSource(config: ModelConfig): string[] {
 }
 
 function docstring(config: ModelConfig, residual: boolean[]): string[] {
-  const cell = {
-    vanilla: `vanilla RNN, h_t = ${config.activation}(W_ih x_t + b_ih + W_hh h_{t−1} + b_hh)`,
-    lstm: 'LSTM (gate rows i f g o)',
-    gru: 'GRU (gate rows r z n)',
-    gated: config.coupled ? 'gated additive cell, coupled (β = 1 − α)' : 'gated additive cell (free α and β)',
-  }[config.cell];
+  const desc = cellOf(config.cell);
+  const gates = desc.gates(variantOf(config));
+  const cell = `${desc.label}${desc.activations ? ` (${config.activation})` : ''}${desc.coupledOption ? (config.coupled ? ', coupled (β = 1 − α)' : ' (free α and β)') : ''}`
+    + (gates.length > 1 ? `, gate rows ${gates.map((g) => g.symbol).join(' ')}` : '')
+    + (desc.recurrent === 'diagonal' ? ', recurrent weights a vector u (elementwise)' : '');
   const { layers, hiddenSize: m, inputSize: d, outputSize: P } = config;
   const res = residual.flatMap((r, l) => (r ? [l + 1] : []));
   const stack = `${layers} of ${m} units`

@@ -5,10 +5,14 @@
  */
 export { createRng, type Rng } from './rng';
 export {
+  CELLS, CELL_KINDS, cellOf, isCellKind, variantOf, cellVariants,
+  type CellDescriptor, type CellVariant, type GateInfo, type EquationLine, type TorchMapping, type CellPreset, type BoundKind,
+} from './cells/index';
+export {
   modelConfig, validateConfig, gateCount,
   type ModelConfig, type CellKind, type Activation, type Readout, type LossKind, type InitKind,
 } from './config';
-export { createModel, cloneModel, type Model, type CreateModelOptions } from './model';
+export { createModel, type Model, type CreateModelOptions } from './model';
 export { paramLayout, describeIndex, tensorByName, type ParamLayout, type TensorSpec } from './params';
 export { orthogonal } from './init';
 export {

@@ -1,11 +1,13 @@
 /**
  * Weight initialisers (SPEC §1): PyTorch's default U(±1/√m) for every tensor; Glorot-uniform input weights with
  * orthogonal recurrent blocks (Saxe et al. 2014, arXiv 1312.6120); identity recurrent weights with ReLU for the IRNN
- * (Le, Jaitly & Hinton 2015, arXiv 1504.00941). Each gate block is initialised on its own.
+ * (Le, Jaitly & Hinton 2015, arXiv 1504.00941). Each gate block is initialised on its own. A diagonal cell's recurrent
+ * vector u: U(±1/√m) by default, U(0, 1) with glorot-orthogonal, all ones with identity.
  */
 import type { InitKind, ModelConfig } from './config';
 import type { ParamLayout } from './params';
 import type { Rng } from './rng';
+import { cellOf } from './cells/index';
 
 /** Options for initialise(). */
 export interface InitOptions {
@@ -24,30 +26,35 @@ export function initialise(cfg: ModelConfig, layout: ParamLayout, theta: Float64
     for (let i = 0; i < n; i++) theta[off + i] = rng.uniform(-a, a);
   };
   const bound = 1 / Math.sqrt(m);
+  const cell = cellOf(cfg.cell);
+  const diagonal = cell.recurrent === 'diagonal';
   for (const L of layout.layers) {
     const G = L.gates;
     const d = L.inputSize;
     if (opts.kind === 'pytorch') {
       uniform(L.Wx, G * m * d, bound);
-      uniform(L.Wh, G * m * m, bound);
+      uniform(L.Wh, diagonal ? G * m : G * m * m, bound);
       uniform(L.bx, G * m, bound);
       uniform(L.bh, G * m, bound);
     } else if (opts.kind === 'glorot-orthogonal') {
       const a = Math.sqrt(6 / (d + m));
       for (let g = 0; g < G; g++) {
         uniform(L.Wx + g * m * d, m * d, a);
-        orthogonal(m, rng, theta, L.Wh + g * m * m);
+        // a diagonal cell's recurrent vector u: U(0, 1), each unit a decay of its own (Li et al. 2018)
+        if (diagonal) for (let i = 0; i < m; i++) theta[L.Wh + g * m + i] = rng.uniform(0, 1);
+        else orthogonal(m, rng, theta, L.Wh + g * m * m);
       }
     } else {
       for (let g = 0; g < G; g++) {
         for (let i = 0; i < m * d; i++) theta[L.Wx + g * m * d + i] = 0.001 * rng.normal();
         const s = opts.identityScale ?? 1;
-        for (let i = 0; i < m; i++) theta[L.Wh + g * m * m + i * m + i] = s;
+        for (let i = 0; i < m; i++) theta[diagonal ? L.Wh + g * m + i : L.Wh + g * m * m + i * m + i] = s;
       }
     }
-    if (cfg.cell === 'lstm' && opts.forgetBias1) {
-      for (let i = 0; i < m; i++) theta[L.bx + m + i] = 1;
-      for (let i = 0; i < m; i++) theta[L.bh + m + i] = 0;
+    if (cell.forgetBlock !== null && opts.forgetBias1) {
+      const f = cell.forgetBlock * m;
+      for (let i = 0; i < m; i++) theta[L.bx + f + i] = 1;
+      for (let i = 0; i < m; i++) theta[L.bh + f + i] = 0;
     }
   }
   const headBound = 1 / Math.sqrt(m);

@@ -28,8 +28,3 @@ export function createModel(config: ModelConfig, opts: CreateModelOptions = {}):
   });
   return { config, layout, theta };
 }
-
-/** Deep copy of a model (same config, copied θ). */
-export function cloneModel(model: Model): Model {
-  return { config: { ...model.config }, layout: model.layout, theta: Float64Array.from(model.theta) };
-}

@@ -4,6 +4,7 @@
  * export are a rename, and optimisers and clipping are one loop over one buffer.
  */
 import { gateCount, layerInputSize, type ModelConfig } from './config';
+import { cellOf } from './cells/index';
 
 /** One named tensor inside the flat buffer. */
 export interface TensorSpec {
@@ -13,7 +14,7 @@ export interface TensorSpec {
   size: number;
 }
 
-/** Offsets of one recurrent layer's tensors: Wx [G·m, d], Wh [G·m, m], bx [G·m], bh [G·m]. */
+/** Offsets of one recurrent layer's tensors: Wx [G·m, d], Wh [G·m, m] (a diagonal cell: [G·m]), bx [G·m], bh [G·m]. */
 export interface LayerLayout {
   Wx: number;
   Wh: number;
@@ -45,12 +46,13 @@ export function paramLayout(cfg: ModelConfig): ParamLayout {
   };
   const G = gateCount(cfg);
   const m = cfg.hiddenSize;
+  const diagonal = cellOf(cfg.cell).recurrent === 'diagonal';
   const layers: LayerLayout[] = [];
   for (let l = 0; l < cfg.layers; l++) {
     const d = layerInputSize(cfg, l);
     layers.push({
       Wx: add(`weight_ih_l${l}`, [G * m, d]),
-      Wh: add(`weight_hh_l${l}`, [G * m, m]),
+      Wh: add(`weight_hh_l${l}`, diagonal ? [G * m] : [G * m, m]),
       bx: add(`bias_ih_l${l}`, [G * m]),
       bh: add(`bias_hh_l${l}`, [G * m]),
       inputSize: d,

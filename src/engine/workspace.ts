@@ -4,10 +4,14 @@
  * at (t·B + b)·n.
  */
 import type { Activation, CellKind } from './config';
+import { CELLS } from './cells/index';
+import type { CellDescriptor } from './cells/types';
 
 /** Buffers of one recurrent layer for a batch of shape (T, B). */
 export interface LayerWork {
   cell: CellKind;
+  /** The cell's descriptor (the registry's entry for `cell`). */
+  desc: CellDescriptor;
   activation: Activation;
   coupled: boolean;
   T: number;
@@ -28,7 +32,7 @@ export interface LayerWork {
   hproj: Float64Array;
   /** [G·m] b_x + b_h (GRU n block: b_x only), added once to all input projections. */
   biasSum: Float64Array;
-  /** GRU only, [T, B, m]: the n-block of Wh·h₋₁ + bh (reset is applied after the matmul). */
+  /** A cell with a recurrent bias inside its step (GRU), [T, B, m]: the n-block of Wh·h₋₁ + bh (reset is applied after the matmul). */
   hn: Float64Array;
   /** [T+1, B, m] hidden states, h[0] = h0. */
   h: Float64Array;
@@ -73,26 +77,30 @@ export function createLayerWork(
   const Gm = G * m;
   const h = new Float64Array((T + 1) * B * m);
   const dPreX = new Float64Array(TB * Gm);
+  const desc = CELLS[cell];
+  const inside = desc.recurrentBiasInside !== null;
+  const cs = desc.cellState;
+  const diagonal = desc.recurrent === 'diagonal';
   return {
-    cell, activation, coupled, T, B, d, m, G, residual,
+    cell, desc, activation, coupled, T, B, d, m, G, residual,
     xIn: h, xOff: 0,
     pre: new Float64Array(TB * Gm),
     hproj: new Float64Array(B * Gm),
     biasSum: new Float64Array(Gm),
-    hn: new Float64Array(cell === 'gru' ? TB * m : 0),
+    hn: new Float64Array(inside ? TB * m : 0),
     h,
-    c: new Float64Array(cell === 'lstm' ? (T + 1) * B * m : 0),
-    tc: new Float64Array(cell === 'lstm' ? TB * m : 0),
+    c: new Float64Array(cs ? (T + 1) * B * m : 0),
+    tc: new Float64Array(cs ? TB * m : 0),
     out: residual ? new Float64Array(TB * m) : h,
     outOff: residual ? 0 : B * m,
     dPreX,
-    dPreH: cell === 'gru' ? new Float64Array(TB * Gm) : dPreX,
+    dPreH: inside ? new Float64Array(TB * Gm) : dPreX,
     dh: new Float64Array(B * m),
     dhPrev: new Float64Array(B * m),
-    dc: new Float64Array(cell === 'lstm' ? B * m : 0),
+    dc: new Float64Array(cs ? B * m : 0),
     dOut: new Float64Array(TB * m),
     dX: new Float64Array(TB * d),
-    WhT: new Float64Array(m * Gm),
+    WhT: new Float64Array(diagonal ? 0 : m * Gm),
     WxT: new Float64Array(d * Gm),
     stepGradNorm: new Float64Array(T),
     validSteps: 0,

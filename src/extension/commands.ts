@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { existsSync } from 'node:fs';
 import type { CellKind, ModelConfig } from '../engine/index';
 import type { ExperimentPatch } from '../data/experiment';
-import type { BoundSummary, CompareSummary, ExperimentChange, ExperimentSource, ModelInfo, ProgressMessage, RunSummary } from '../shared/protocol';
+import { CATALOG_KINDS, type BoundSummary, type CompareSummary, type ExperimentChange, type ExperimentSource, type ModelInfo, type ProgressMessage, type RunSummary } from '../shared/protocol';
 import { EngineClient, EngineError, type EngineRequest, type Reply } from './engineClient';
 import { activeFile, kindOf, resolveFile, sibling } from './files';
 import { boundLines, compareLines, compareSideLines, fmt, modelLines, runLines } from './format';
@@ -32,7 +32,7 @@ const FIX_BUTTONS: Record<string, string> = { ffill: 'Carry Forward', interpolat
 
 type Options = Record<string, unknown>;
 
-const CELLS: CellKind[] = ['vanilla', 'lstm', 'gru', 'gated'];
+const CELLS = CATALOG_KINDS as CellKind[];
 
 /** Options passed programmatically; the explorer passes an array of selected URIs as the second argument instead. */
 function options(raw: unknown): Options {
@@ -332,7 +332,7 @@ export class Commands {
     if (!file) return null;
     this.currentFile = file;
     const cells = Array.isArray(o.cells) ? (o.cells as unknown[]) : CELLS;
-    for (const c of cells) if (!CELLS.includes(c as CellKind)) throw new Error(`options.cells: unknown cell ${JSON.stringify(c)} (vanilla, lstm, gru, gated)`);
+    for (const c of cells) if (!CELLS.includes(c as CellKind)) throw new Error(`options.cells: unknown cell ${JSON.stringify(c)} (${CELLS.join(', ')})`);
     const reply = await this.job(`RNN Playground: comparing ${cells.length} cells on ${path.basename(file)}`, {
       type: 'compare/run', source: this.source(file, o), cells: cells as CellKind[],
     }, 'compare/result', (p) => p.phase === 'training' && this.status.training(p.epoch?.epoch ?? null, p.message, p.loss ?? null));

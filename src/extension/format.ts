@@ -1,7 +1,7 @@
 /** Plain-text summaries of results for the output channel and the side view. */
 import * as path from 'node:path';
 import type { Experiment } from '../data/experiment';
-import { num, plural, type BoundSummary, type CompareSummary, type ModelInfo, type RunSummary } from '../shared/protocol';
+import { cellTitle, cellWords, num, plural, type BoundSummary, type CompareSummary, type ModelInfo, type RunSummary } from '../shared/protocol';
 
 /** A number for people (the one format of every surface, see `num`). */
 export const fmt = (x: number | null): string => (x !== null && Number.isNaN(x) ? 'NaN' : num(x));
@@ -83,19 +83,17 @@ export function compareSideLines(s: CompareSummary): string[] {
 export function modelLines(m: ModelInfo): string[] {
   const c = m.config;
   return [
-    `${c.cell}${c.cell === 'vanilla' ? ` (${c.activation})` : ''}${c.cell === 'gated' && c.coupled ? ' (coupled)' : ''}, input ${c.inputSize}, hidden ${c.hiddenSize} × ${plural(c.layers, 'layer')}${c.residual ? ', residual' : ''}; head ${plural(c.outputSize, 'output')}, ${c.loss}, readout ${c.readout}`,
+    `${cellWords(c)}, input ${c.inputSize}, hidden ${c.hiddenSize} × ${plural(c.layers, 'layer')}${c.residual ? ', residual' : ''}; head ${plural(c.outputSize, 'output')}, ${c.loss}, readout ${c.readout}`,
     `${m.parameters.toLocaleString('en')} parameters`,
     ...(m.data ? [`trained on ${path.basename(m.data.file)} (${m.data.task}; features ${m.data.roles.features.join(', ')})`] : ['no data settings recorded']),
     ...(m.training ? [`${m.training.epochs} epochs, ${m.training.status}; validation loss ${fmt(m.training.valLoss)} vs baseline ${fmt(m.training.baselineLoss)}`] : []),
   ];
 }
 
-const CELL_NAMES: Record<string, string> = { vanilla: 'Vanilla RNN', lstm: 'LSTM', gru: 'GRU', gated: 'Gated additive' };
-
 /** An experiment's cell and key settings in one line, for the side view. */
 export function settingsLine(e: Experiment): string {
   const m = e.model;
   const t = e.training;
-  const cell = m.cell === 'vanilla' ? `${CELL_NAMES.vanilla} (${m.activation})` : m.cell === 'gated' ? `${CELL_NAMES.gated}${m.coupled ? ' (coupled)' : ''}` : CELL_NAMES[m.cell];
+  const cell = cellTitle(m);
   return `${cell} · ${m.hiddenSize} hidden × ${m.layers} layer${m.layers > 1 ? 's' : ''}${m.residual && m.layers > 1 ? ' (residual)' : ''} · ${t.optimizer}, lr ${t.learningRate} · ${t.epochs === 'auto' ? 'epochs chosen from the data' : `${t.epochs} epochs`}`;
 }

@@ -745,6 +745,25 @@ export function assertNever(x: never): never {
   throw new Error(`unexpected message: ${JSON.stringify(x)}`);
 }
 
+// ── the cells, from the registry (generated: src/shared/cellCatalog.ts) ──
+
+export { CELL_CATALOG, CATALOG_KINDS, catalogCell, catalogVariant, type CatalogCellKind } from './cellCatalog';
+import { catalogCell } from './cellCatalog';
+
+/** A cell and the settings that change it, short ("vanilla (tanh)", "gated (coupled)", "lstm"). */
+export function cellWords(c: { cell: string; activation: string; coupled: boolean }): string {
+  const d = catalogCell(c.cell);
+  if (!d) return c.cell;
+  return `${c.cell}${d.activations ? ` (${c.activation})` : ''}${d.coupledOption && c.coupled ? ' (coupled)' : ''}`;
+}
+
+/** A cell's name on screen with its settings ("Vanilla RNN (tanh)", "Gated additive (coupled)", "LSTM"). */
+export function cellTitle(c: { cell: string; activation: string; coupled: boolean }): string {
+  const d = catalogCell(c.cell);
+  if (!d) return c.cell;
+  return `${d.label}${d.activations ? ` (${c.activation})` : ''}${d.coupledOption && c.coupled ? ' (coupled)' : ''}`;
+}
+
 // ── words every surface shares (the CLI, the extension's messages and the webview write numbers and counts alike) ──
 
 /** "1 step", "3 steps", "1,200 sequences"; `many` for irregular plurals ("1 series", "2 series"). */

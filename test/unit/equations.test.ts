@@ -86,7 +86,7 @@ test('LSTM: cell-state update, and the forget-bias note when forgetBias1', () =>
   assert.ok(withBias.lines.some((l) => l.note.includes('b_f = 1')));
   const without = eq.cellEquations({ ...base, cell: 'lstm', forgetBias1: false });
   assert.doesNotMatch(without.initNote, /[Ff]orget/);
-  assert.match(eq.cellEquations({ ...base, cell: 'gru', forgetBias1: true }).initNote, /LSTM only/);
+  assert.match(eq.cellEquations({ ...base, cell: 'gru', forgetBias1: true }).initNote, /forget gate only/);
 });
 
 test('initialiser notes', () => {

@@ -39,6 +39,9 @@ const CASES: Case[] = [
   { name: 'gated coupled 2 layers residual every', config: { cell: 'gated', coupled: true, inputSize: 4, hiddenSize: 4, layers: 2, residual: true, readout: 'every', outputSize: 2 }, seed: 12 },
   { name: 'vanilla sigmoid 3 layers', config: { cell: 'vanilla', activation: 'sigmoid', inputSize: 2, hiddenSize: 4, layers: 3 }, seed: 13 },
   { name: 'gru 1 layer residual', config: { cell: 'gru', inputSize: 4, hiddenSize: 4, residual: true }, seed: 14 },
+  // a cell PyTorch does not have, from the registry: a vector of recurrent weights
+  { name: 'indrnn relu', config: { cell: 'indrnn', activation: 'relu', inputSize: 3, hiddenSize: 5 }, seed: 15 },
+  { name: 'indrnn tanh 2 layers residual every', config: { cell: 'indrnn', activation: 'tanh', inputSize: 4, hiddenSize: 4, layers: 2, residual: true, readout: 'every', outputSize: 2 }, seed: 16 },
 ];
 
 /** A python3 that imports torch: $PYTHON, python3 on PATH, then the system one (pyenv may shadow Debian's python3-torch). */
@@ -175,7 +178,7 @@ test('the script names its model and reads the state_dict next to itself', () =>
   const cfg = modelConfig({ cell: 'gated', coupled: true, inputSize: 4, hiddenSize: 4, layers: 2, residual: true, readout: 'every', loss: 'softmax', outputSize: 3 });
   const py = torchScript(cfg, { stateDictFile: 'weights "v1".json' });
   assert.match(py, /^"""Rebuilds an RNN Playground model in PyTorch \(float64\)/);
-  assert.match(py, /Cell: {3}gated additive cell, coupled/);
+  assert.match(py, /Cell: {3}Gated additive, coupled \(β = 1 − α\), gate rows α h̃/);
   assert.match(py, /residual \(x \+ h\) on layers 1, 2/);
   assert.match(py, /class logits/);
   assert.match(py, /^STATE_DICT_FILE = "weights \\"v1\\".json"$/m);

@@ -3,22 +3,21 @@ import assert from 'node:assert/strict';
 import {
   createModel, modelConfig, createWorkspace, forwardStack, backwardStack, stepJacobian, stateSize, forEachProduct,
   createRng, type Model, type StackState,
+  cellVariants, cellOf,
 } from '../../src/engine/index';
 
-const CELLS = [
-  { cell: 'vanilla', activation: 'tanh' }, { cell: 'vanilla', activation: 'sigmoid' }, { cell: 'vanilla', activation: 'relu' },
-  { cell: 'lstm' }, { cell: 'gru' }, { cell: 'gated' }, { cell: 'gated', coupled: true },
-] as const;
+/** Every registered cell and variant (src/engine/cells/index.ts): a new cell is checked without editing this file. */
+const CELLS = cellVariants();
 
 /** The state (h, or h then c for the LSTM) after one step from `state` with input x. */
 function oneStep(model: Model, x: Float64Array, state: Float64Array): Float64Array {
   const m = model.config.hiddenSize;
   const ws = createWorkspace(model.config, 1, 1);
-  const init: StackState = { h: [state.slice(0, m)], c: [model.config.cell === 'lstm' ? state.slice(m) : new Float64Array(0)] };
+  const init: StackState = { h: [state.slice(0, m)], c: [cellOf(model.config.cell).cellState ? state.slice(m) : new Float64Array(0)] };
   forwardStack(model, ws, { T: 1, B: 1, inputSize: model.config.inputSize, x, lengths: new Int32Array([1]) }, init);
   const w = ws.layers[0];
   const h = w.h.slice(m, 2 * m);
-  return model.config.cell === 'lstm' ? Float64Array.of(...h, ...w.c.slice(m, 2 * m)) : h;
+  return cellOf(model.config.cell).cellState ? Float64Array.of(...h, ...w.c.slice(m, 2 * m)) : h;
 }
 
 for (const c of CELLS) {
@@ -31,7 +30,7 @@ for (const c of CELLS) {
     const x = Float64Array.from({ length: 2 }, () => rng.normal());
     const ws = createWorkspace(model.config, 1, 1);
     const m = model.config.hiddenSize;
-    forwardStack(model, ws, { T: 1, B: 1, inputSize: 2, x, lengths: new Int32Array([1]) }, { h: [state.slice(0, m)], c: [c.cell === 'lstm' ? state.slice(m) : new Float64Array(0)] });
+    forwardStack(model, ws, { T: 1, B: 1, inputSize: 2, x, lengths: new Int32Array([1]) }, { h: [state.slice(0, m)], c: [cellOf(c.cell).cellState ? state.slice(m) : new Float64Array(0)] });
     const J = new Float64Array(n * n);
     stepJacobian(model, ws, 0, 0, 0, new Int32Array([1]), J);
     const eps = 1e-6;

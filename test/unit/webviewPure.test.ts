@@ -26,7 +26,7 @@ interface HeatmapModule {
 type StepColumn = { kind: 'step'; t: number } | { kind: 'ellipsis'; hidden: number };
 interface GraphModule {
   visibleSteps(steps: number, maxVisible?: number, expanded?: boolean): StepColumn[];
-  GATES: Record<'vanilla' | 'lstm' | 'gru' | 'gated', ReadonlyArray<{ id: string; label: string; name: string }>>;
+  gatesOf: (cell: string, coupled?: boolean) => { id: string; label: string; name: string }[];
   COLLAPSED_EDGE_STEPS: number;
 }
 
@@ -205,12 +205,14 @@ test('visibleSteps: a small maxVisible keeps fewer steps each side; hidden + sho
   }
 });
 
-test('GATES: LSTM i f g o, GRU r z n, gated α β h̃, none for vanilla', () => {
-  const { GATES } = graph;
-  assert.deepEqual(GATES.lstm.map((g) => g.id), ['i', 'f', 'g', 'o']);
-  assert.deepEqual(GATES.gru.map((g) => g.id), ['r', 'z', 'n']);
-  assert.deepEqual(GATES.gated.map((g) => g.label), ['α', 'β', 'h̃']);
-  assert.deepEqual(GATES.vanilla, []);
+test('gates from the registry: LSTM i f g o, GRU r z n, gated α β h̃ (coupled α h̃), none for one-block cells', () => {
+  const { gatesOf } = graph;
+  assert.deepEqual(gatesOf('lstm').map((g) => g.id), ['i', 'f', 'g', 'o']);
+  assert.deepEqual(gatesOf('gru').map((g) => g.id), ['r', 'z', 'n']);
+  assert.deepEqual(gatesOf('gated').map((g) => g.label), ['α', 'β', 'h̃']);
+  assert.deepEqual(gatesOf('gated', true).map((g) => g.label), ['α', 'h̃']);
+  assert.deepEqual(gatesOf('vanilla'), []);
+  assert.deepEqual(gatesOf('indrnn'), []);
 });
 
 test('confusionStats: accuracy and per-class recall from counts [actual][predicted]; a class without items has no recall', () => {

@@ -1,5 +1,5 @@
 /** `rnn-playground compare FILE --cells …`: the same data, seed and budget for several cells, side by side. */
-import { analyseBound, evaluate, type CellKind } from '../../engine/index';
+import { analyseBound, CELL_KINDS, evaluate, isCellKind, type CellKind } from '../../engine/index';
 import { UsageError } from '../errors';
 import { num, table } from '../format';
 import { dataset, loadTable, resolve, type Values } from './dataCommon';
@@ -7,8 +7,8 @@ import { memoryReport, rolesText, trainOn } from './train';
 
 /** Runs the command. */
 export async function compareCommand(file: string, v: Values, json: boolean) {
-  const cells = (typeof v.cells === 'string' ? v.cells : 'vanilla,lstm,gru,gated').split(',').map((c) => c.trim()).filter(Boolean);
-  for (const c of cells) if (!['vanilla', 'lstm', 'gru', 'gated'].includes(c)) throw new UsageError(`--cells: unknown cell "${c}" (vanilla, lstm, gru, gated)`);
+  const cells = (typeof v.cells === 'string' ? v.cells : CELL_KINDS.join(',')).split(',').map((c) => c.trim()).filter(Boolean);
+  for (const c of cells) if (!isCellKind(c)) throw new UsageError(`--cells: unknown cell "${c}" (${CELL_KINDS.join(', ')})`);
   const resolved = resolve(await loadTable(file, json), v);
   const ds = dataset(resolved.table, resolved.spec);
   const rows = cells.map((cell) => {

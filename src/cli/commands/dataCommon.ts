@@ -4,7 +4,7 @@ import { buildDataset, DataError, type Dataset, type DatasetSpec, type MissingPo
 import {
   EXPERIMENT_DEFAULTS, EXPERIMENT_ENUMS, ExperimentError, resolveData, type DataSettings, type ExperimentTraining, type ResolvedData,
 } from '../../data/experiment';
-import { modelConfig, type Activation, type CellKind, type InitKind, type ModelConfig, type OptimizerKind } from '../../engine/index';
+import { CELL_KINDS, modelConfig, type Activation, type CellKind, type InitKind, type ModelConfig, type OptimizerKind } from '../../engine/index';
 import { UsageError } from '../errors';
 import { choice, intOpt, numOpt, type Values } from '../options';
 
@@ -133,7 +133,7 @@ export function dataset(table: CsvTable, spec: DatasetSpec): Dataset {
 
 /** Model configuration and init from flags, sized for the dataset. */
 export function modelFromFlags(ds: Dataset, v: Values, cellOverride?: CellKind): { config: ModelConfig; init: InitKind; forgetBias1: boolean; seed: number } {
-  const cell = cellOverride ?? choice<CellKind>(v, 'cell', EXPERIMENT_DEFAULTS.model.cell, ['vanilla', 'lstm', 'gru', 'gated']);
+  const cell = cellOverride ?? choice<CellKind>(v, 'cell', EXPERIMENT_DEFAULTS.model.cell, CELL_KINDS);
   const activation = choice<Activation>(v, 'activation', 'tanh', ['sigmoid', 'tanh', 'relu']);
   const init = choice<InitKind>(v, 'init', activation === 'relu' && cell === 'vanilla' ? 'identity' : 'pytorch', ['pytorch', 'glorot-orthogonal', 'identity']);
   try {

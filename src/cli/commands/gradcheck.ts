@@ -4,7 +4,7 @@ import {
   type Activation, type CellKind, type LossKind, type ModelConfig, type Readout,
 } from '../../engine/index';
 import { UsageError } from '../errors';
-import { plural } from '../../shared/protocol';
+import { cellWords, plural } from '../../shared/protocol';
 import { num, table } from '../format';
 
 /** Settings of a gradient check run. */
@@ -43,7 +43,7 @@ export function gradcheckCommand(s: GradcheckSettings) {
   const pass = r.maxRelErr <= s.tolerance;
   const shortest = Math.max(1, s.steps - Math.min(2, s.batch - 1));
   const text = [
-    `Gradient check: ${cfg.cell}${cfg.cell === 'vanilla' ? ` (${cfg.activation})` : ''}${cfg.coupled && cfg.cell === 'gated' ? ' coupled' : ''}, hidden ${cfg.hiddenSize}, ${plural(cfg.layers, 'layer')}${cfg.residual ? ' residual' : ''}, readout ${cfg.readout}, ${cfg.loss} loss, ${s.batch} sequences of ${shortest}–${s.steps} steps, seed ${s.seed}`,
+    `Gradient check: ${cellWords(cfg)}, hidden ${cfg.hiddenSize}, ${plural(cfg.layers, 'layer')}${cfg.residual ? ' residual' : ''}, readout ${cfg.readout}, ${cfg.loss} loss, ${s.batch} sequences of ${shortest}–${s.steps} steps, seed ${s.seed}`,
     '',
     table(['tensor', 'checked', 'max rel. error', 'worst entry', 'backprop', 'finite diff.'], r.entries.map((e) => [e.name, String(e.checked), num(e.maxRelErr), e.worstAt, num(e.analytic, 8), num(e.numeric, 8)])),
     '',

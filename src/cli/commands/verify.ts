@@ -1,5 +1,6 @@
 /** `rnn-playground verify FILE`: the vanishing-gradient bound analysis on real rows of a CSV. */
-import { analyseBound, createModel, type BoundReport, type Model } from '../../engine/index';
+import { analyseBound, cellOf, createModel, type BoundReport, type Model } from '../../engine/index';
+import { plural } from '../../shared/protocol';
 import { samplesInFileOrder, type Dataset, type SampleSource } from '../../data/dataset';
 import { UsageError } from '../errors';
 import { num, table } from '../format';
@@ -82,7 +83,7 @@ export async function verifyCommand(file: string, v: Values, json: boolean) {
     '',
     `verdict: ${report.verdict}`,
     `effective memory (‖∂s_T/∂s_t‖ ≥ ${report.epsilon.toExponential(0)}): ${report.effectiveMemory} of ${report.steps} steps`,
-    ...(ds.dataMemory ? [`the data remembers about ${ds.dataMemory.lag} step${ds.dataMemory.lag === 1 ? '' : 's'}; this ${report.cell}'s gradient still reaches ${report.effectiveMemory}`] : []),
+    ...(ds.dataMemory ? [`the data remembers about ${plural(ds.dataMemory.lag, 'step')}; ${cellOf(report.cell).noun.replace(/^the /, 'this ')}'s gradient still reaches ${report.effectiveMemory} of ${report.steps}`] : []),
     ...report.warnings.map((w) => `warning: ${w}`),
   ].join('\n');
   return { pass: report.holds !== false, report: out, text };

@@ -12,6 +12,7 @@ import type { Model } from '../model';
 import { forEachProduct, stateSize } from './jacobian';
 import { frobeniusNorm, powerSpectralNorm, spectralNorm, spectralRadius } from './spectral';
 import { activationSlope } from '../cells/vanilla';
+import { cellOf, variantOf } from '../cells/index';
 
 /** Options for analyseBound(). */
 export interface BoundOptions {
@@ -65,20 +66,18 @@ export interface BoundReport {
 
 const LOG10E = Math.LOG10E;
 
-/** Candidate block index (g for LSTM, n for GRU, h̃ for gated, the only block for vanilla). */
-function candidateBlock(model: Model): number {
-  switch (model.config.cell) {
-    case 'vanilla': return 0;
-    case 'lstm': return 2;
-    case 'gru': return 2;
-    case 'gated': return model.config.coupled ? 1 : 2;
-  }
-}
-
-/** ‖W_h‖₂ and ρ(W_h) of a layer's recurrent matrix (gated cells: the candidate block). */
+/** ‖W_h‖₂ and ρ(W_h) of a layer's recurrent matrix (gated cells: the candidate block; a diagonal cell: max |uᵢ| for both). */
 export function recurrentSpectrum(model: Model, layer = 0): { normWh: number; rhoWh: number } {
   const m = model.config.hiddenSize;
-  const off = model.layout.layers[layer].Wh + candidateBlock(model) * m * m;
+  const cell = cellOf(model.config.cell);
+  const block = cell.candidateBlock(variantOf(model.config));
+  if (cell.recurrent === 'diagonal') {
+    const off = model.layout.layers[layer].Wh + block * m;
+    let max = 0;
+    for (let i = 0; i < m; i++) max = Math.max(max, Math.abs(model.theta[off + i]));
+    return { normWh: max, rhoWh: max };
+  }
+  const off = model.layout.layers[layer].Wh + block * m * m;
   return { normWh: spectralNorm(model.theta, m, m, off), rhoWh: spectralRadius(m, model.theta, off) };
 }
 
@@ -137,7 +136,9 @@ export function analyseBound(model: Model, x: Float64Array, opts: BoundOptions =
   let worstLag: number | null = null;
   let violations = 0;
   const logNormWh = Math.log10(normWh);
-  if (cfg.cell === 'vanilla') {
+  const cell = cellOf(cfg.cell);
+  const bound = cell.bound;
+  if (bound.kind === 'chapter') {
     gamma = cfg.activation === 'sigmoid' ? 0.25 : 1;
     tightLog10 = [];
     looseLog10 = [];
@@ -172,7 +173,7 @@ export function analyseBound(model: Model, x: Float64Array, opts: BoundOptions =
   } else {
     // Additive path: ∏_k diag(α_k), α = f (LSTM), z (GRU), α (gated); its spectral norm is max_i ∏_k α_{k,i}.
     const G = w.G;
-    const block = cfg.cell === 'lstm' ? 1 : cfg.cell === 'gru' ? 1 : 0;
+    const block = bound.block;
     const sums = new Float64Array(m);
     additiveLog10 = [];
     for (let lag = 1; lag <= T; lag++) {
@@ -190,10 +191,10 @@ export function analyseBound(model: Model, x: Float64Array, opts: BoundOptions =
   let effectiveMemory = 0;
   for (let i = 0; i < T; i++) if (measuredLog10[i] >= logEps) effectiveMemory = i + 1;
   const pow = (a: number[] | null): number[] | null => (a ? a.map((l) => Math.pow(10, l)) : null);
-  const measuredOf = cfg.cell === 'lstm' ? '∂(h_T, c_T)/∂(h_t, c_t)' : '∂h_T/∂h_t';
+  const measuredOf = cell.cellState ? '∂(h_T, c_T)/∂(h_t, c_t)' : '∂h_T/∂h_t';
   let verdict: string;
   const fmt = (x: number): string => (x >= 0.01 && x < 1000 ? x.toFixed(2) : x.toExponential(2));
-  if (cfg.cell === 'vanilla') {
+  if (bound.kind === 'chapter') {
     const lagsWord = `${T} lag${T === 1 ? '' : 's'}`;
     if (worstLag === null) verdict = `holds at all ${lagsWord}; ${measuredOf.replace(/_/g, '')} is exactly 0 at every lag (φ' = 0 on every unit: no gradient flows back)`;
     else if (holds) verdict = `holds at all ${lagsWord}; tightest at lag ${worstLag}, ratio ${fmt(worstRatio as number)}`;
@@ -204,7 +205,7 @@ export function analyseBound(model: Model, x: Float64Array, opts: BoundOptions =
   }
   return {
     cell: cfg.cell,
-    activation: cfg.cell === 'vanilla' ? cfg.activation : null,
+    activation: cell.activations ? cfg.activation : null,
     layer, steps: T, norm: normKind, measuredOf,
     lags: Array.from({ length: T }, (_, i) => i + 1),
     measuredLog10, measured: pow(measuredLog10) as number[],

@@ -4,15 +4,12 @@
  */
 import type { Workspace } from '../bptt';
 import type { Model } from '../model';
-import { vanillaJacobian } from '../cells/vanilla';
-import { lstmJacobian } from '../cells/lstm';
-import { gruJacobian } from '../cells/gru';
-import { gatedJacobian } from '../cells/gated';
+import { cellOf } from '../cells/index';
 import { matmulSquare } from '../linalg';
 
 /** Size of the recurrent state whose Jacobians are taken: m, or 2m for the LSTM's (h, c). */
 export function stateSize(model: Model): number {
-  return model.config.cell === 'lstm' ? 2 * model.config.hiddenSize : model.config.hiddenSize;
+  return cellOf(model.config.cell).cellState ? 2 * model.config.hiddenSize : model.config.hiddenSize;
 }
 
 /**
@@ -28,12 +25,7 @@ export function stepJacobian(model: Model, ws: Workspace, layer: number, t: numb
     for (let i = 0; i < n; i++) J[i * n + i] = 1;
     return;
   }
-  switch (w.cell) {
-    case 'vanilla': return vanillaJacobian(w, model.theta, whOff, t, b, J);
-    case 'lstm': return lstmJacobian(w, model.theta, whOff, t, b, J);
-    case 'gru': return gruJacobian(w, model.theta, whOff, t, b, J);
-    case 'gated': return gatedJacobian(w, model.theta, whOff, t, b, J);
-  }
+  w.desc.jacobian(w, model.theta, whOff, t, b, J);
 }
 
 /**

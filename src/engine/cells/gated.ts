@@ -4,6 +4,7 @@
  * Gate rows: free [α β h̃], coupled [α h̃]. After the forward step `pre` holds the gate values.
  */
 import type { LayerWork } from '../workspace';
+import { affineTex, type CellDescriptor } from './types';
 
 /** Forward elementwise part of step t (writes h[t+1]). */
 export function gatedForward(w: LayerWork, t: number, lengths: Int32Array): void {
@@ -97,3 +98,61 @@ export function gatedJacobian(w: LayerWork, theta: Float64Array, whOff: number, 
     J[i * m + i] += alpha;
   }
 }
+
+const GATED_COUPLED_FORWARD = [
+  '            a, c = pre.chunk(2, dim=1)',
+  '            alpha = torch.sigmoid(a)',
+  '            h = alpha * h + (1 - alpha) * torch.tanh(c)',
+];
+
+const GATED_FREE_FORWARD = [
+  '            a, b, c = pre.chunk(3, dim=1)',
+  '            alpha, beta = torch.sigmoid(a), torch.sigmoid(b)',
+  '            h = alpha * h + beta * torch.tanh(c)',
+];
+
+/** The chapter's gated additive cell. */
+export const gatedCell: CellDescriptor = {
+  kind: 'gated',
+  label: 'Gated additive',
+  noun: 'the gated cell',
+  summary: 'the chapter\'s h = α⊙h₋₁ + β⊙h̃, free or coupled (β = 1 − α) gates',
+  gates: (v) => [
+    { name: 'alpha', tex: '\\alpha', symbol: 'α', title: 'keep gate α: how much of h₋₁ passes straight through' },
+    ...(v.coupled ? [] : [{ name: 'beta', tex: '\\beta', symbol: 'β', title: 'write gate β: how much of the candidate is added' }]),
+    { name: 'hTilde', tex: '\\tilde{h}', symbol: 'h̃', title: 'candidate h̃' },
+  ],
+  cellState: false,
+  recurrent: 'matrix',
+  activations: null,
+  coupledOption: true,
+  recurrentBiasInside: null,
+  forward: gatedForward,
+  backward: gatedBackward,
+  jacobian: gatedJacobian,
+  simdStep: null,
+  candidateBlock: (v) => (v.coupled ? 1 : 2),
+  bound: { kind: 'additive', block: 0, tex: '\\alpha_k', words: 'the keep gate α' },
+  forgetBlock: null,
+  torch: (v) => ({
+    explicit: {
+      name: 'GatedRNN',
+      doc: v.coupled
+        ? ['One layer of the coupled gated additive cell, gate rows [α h̃]:', 'α = σ(·), h̃ = tanh(·), h_t = α⊙h_{t−1} + (1 − α)⊙h̃, each (·) = W_ih x_t + b_ih + W_hh h_{t−1} + b_hh.']
+        : ['One layer of the gated additive cell, gate rows [α β h̃]:', 'α = σ(·), β = σ(·), h̃ = tanh(·), h_t = α⊙h_{t−1} + β⊙h̃, each (·) = W_ih x_t + b_ih + W_hh h_{t−1} + b_hh.'],
+      step: v.coupled ? GATED_COUPLED_FORWARD : GATED_FREE_FORWARD,
+    },
+  }),
+  equations: (v) => [
+    { tex: `\\alpha_t = \\sigma(${affineTex('\\alpha')})`, note: 'Keep gate αₜ: how much of hₜ₋₁ passes straight through.' },
+    v.coupled
+      ? { tex: '\\beta_t = 1 - \\alpha_t', note: 'Coupled gates: βₜ = 1 − αₜ, so the new state is a convex mix of old state and candidate.' }
+      : { tex: `\\beta_t = \\sigma(${affineTex('\\beta')})`, note: 'Write gate βₜ, learned independently of αₜ.' },
+    { tex: `\\tilde{h}_t = \\tanh(${affineTex('\\tilde{h}')})`, note: 'Candidate state h̃ₜ.' },
+    {
+      tex: 'h_t = \\alpha_t \\odot h_{t-1} + \\beta_t \\odot \\tilde{h}_t',
+      note: "The chapter's additive update: hₜ₋₁ reaches hₜ through diag(αₜ), not through σ(W_h ·), so ∂hₜ/∂hₜ₋₁ ≈ I while αₜ ≈ 1. Each b_· is the sum of PyTorch's b_ih and b_hh blocks.",
+    },
+  ],
+  presets: [],
+};

@@ -5,6 +5,8 @@
  * After the forward step `pre` holds [r z n] and `hn` holds W_hn h_{t−1} + b_hn.
  */
 import type { LayerWork } from '../workspace';
+import { affineTex, type CellDescriptor } from './types';
+import { gruStepSimd } from '../kernels/simd';
 
 /** Forward elementwise part of step t (writes h[t+1]). */
 export function gruForward(w: LayerWork, t: number, lengths: Int32Array): void {
@@ -85,3 +87,45 @@ export function gruJacobian(w: LayerWork, theta: Float64Array, whOff: number, t:
     J[i * m + i] += z;
   }
 }
+
+/** The GRU, as PyTorch computes it. */
+export const gruCell: CellDescriptor = {
+  kind: 'gru',
+  label: 'GRU',
+  noun: 'the GRU',
+  summary: 'gated recurrent unit: reset r, update z, candidate n (PyTorch nn.GRU)',
+  gates: () => [
+    { name: 'r', tex: 'r', symbol: 'r', title: 'reset gate: how much of h₋₁ feeds the candidate' },
+    { name: 'z', tex: 'z', symbol: 'z', title: 'update gate: how much of h₋₁ is kept' },
+    { name: 'n', tex: 'n', symbol: 'n', title: 'candidate' },
+  ],
+  cellState: false,
+  recurrent: 'matrix',
+  activations: null,
+  coupledOption: false,
+  recurrentBiasInside: 2,
+  forward: gruForward,
+  backward: gruBackward,
+  jacobian: gruJacobian,
+  simdStep: (bound, w, t, theta, bhOff) => {
+    const Bm = w.B * w.m;
+    gruStepSimd(bound, w.B, w.m, w.h, t * Bm, (t + 1) * Bm, w.pre, t * w.B * w.G * w.m, w.hn, t * Bm, theta, bhOff + 2 * w.m);
+  },
+  candidateBlock: () => 2,
+  bound: { kind: 'additive', block: 1, tex: 'z_k', words: 'the update gate z' },
+  forgetBlock: null,
+  torch: () => ({ native: 'nn.GRU' }),
+  equations: () => [
+    { tex: `r_t = \\sigma(${affineTex('r')})`, note: 'Reset gate: how much of the previous state feeds the candidate.' },
+    { tex: `z_t = \\sigma(${affineTex('z')})`, note: 'Update gate: how much of the previous state is kept.' },
+    {
+      tex: 'n_t = \\tanh\\big(W_{xn} x_t + b_{xn} + r_t \\odot (W_{hn} h_{t-1} + b_{hn})\\big)',
+      note: "Candidate (the chapter's h̃ₜ). PyTorch's form: the reset gate multiplies W_hn hₜ₋₁ + b_hn after the product, so b_hn stays inside.",
+    },
+    {
+      tex: 'h_t = (1 - z_t) \\odot n_t + z_t \\odot h_{t-1}',
+      note: "Interpolation between the candidate and the old state: the chapter's αₜ = zₜ, βₜ = 1 − zₜ, h̃ₜ = nₜ. b_r and b_z are sums of PyTorch's two bias blocks.",
+    },
+  ],
+  presets: [],
+};

@@ -4,6 +4,8 @@
  * After the forward step `pre` holds the gate values [i f g o] and `tc` holds tanh(c_t).
  */
 import type { LayerWork } from '../workspace';
+import { affineTex, type CellDescriptor } from './types';
+import { lstmStepSimd } from '../kernels/simd';
 
 /** Forward elementwise part of step t (writes c[t+1], h[t+1]). */
 export function lstmForward(w: LayerWork, t: number, lengths: Int32Array): void {
@@ -94,3 +96,51 @@ export function lstmJacobian(w: LayerWork, theta: Float64Array, whOff: number, t
     J[r * n + m + r] = hc * f; // ∂h/∂c₋₁ = diag(o⊙(1 − tanh²c)) diag(f)
   }
 }
+
+/** The LSTM, as PyTorch computes it. */
+export const lstmCell: CellDescriptor = {
+  kind: 'lstm',
+  label: 'LSTM',
+  noun: 'the LSTM',
+  summary: 'long short-term memory: gates i, f, g, o and a cell state c (PyTorch nn.LSTM)',
+  gates: () => [
+    { name: 'i', tex: 'i', symbol: 'i', title: 'input gate: how much of the candidate enters c' },
+    { name: 'f', tex: 'f', symbol: 'f', title: 'forget gate: how much of c₋₁ is kept' },
+    { name: 'g', tex: 'g', symbol: 'g', title: 'candidate values' },
+    { name: 'o', tex: 'o', symbol: 'o', title: 'output gate: how much of c is exposed as h' },
+  ],
+  cellState: true,
+  recurrent: 'matrix',
+  activations: null,
+  coupledOption: false,
+  recurrentBiasInside: null,
+  forward: lstmForward,
+  backward: lstmBackward,
+  jacobian: lstmJacobian,
+  simdStep: (bound, w, t) => {
+    const Bm = w.B * w.m;
+    lstmStepSimd(bound, w.B, w.m, w.h, t * Bm, (t + 1) * Bm, w.pre, t * w.B * w.G * w.m, w.c, t * Bm, (t + 1) * Bm, w.tc, t * Bm);
+  },
+  candidateBlock: () => 2,
+  bound: { kind: 'additive', block: 1, tex: 'f_k', words: 'the forget gate f' },
+  forgetBlock: 1,
+  torch: () => ({ native: 'nn.LSTM' }),
+  equations: (v) => [
+    { tex: `i_t = \\sigma(${affineTex('i')})`, note: 'Input gate: how much of the candidate gₜ enters the cell state.' },
+    { tex: `f_t = \\sigma(${affineTex('f')})`, note: `Forget gate: how much of cₜ₋₁ is kept (the chapter's αₜ, acting on the cell state).${v.forgetBias1 ? ' Initialised with b_f = 1, so the forget gate starts mostly open.' : ''}` },
+    { tex: `g_t = \\tanh(${affineTex('g')})`, note: "Candidate values (the chapter's h̃ₜ)." },
+    { tex: `o_t = \\sigma(${affineTex('o')})`, note: 'Output gate: how much of the cell state is exposed as hₜ.' },
+    {
+      tex: 'c_t = f_t \\odot c_{t-1} + i_t \\odot g_t',
+      note: 'Additive update of the cell state: ∂cₜ/∂cₜ₋₁ = diag(fₜ), so gradients survive while fₜ ≈ 1. c₀ = 0.',
+    },
+    { tex: 'h_t = o_t \\odot \\tanh(c_t)', note: 'Hidden state read out of the cell state. Each b_· is the sum of PyTorch\'s b_ih and b_hh blocks.' },
+  ],
+  presets: [
+    {
+      id: 'lstm-fb1', label: 'LSTM with forget bias 1',
+      title: 'LSTM whose forget gate starts open (b_f = 1), so the cell state is kept from the first epoch (Jozefowicz et al. 2015).',
+      changes: [{ field: 'model.cell', value: 'lstm' }, { field: 'model.forgetBias1', value: true }],
+    },
+  ],
+};

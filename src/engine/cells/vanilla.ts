@@ -3,6 +3,8 @@
  * `pre` holds z after the forward step.
  */
 import type { LayerWork } from '../workspace';
+import type { CellDescriptor } from './types';
+import type { Activation } from '../config';
 
 /** Forward elementwise part of step t (0-based; writes h[t+1]). */
 export function vanillaForward(w: LayerWork, t: number, lengths: Int32Array): void {
@@ -78,3 +80,62 @@ export function vanillaJacobian(w: LayerWork, theta: Float64Array, whOff: number
     for (let j = 0; j < m; j++) J[i * m + j] = s * theta[whOff + i * m + j];
   }
 }
+
+/** φ as TeX, its name and in words. */
+export const PHI: Record<Activation, { tex: string; name: string; words: string }> = {
+  tanh: { tex: '\\tanh', name: 'tanh', words: 'tanh, elementwise' },
+  sigmoid: { tex: '\\sigma', name: 'σ', words: 'the logistic sigmoid σ(z) = 1/(1 + e^−z), elementwise' },
+  relu: { tex: '\\operatorname{ReLU}', name: 'ReLU', words: 'ReLU(z) = max(0, z), elementwise' },
+};
+
+/** The chapter's vanilla RNN. */
+export const vanillaCell: CellDescriptor = {
+  kind: 'vanilla',
+  label: 'Vanilla RNN',
+  noun: 'the RNN',
+  summary: 'h = φ(W_h h₋₁ + W_x x + b), φ sigmoid, tanh or ReLU (the chapter\'s cell)',
+  gates: () => [{ name: 'z', tex: 'z', symbol: 'z', title: 'pre-activation z = W_h h₋₁ + W_x x + b' }],
+  cellState: false,
+  recurrent: 'matrix',
+  activations: ['sigmoid', 'tanh', 'relu'],
+  coupledOption: false,
+  recurrentBiasInside: null,
+  forward: vanillaForward,
+  backward: vanillaBackward,
+  jacobian: vanillaJacobian,
+  simdStep: null,
+  candidateBlock: () => 0,
+  bound: { kind: 'chapter' },
+  forgetBlock: null,
+  torch: (v) => (v.activation === 'sigmoid'
+    ? { explicit: { name: 'SigmoidRNN', doc: ['One layer of the vanilla cell with the logistic sigmoid:', 'h_t = σ(W_ih x_t + b_ih + W_hh h_{t−1} + b_hh).'], step: ['            h = torch.sigmoid(pre)'] } }
+    : { native: 'nn.RNN' }),
+  equations: (v) => [
+    {
+      tex: 'z_t = W_h h_{t-1} + W_x x_t + b',
+      note: 'Pre-activation: the previous state and the current input, mixed linearly. b = b_ih + b_hh (PyTorch keeps two bias vectors; only their sum matters).',
+    },
+    {
+      tex: `h_t = ${PHI[v.activation].tex}(z_t)`,
+      note: `New hidden state: φ = ${PHI[v.activation].words}. The update is multiplicative, so ∂hₜ/∂hₜ₋₁ = diag(φ′(zₜ)) W_h. h₀ = 0 at the start of a sequence.`,
+    },
+  ],
+  presets: [
+    {
+      id: 'tiny', label: 'The chapter\'s tiny RNN',
+      title: 'Vanilla tanh RNN with 2 hidden units: small enough to follow every number by hand.',
+      changes: [
+        { field: 'model.cell', value: 'vanilla' }, { field: 'model.activation', value: 'tanh' }, { field: 'model.hiddenSize', value: 2 },
+        { field: 'model.layers', value: 1 }, { field: 'model.residual', value: false }, { field: 'model.init', value: 'pytorch' },
+      ],
+    },
+    {
+      id: 'irnn', label: 'IRNN',
+      title: 'ReLU RNN with W_h = I and zero biases (Le, Jaitly and Hinton 2015): the state is copied forward until learning changes it.',
+      changes: [
+        { field: 'model.cell', value: 'vanilla' }, { field: 'model.activation', value: 'relu' }, { field: 'model.init', value: 'identity' },
+        { field: 'training.clip', value: 1 },
+      ],
+    },
+  ],
+};
