@@ -16,7 +16,7 @@ import type { CsvColumn, CsvTable } from './csvTypes';
 import { correlogram, type Correlogram } from './memory';
 import type { ColumnRoles } from './roles';
 import { missingChoices, settingWords, type Surface } from './settingWords';
-import { plural } from '../shared/protocol';
+import { plural } from './words';
 
 /** What the model learns. */
 export type TaskKind = 'next-step' | 'regress' | 'classify';

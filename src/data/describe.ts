@@ -1,5 +1,5 @@
 /** A dataset's samples in words, the same on every surface (see `describeSamples`). */
-import { plural } from '../shared/protocol';
+import { plural } from './words';
 import type { Dataset } from './dataset';
 
 /** What `describeSamples` needs: how many sequences, how long, the samples per split and the windows. */

@@ -12,7 +12,7 @@
  */
 import { cellOf, isCellKind, type TrainResult } from '../engine/index';
 import type { Dataset } from './dataset';
-import { num } from '../shared/protocol';
+import { num } from './words';
 
 /** The five verdicts. */
 export type VerdictKind = 'better' | 'no better' | 'worse' | 'diverged' | 'stopped';

@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { ExperimentError, parseExperiment, parseExperimentText, type Experiment, type ExperimentPatch } from '../data/experiment';
-import { editExperimentText, roleChanges, statedRoles, withRole } from '../data/experimentEdit';
+import { editExperimentText, roleChanges, statedRoles, withRole } from './experimentEdit';
 import {
   parseFromWebview, type BoundSummary, type FromWebview, type CompareSummary, type EpochPoint, type ExperimentChange, type PanelExperiment, type PanelState,
   type RunSummary, type ToWebview,

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { editExperimentText, roleChanges, spanEdit, statedRoles, withRole } from '../../src/data/experimentEdit';
+import { editExperimentText, roleChanges, spanEdit, statedRoles, withRole } from '../../src/extension/experimentEdit';
 import { ExperimentError } from '../../src/data/experiment';
 
 const sample = readFileSync(new URL('../../samples/adding-50.rnn.json', import.meta.url), 'utf8');

@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 import katex from 'katex';
 import { CELLS, CELL_KINDS, cellVariants, createModel, modelConfig, gateCount, variantOf, type CellDescriptor } from '../../src/engine/index';
 import { EXPERIMENT_ENUMS, experimentToText, suggestExperiment } from '../../src/data/experiment';
-import { editExperimentText } from '../../src/data/experimentEdit';
+import { editExperimentText } from '../../src/extension/experimentEdit';
 import { parseCsvText } from '../../src/data/csv';
 import { CATALOG_KINDS, catalogVariant } from '../../src/shared/protocol';
 import { generatedFiles } from '../../scripts/gen-catalog';

@@ -6,8 +6,8 @@
  */
 import { applyEdits, modify, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { EXPERIMENT_FIELDS, type ExperimentChange, type RoleChoice } from '../shared/protocol';
-import type { ColumnRoles } from './roles';
-import { ExperimentError, parseExperimentText, type Experiment, type ExperimentPatch } from './experiment';
+import type { ColumnRoles } from '../data/roles';
+import { ExperimentError, parseExperimentText, type Experiment, type ExperimentPatch } from '../data/experiment';
 
 /** One replacement in the text (offsets in UTF-16 code units, as VS Code's positionAt expects). */
 export interface TextEdit {
