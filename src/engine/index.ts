@@ -6,30 +6,29 @@
 export { createRng, type Rng } from './rng';
 export {
   CELLS, CELL_KINDS, cellOf, isCellKind, variantOf, cellVariants,
-  type CellDescriptor, type CellVariant, type GateInfo, type EquationLine, type TorchMapping, type CellPreset, type BoundKind,
+  type CellDescriptor, type CellVariant, type EquationLine,
 } from './cells/index';
 export {
-  modelConfig, validateConfig, gateCount,
+  modelConfig, gateCount,
   type ModelConfig, type CellKind, type Activation, type Readout, type LossKind, type InitKind,
 } from './config';
 export { createModel, type Model, type CreateModelOptions } from './model';
-export { paramLayout, describeIndex, tensorByName, type ParamLayout, type TensorSpec } from './params';
+export type { ParamLayout, TensorSpec } from './params';
 export { orthogonal } from './init';
 export {
   createWorkspace, forwardStack, backwardStack, finalState,
   type Batch, type StackState, type Workspace, type BackwardOptions,
 } from './bptt';
 export { headForward, headLoss, type HeadResult } from './head';
-export { packBatch, validateSamples, type Sample, type PackedBatch } from './batch';
-export { createOptimizer, validateOptimizer, type Optimizer, type OptimizerConfig, type OptimizerKind, type StepStats } from './optim';
-export { train, evaluate, validateTrainOptions, type TrainOptions, type TrainResult, type EpochRecord, type TrainStatus } from './train';
+export { packBatch, type Sample, type PackedBatch } from './batch';
+export { createOptimizer, type Optimizer, type OptimizerConfig, type OptimizerKind, type StepStats } from './optim';
+export { train, evaluate, type TrainOptions, type TrainResult, type EpochRecord, type TrainStatus } from './train';
 export {
-  modelToJson, modelFromJson, toStateDict, loadStateDict, toNested, flattenNested, nestedShape,
-  MODEL_FORMAT, MODEL_VERSION, type ModelJson, type NestedNumbers,
+  modelToJson, modelFromJson, toStateDict, loadStateDict, type ModelJson, type NestedNumbers,
 } from './serialize';
 export { stepJacobian, forEachProduct, stateSize } from './analysis/jacobian';
-export { analyseBound, recurrentSpectrum, type BoundReport, type BoundOptions } from './analysis/bound';
-export { spectralNorm, spectralRadius, frobeniusNorm, symmetricEigenvalues } from './analysis/spectral';
+export { analyseBound, type BoundReport, type BoundOptions } from './analysis/bound';
+export { spectralNorm, spectralRadius, symmetricEigenvalues } from './analysis/spectral';
 export { gradCheck, randomGradCheck, batchLoss, type GradCheckReport, type GradCheckOptions, type GradCheckEntry, type GradCheckSpec } from './analysis/gradcheck';
 export { gradientProfile, type GradientProfile } from './analysis/gradients';
 export { runGolden, type GoldenReport, type GoldenCaseReport } from './golden';
