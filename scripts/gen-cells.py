@@ -3,7 +3,7 @@
 interleaved: independent gate pre-activations go through range reduction and the degree-13 polynomial together, so
 their dependency chains overlap in the CPU (a called exp runs one latency-bound chain at a time, ~15% slower end to
 end on LSTM-128). After editing: `python3 scripts/gen-cells.py --write` (rewrites the generated section of gemm.wat),
-then `npm run build:wasm`."""
+then `npm run build:wasm`; `--check` exits 1 when gemm.wat differs from what this script generates (a unit test runs it)."""
 import math
 
 C = [1 / math.factorial(n) for n in range(16)]
@@ -164,7 +164,7 @@ def gru():
 def main():
     import sys
     text = lstm() + '\n' + gru()
-    if '--write' not in sys.argv:
+    if '--write' not in sys.argv and '--check' not in sys.argv:
         print(text)
         return
     import pathlib
@@ -172,7 +172,15 @@ def main():
     src = wat.read_text()
     begin = src.index('  ;; ---- BEGIN generated cells')
     end = src.index('  ;; ---- END generated cells ----')
-    wat.write_text(src[:begin] + '  ;; ---- BEGIN generated cells (scripts/gen-cells.py) ----\n  ' + text.strip() + '\n' + src[end:])
+    want = src[:begin] + '  ;; ---- BEGIN generated cells (scripts/gen-cells.py) ----\n  ' + text.strip() + '\n' + src[end:]
+    if '--check' in sys.argv:
+        # the committed gemm.wat holds exactly what this script generates (run with --write after editing it)
+        if want != src:
+            print('gemm.wat differs from what scripts/gen-cells.py generates: run python3 scripts/gen-cells.py --write', file=sys.stderr)
+            sys.exit(1)
+        print('gemm.wat matches scripts/gen-cells.py')
+        return
+    wat.write_text(want)
 
 
 main()

@@ -92,6 +92,12 @@ test('the committed wasm module is assembled from the committed gemm.wat', () =>
   assert.match(out, /matches/);
 });
 
+test('the committed gemm.wat holds exactly the cells scripts/gen-cells.py generates', () => {
+  // python3 is on every machine these tests run on (Debian; .ci/run installs python3-torch for the export tests)
+  const out = execFileSync('python3', [new URL('../../scripts/gen-cells.py', import.meta.url).pathname, '--check'], { encoding: 'utf8' });
+  assert.match(out, /matches/);
+});
+
 test('the kernel\'s vector exp, σ and tanh agree with Math.* to a few ulp over the whole range', () => {
   const r = createRng(12);
   const xs = Float64Array.from({ length: 40000 }, (_, i) => {
