@@ -2,7 +2,7 @@
  * Side-view script: renders the host's state (current file, running job, loss sparkline, latest result) and turns
  * button presses into `command/run` messages. Plain DOM; the full playground panel builds on this later.
  */
-import type { FromWebview, SidebarState, ToWebview } from '../src/shared/protocol';
+import { assertNever, type FromWebview, type SidebarState, type ToWebview } from '../src/shared/protocol';
 import { el } from './dom';
 
 declare function acquireVsCodeApi(): { postMessage(msg: FromWebview): void; getState(): unknown; setState(s: unknown): void };
@@ -89,9 +89,18 @@ function lineList(lines: string[]): HTMLElement {
 
 window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   const msg = event.data;
-  if (msg?.type === 'state/show') {
-    vscodeApi.setState(msg.state);
-    render(msg.state);
+  if (!msg || typeof msg !== 'object') return;
+  switch (msg.type) {
+    case 'state/show':
+      vscodeApi.setState(msg.state);
+      render(msg.state);
+      return;
+    case 'panel/state':
+    case 'panel/epoch':
+    case 'panel/fetchRows/result':
+      return; // the playground panel's messages
+    default:
+      assertNever(msg);
   }
 });
 

@@ -3,7 +3,7 @@
  * gradients (‖∂L/∂h_t‖ over time × epoch), the bound (measured against the bounds, log scale) and the comparison of
  * cells. Renders the host's PanelState, appends epochs live, and keeps its state for tab switches and reloads.
  */
-import { catalogCell, plural, type BoundSummary, type CompareSummary, type EpochPoint, type ExperimentChange, type FromWebview, type PanelState, type PanelTab, type RunSummary, type ToWebview } from '../src/shared/protocol';
+import { assertNever, catalogCell, plural, type BoundSummary, type CompareSummary, type EpochPoint, type ExperimentChange, type FromWebview, type PanelState, type PanelTab, type RunSummary, type ToWebview } from '../src/shared/protocol';
 import { renderGradients } from './gradientsView';
 import { renderModelView } from './modelView';
 import { renderDataView, renderSeries, type DataViewContext } from './dataView';
@@ -21,6 +21,8 @@ let state: PanelState | null = (vscodeApi.getState() as PanelState | undefined) 
 let trainingCharts: { loss: Chart; grad: Chart; spectrum: Chart } | null = null;
 
 let dataTable: DataTable | null = null;
+/** The id of the next request to the host (its reply carries it as inReplyTo). */
+let nextRequest = 1;
 /** Graphs the user expanded (kept across redraws). */
 const graphExpanded = new Map<string, boolean>();
 
@@ -127,7 +129,7 @@ function dataContext(s: PanelState): DataViewContext {
     preview: s.preview, previewError: s.previewError, inspection: s.inspection, inspectError: s.inspectError, sequence: s.sequence ?? 1,
     editable: !!s.experiment, notice: s.editError, edit, selectSequence,
     setRole: (column, role) => vscodeApi.postMessage({ type: 'experiment/role', column, role }),
-    fetchRows: (start, count) => vscodeApi.postMessage({ type: 'panel/fetchRows', start, count }),
+    fetchRows: (start, count) => vscodeApi.postMessage({ type: 'panel/fetchRows', id: nextRequest++, start, count }),
     onTable: (t) => { dataTable = t; },
   };
 }
@@ -374,31 +376,45 @@ function selectTab(tab: PanelTab): void {
 let pendingRender = false;
 window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   const msg = event.data;
-  if (msg?.type === 'panel/state') {
-    // keep the tab the user is on unless the host chose one (a reply may have left before the user switched)
-    const before = dataKey(state);
-    state = state && !msg.selectTab ? { ...msg.state, tab: state.tab } : msg.state;
-    if (before && before === dataKey(state) && !pendingRender) {
-      vscodeApi.setState(state);
-      renderSeriesOnly(state);
+  if (!msg || typeof msg !== 'object') return;
+  switch (msg.type) {
+    case 'panel/state':
+      onState(msg);
       return;
-    }
-    pendingEpochs.length = 0; // the host's state already holds them
-    vscodeApi.setState(state);
-    if (!pendingRender) {
-      pendingRender = true;
-      requestAnimationFrame(() => {
-        pendingRender = false;
-        render();
-      });
-    }
-  } else if (msg?.type === 'panel/rows') {
-    dataTable?.setRows(msg.start, msg.rows);
-  } else if (msg?.type === 'panel/epoch' && state) {
-    pendingEpochs.push(msg.epoch);
-    if (!epochFrame) epochFrame = requestAnimationFrame(flushEpochs);
+    case 'panel/fetchRows/result':
+      dataTable?.setRows(msg.start, msg.rows);
+      return;
+    case 'panel/epoch':
+      if (!state) return;
+      pendingEpochs.push(msg.epoch);
+      if (!epochFrame) epochFrame = requestAnimationFrame(flushEpochs);
+      return;
+    case 'state/show':
+      return; // the side view's message
+    default:
+      assertNever(msg);
   }
 });
+
+/** The host's whole state: keep the tab the user is on unless the host chose one (a reply may have left before the user switched). */
+function onState(msg: Extract<ToWebview, { type: 'panel/state' }>): void {
+  const before = dataKey(state);
+  state = state && !msg.selectTab ? { ...msg.state, tab: state.tab } : msg.state;
+  if (before && before === dataKey(state) && !pendingRender) {
+    vscodeApi.setState(state);
+    renderSeriesOnly(state);
+    return;
+  }
+  pendingEpochs.length = 0; // the host's state already holds them
+  vscodeApi.setState(state);
+  if (!pendingRender) {
+    pendingRender = true;
+    requestAnimationFrame(() => {
+      pendingRender = false;
+      render();
+    });
+  }
+}
 
 // Epochs can arrive faster than frames (small data trains hundreds of epochs a second): they are collected and drawn
 // once per animation frame, and the saved state (which holds every epoch's per-step gradients) is written then too.

@@ -8,8 +8,8 @@ import * as path from 'node:path';
 import { existsSync } from 'node:fs';
 import type { CellKind, ModelConfig } from '../engine/index';
 import type { ExperimentPatch } from '../data/experiment';
-import { CATALOG_KINDS, type BoundSummary, type CompareSummary, type ExperimentChange, type ExperimentSource, type ModelInfo, type ProgressMessage, type RunSummary } from '../shared/protocol';
-import { EngineClient, EngineError, type EngineRequest, type Reply } from './engineClient';
+import { CATALOG_KINDS, type BoundSummary, type CompareSummary, type ExperimentChange, type ExperimentSource, type ModelInfo, type ProgressMessage, type RunSummary, type WorkerReply, type WorkerRequestBody, type WorkerRequestType } from '../shared/protocol';
+import { EngineClient, EngineError } from './engineClient';
 import { activeFile, kindOf, resolveFile, sibling } from './files';
 import { boundLines, compareLines, compareSideLines, fmt, modelLines, runLines } from './format';
 import { experimentDefaults, saveModels } from './settings';
@@ -174,7 +174,7 @@ export class Commands {
   }
 
   /** Runs an engine job under a cancellable progress notification, feeding the status bar and side view. */
-  private job<K extends Parameters<EngineClient['request']>[1]>(title: string, msg: EngineRequest, expect: K, onProgress?: (p: ProgressMessage) => void): Promise<Reply<K>> {
+  private job<K extends WorkerRequestType>(title: string, type: K, body: WorkerRequestBody<K>, onProgress?: (p: ProgressMessage) => void): Promise<WorkerReply<K>> {
     return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
       let done = 0;
       let stop: (() => void) | null = null;
@@ -184,7 +184,7 @@ export class Commands {
       const sub = token.onCancellationRequested(stopper);
       this.sidebar.update({ running: { title, message: 'starting the engine', fraction: null } });
       try {
-        return await this.client.request(msg, expect, {
+        return await this.client.request(type, body, {
           onCancelRequested: (cancel) => {
             stop = cancel;
           },
@@ -237,11 +237,11 @@ export class Commands {
     this.training.add(file);
     const source = this.source(file, o);
     if (step) source.overrides = { ...source.overrides, training: { ...source.overrides?.training, epochs: 1 } };
-    let reply: Reply<'train/result'>;
+    let reply: WorkerReply<'train/start'>;
     try {
-      reply = await this.job(`RNN Playground: ${step ? 'one more epoch' : 'training'} on ${name}`, {
-        type: 'train/start', source, saveTo: save ? sibling(file, '.model.json') : null, resume,
-      }, 'train/result', (p) => this.trainProgress(file, p, losses));
+      reply = await this.job(`RNN Playground: ${step ? 'one more epoch' : 'training'} on ${name}`, 'train/start', {
+        source, saveTo: save ? sibling(file, '.model.json') : null, resume,
+      }, (p) => this.trainProgress(file, p, losses));
     } catch (e) {
       this.panels.runEnded(file, null);
       throw e;
@@ -311,9 +311,9 @@ export class Commands {
       modelFile = this.modelFor(file);
     }
     const sequence = typeof o.sequence === 'number' ? o.sequence : 1;
-    const reply = await this.job(`RNN Playground: verifying the bound on ${path.basename(file)}`, {
-      type: 'verify/run', source: this.source(file, o), modelFile, sequence,
-    }, 'verify/result');
+    const reply = await this.job(`RNN Playground: verifying the bound on ${path.basename(file)}`, 'verify/run', {
+      source: this.source(file, o), modelFile, sequence,
+    });
     const r = reply.report;
     this.panels.show(file, 'bound');
     this.panels.bound(file, r);
@@ -333,9 +333,9 @@ export class Commands {
     this.currentFile = file;
     const cells = Array.isArray(o.cells) ? (o.cells as unknown[]) : CELLS;
     for (const c of cells) if (!CELLS.includes(c as CellKind)) throw new Error(`options.cells: unknown cell ${JSON.stringify(c)} (${CELLS.join(', ')})`);
-    const reply = await this.job(`RNN Playground: comparing ${cells.length} cells on ${path.basename(file)}`, {
-      type: 'compare/run', source: this.source(file, o), cells: cells as CellKind[],
-    }, 'compare/result', (p) => p.phase === 'training' && this.status.training(p.epoch?.epoch ?? null, p.message, p.loss ?? null));
+    const reply = await this.job(`RNN Playground: comparing ${cells.length} cells on ${path.basename(file)}`, 'compare/run', {
+      source: this.source(file, o), cells: cells as CellKind[],
+    }, (p) => p.phase === 'training' && this.status.training(p.epoch?.epoch ?? null, p.message, p.loss ?? null));
     const s = reply.summary;
     this.status.compared(s);
     this.panels.show(file, 'compare');
@@ -360,9 +360,9 @@ export class Commands {
     const config: ModelConfig = {
       cell, activation: 'tanh', coupled: false, inputSize: 3, hiddenSize, layers: 1, residual: false, readout: 'last', loss: 'mse', outputSize: 1,
     };
-    const reply = await this.job('RNN Playground: gradient check', {
-      type: 'gradcheck/run', config, steps: 6, batch: 3, seed: typeof o.seed === 'number' ? o.seed : 0,
-    }, 'gradcheck/result');
+    const reply = await this.job('RNN Playground: gradient check', 'gradcheck/run', {
+      config, steps: 6, batch: 3, seed: typeof o.seed === 'number' ? o.seed : 0,
+    });
     const { maxRelErr, checked } = reply.report;
     const passed = maxRelErr < 1e-5;
     this.output.appendLine(`Gradient check (${cell}, hidden ${hiddenSize}): max relative error ${maxRelErr.toExponential(2)} over ${checked} entries — ${passed ? 'passed' : 'FAILED'}`);
@@ -378,9 +378,9 @@ export class Commands {
     if (!csv) return null;
     let target = sibling(csv, '.rnn.json');
     for (let k = 2; await exists(target); k++) target = sibling(csv, `-${k}.rnn.json`);
-    const reply = await this.job(`RNN Playground: new experiment for ${path.basename(csv)}`, {
-      type: 'experiment/create', csvFile: csv, experimentFile: target, defaults: experimentDefaults(),
-    }, 'experiment/created');
+    const reply = await this.job(`RNN Playground: new experiment for ${path.basename(csv)}`, 'experiment/create', {
+      csvFile: csv, experimentFile: target, defaults: experimentDefaults(),
+    });
     this.output.appendLine(`\n▶ New experiment ${target}`);
     for (const [col, why] of Object.entries(reply.reasons)) this.output.appendLine(`  ${col}: ${why}`);
     this.sidebar.update({ current: target });
@@ -396,15 +396,15 @@ export class Commands {
     if (!modelFile) return null;
     const folder = typeof o.folder === 'string' ? o.folder : sibling(modelFile, '-pytorch');
     let overwrite = o.overwrite === true;
-    let reply: Reply<'model/exported'>;
+    let reply: WorkerReply<'model/export'>;
     try {
-      reply = await this.client.request({ type: 'model/export', modelFile, folder, overwrite }, 'model/exported');
+      reply = await this.client.request('model/export', { modelFile, folder, overwrite });
     } catch (e) {
       if (!(e instanceof EngineError && e.kind === 'exists') || o.overwrite !== undefined) throw e;
       const answer = await vscode.window.showWarningMessage(`${e.message}. Replace the exported files?`, { modal: true }, 'Replace');
       if (answer !== 'Replace') return null;
       overwrite = true;
-      reply = await this.client.request({ type: 'model/export', modelFile, folder, overwrite }, 'model/exported');
+      reply = await this.client.request('model/export', { modelFile, folder, overwrite });
     }
     this.output.appendLine(`\n▶ Exported ${modelFile}`);
     for (const f of Object.values(reply.files)) this.output.appendLine(`  ${f}`);
@@ -436,7 +436,7 @@ export class Commands {
   }
 
   private async inspect(file: string): Promise<ModelInfo> {
-    return (await this.client.request({ type: 'model/inspect', modelFile: file }, 'model/info')).info;
+    return (await this.client.request('model/inspect', { modelFile: file })).info;
   }
 
   /** Open Playground: reveals the side view and opens the panel of the given or current CSV or experiment. */

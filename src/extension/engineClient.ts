@@ -4,12 +4,10 @@
  */
 import { Worker } from 'node:worker_threads';
 import * as path from 'node:path';
-import type { ErrorMessage, FromWorker, ProgressMessage, ToWorker } from '../shared/protocol';
-
-/** A request without its id and cancel flag (distributes over the union). */
-export type EngineRequest = ToWorker extends infer T ? (T extends ToWorker ? Omit<T, 'id' | 'cancel'> : never) : never;
-/** The reply of a given type. */
-export type Reply<K extends FromWorker['type']> = Extract<FromWorker, { type: K }>;
+import {
+  replyType, WORKER_REQUESTS, type ErrorMessage, type FromWorker, type ProgressMessage, type ToWorker,
+  type WorkerReply, type WorkerRequestBody, type WorkerRequestType,
+} from '../shared/protocol';
 
 /** Why a request failed: the worker's own error kinds, plus the worker dying or hanging. */
 export type EngineErrorKind = ErrorMessage['kind'] | 'crashed' | 'stuck';
@@ -51,16 +49,7 @@ interface Pending {
   what: string;
 }
 
-/** Plain words for a request in messages. */
-const WHAT: Record<string, string> = {
-  train: 'training', verify: 'the bound analysis', compare: 'the comparison', gradcheck: 'the gradient check',
-  experiment: 'the new experiment', model: 'reading the model', worker: 'a liveness check',
-  data: 'reading the data', sequence: 'inspecting the sequence',
-};
-
 const seconds = (ms: number): string => (ms < 10_000 ? (ms / 1000).toFixed(1) : String(Math.round(ms / 1000)));
-
-const JOBS = new Set<ToWorker['type']>(['train/start', 'verify/run', 'compare/run', 'experiment/create', 'data/preview', 'sequence/inspect']);
 
 /** A lazily started engine worker shared by all commands. */
 export class EngineClient {
@@ -87,13 +76,17 @@ export class EngineClient {
     return this.worker !== null;
   }
 
-  /** Sends a request and resolves with its reply of type `expect`; an error reply rejects with an EngineError. */
-  request<K extends FromWorker['type']>(msg: EngineRequest, expect: K, opts: RequestOptions = {}): Promise<Reply<K>> {
+  /**
+   * Sends a request of `type` (its id, and a cancel flag when the protocol gives it one, are added here) and resolves
+   * with its reply, whose type the protocol's request map infers; an error reply rejects with an EngineError.
+   */
+  request<K extends WorkerRequestType>(type: K, body: WorkerRequestBody<K>, opts: RequestOptions = {}): Promise<WorkerReply<K>> {
     const worker = this.ensure();
     const id = this.nextId++;
     const cancel = new Int32Array(new SharedArrayBuffer(4));
-    const what = WHAT[msg.type.split('/')[0]] ?? msg.type;
-    return new Promise<Reply<K>>((resolve, reject) => {
+    const { what, cancellable } = WORKER_REQUESTS[type];
+    const expect = replyType(type);
+    return new Promise<WorkerReply<K>>((resolve, reject) => {
       const pending: Pending = {
         expect, resolve: resolve as (m: FromWorker) => void, reject, onProgress: opts.onProgress, cancel,
         lastHeard: Date.now(), cancelledAt: null, what,
@@ -101,7 +94,7 @@ export class EngineClient {
       this.pending.set(id, pending);
       this.startWatchdog();
       opts.onCancelRequested?.(() => this.cancel(id));
-      const full = (JOBS.has(msg.type) ? { ...msg, id, cancel } : { ...msg, id }) as ToWorker;
+      const full = (cancellable ? { ...body, type, id, cancel } : { ...body, type, id }) as ToWorker;
       worker.postMessage(full);
     });
   }

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { ExperimentError, parseExperiment, parseExperimentText, type Experiment, type ExperimentPatch } from '../data/experiment';
 import { editExperimentText, roleChanges, statedRoles, withRole } from './experimentEdit';
 import {
-  parseFromWebview, type BoundSummary, type FromWebview, type CompareSummary, type EpochPoint, type ExperimentChange, type PanelExperiment, type PanelState,
+  assertNever, parseFromWebview, type BoundSummary, type FromWebview, type CompareSummary, type EpochPoint, type ExperimentChange, type PanelExperiment, type PanelState,
   type RunSummary, type ToWebview,
 } from '../shared/protocol';
 import type { EngineClient } from './engineClient';
@@ -212,7 +212,7 @@ export class PlaygroundPanels implements vscode.WebviewPanelSerializer<PanelStat
     }
     this.previewing.set(file, false);
     try {
-      const reply = await this.services.engine.request({ type: 'data/preview', source: { file, defaults: this.services.defaults() } }, 'data/previewed');
+      const reply = await this.services.engine.request('data/preview', { source: { file, defaults: this.services.defaults() } });
       p.update({ preview: reply.preview, previewError: null });
     } catch (e) {
       p.update({ preview: null, previewError: messageOf(e) });
@@ -249,7 +249,7 @@ export class PlaygroundPanels implements vscode.WebviewPanelSerializer<PanelStat
     // never show the last sequence or model's numbers as if they were this one's
     if (s.inspection) p.update({ inspection: null, inspectError: null });
     try {
-      const reply = await this.services.engine.request({ type: 'sequence/inspect', source: { file, defaults: this.services.defaults() }, modelFile, sequence }, 'sequence/inspected');
+      const reply = await this.services.engine.request('sequence/inspect', { source: { file, defaults: this.services.defaults() }, modelFile, sequence });
       if (this.inspected.get(file) === key && !p.disposed) p.update({ inspection: reply.inspection, inspectError: null });
     } catch (e) {
       if (this.inspected.get(file) === key && !p.disposed) p.update({ inspectError: messageOf(e) });
@@ -280,13 +280,17 @@ export class PlaygroundPanels implements vscode.WebviewPanelSerializer<PanelStat
       case 'panel/fetchRows': {
         const csvFile = p.state.preview?.csvFile;
         if (!csvFile) return;
-        this.services.engine.request({ type: 'data/rows', csvFile, start: msg.start, count: msg.count }, 'data/rowsResult').then(
-          (r) => p.post({ type: 'panel/rows', start: r.start, rows: r.rows }), // post() skips a closed panel
+        this.services.engine.request('data/rows', { csvFile, start: msg.start, count: msg.count }).then(
+          (r) => p.post({ type: 'panel/fetchRows/result', inReplyTo: msg.id, start: r.start, rows: r.rows }), // post() skips a closed panel
           (e) => this.services.log(`reading rows ${msg.start}–${msg.start + msg.count} of ${csvFile}: ${messageOf(e)}`),
         );
         return;
       }
+      case 'webview/ready':
+      case 'command/run':
+        return; // answered by the panel itself before it hands messages on
       default:
+        assertNever(msg);
     }
   }
 
@@ -376,7 +380,7 @@ export class PlaygroundPanels implements vscode.WebviewPanelSerializer<PanelStat
     }
     let target = existing;
     for (let k = 2; (await this.diskText(target)) !== null; k++) target = sibling(csv, `-${k}.rnn.json`);
-    await this.services.engine.request({ type: 'experiment/create', csvFile: csv, experimentFile: target, defaults: this.services.defaults() }, 'experiment/created');
+    await this.services.engine.request('experiment/create', { csvFile: csv, experimentFile: target, defaults: this.services.defaults() });
     this.moveTo(panel, target);
     const message = `Created ${path.basename(target)} beside ${path.basename(csv)} with the suggested roles to hold your settings; the change was written to it.`;
     void vscode.window.showInformationMessage(message, 'Open File').then((a) => {

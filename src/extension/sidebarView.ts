@@ -1,7 +1,7 @@
 /** The activity-bar side view: the current file, the running job with Stop, a loss sparkline, the latest result. */
 import * as vscode from 'vscode';
 import { readFileSync } from 'node:fs';
-import { parseFromWebview, type SidebarState, type ToWebview } from '../shared/protocol';
+import { assertNever, parseFromWebview, type SidebarState, type ToWebview } from '../shared/protocol';
 
 /** Provides the `rnnPlayground.sidebar` webview view and keeps its state while it is hidden. */
 export class SidebarProvider implements vscode.WebviewViewProvider {
@@ -69,11 +69,19 @@ export class SidebarProvider implements vscode.WebviewViewProvider {
     view.webview.onDidReceiveMessage((raw) => {
       const msg = parseFromWebview(raw);
       if (!msg) return;
-      if (msg.type === 'webview/ready') {
-        this.post();
-        for (const f of this.readyWaiters.splice(0)) f();
+      switch (msg.type) {
+        case 'webview/ready':
+          this.post();
+          for (const f of this.readyWaiters.splice(0)) f();
+          return;
+        case 'command/run':
+          void vscode.commands.executeCommand(msg.command);
+          return;
+        case 'panel/tab': case 'panel/fetchRows': case 'panel/sequence': case 'experiment/edit': case 'experiment/role': case 'run/nextStep':
+          return; // the playground panel's messages
+        default:
+          assertNever(msg);
       }
-      else if (msg.type === 'command/run') void vscode.commands.executeCommand(msg.command);
     });
     view.onDidChangeVisibility(() => view.visible && this.post());
     view.onDidDispose(() => {

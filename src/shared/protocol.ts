@@ -1,6 +1,10 @@
 /**
  * The one typed protocol between the extension host, the engine worker and the webviews. Four discriminated unions;
- * requests carry an `id`, replies an `inReplyTo`. This module imports nothing but types.
+ * requests carry an `id`, replies an `inReplyTo`, and a reply's type is its request's followed by `/result`
+ * (`train/start` → `train/start/result`, `panel/fetchRows` → `panel/fetchRows/result`). WORKER_REQUESTS maps every
+ * worker request to its flags, so `client.request('train/start', …)` infers its reply and whether it can be
+ * cancelled. Every router switches exhaustively (`assertNever`). Besides types, this module reads only the generated
+ * cell catalog and the shared words (src/data/words.ts).
  *
  * Long jobs (read a CSV, train, verify, compare) share one shape: the host sends a request with a `cancel` flag
  * (an Int32Array over a SharedArrayBuffer, set to 1 by the host to stop: the worker's training loop is synchronous,
@@ -239,7 +243,7 @@ export interface RunSummary {
 
 /** Worker → host: a training run ended (completed, early-stopped, cancelled or diverged). */
 export interface TrainResultMessage {
-  type: 'train/result';
+  type: 'train/start/result';
   inReplyTo: number;
   summary: RunSummary;
 }
@@ -275,7 +279,7 @@ export interface BoundSummary {
 
 /** Worker → host: the bound report. */
 export interface VerifyResultMessage {
-  type: 'verify/result';
+  type: 'verify/run/result';
   inReplyTo: number;
   report: BoundSummary;
 }
@@ -314,21 +318,21 @@ export interface CompareSummary {
 
 /** Worker → host: the comparison. */
 export interface CompareResultMessage {
-  type: 'compare/result';
+  type: 'compare/run/result';
   inReplyTo: number;
   summary: CompareSummary;
 }
 
 /** Worker → host: the gradient check's report. */
 export interface GradcheckResultMessage {
-  type: 'gradcheck/result';
+  type: 'gradcheck/run/result';
   inReplyTo: number;
   report: GradCheckReport;
 }
 
 /** Worker → host: the experiment file was written. */
 export interface ExperimentCreatedMessage {
-  type: 'experiment/created';
+  type: 'experiment/create/result';
   inReplyTo: number;
   experimentFile: string;
   experiment: Experiment;
@@ -338,7 +342,7 @@ export interface ExperimentCreatedMessage {
 
 /** Worker → host: the export's files. */
 export interface ModelExportedMessage {
-  type: 'model/exported';
+  type: 'model/export/result';
   inReplyTo: number;
   files: { model: string; stateDict: string; script: string };
 }
@@ -355,7 +359,7 @@ export interface ModelInfo {
 
 /** Worker → host: the model file's description. */
 export interface ModelInfoMessage {
-  type: 'model/info';
+  type: 'model/inspect/result';
   inReplyTo: number;
   info: ModelInfo;
 }
@@ -441,14 +445,14 @@ export interface DataPreview {
 
 /** Worker → host: the Data view's preview. */
 export interface DataPreviewResultMessage {
-  type: 'data/previewed';
+  type: 'data/preview/result';
   inReplyTo: number;
   preview: DataPreview;
 }
 
 /** Worker → host: a window of data rows, cell texts as written; empty when `start` is past the end. */
 export interface DataRowsResultMessage {
-  type: 'data/rowsResult';
+  type: 'data/rows/result';
   inReplyTo: number;
   start: number;
   rows: string[][];
@@ -502,14 +506,20 @@ export interface SequenceInspection {
 
 /** Worker → host: the inspected sequence. */
 export interface SequenceInspectedMessage {
-  type: 'sequence/inspected';
+  type: 'sequence/inspect/result';
   inReplyTo: number;
   inspection: SequenceInspection;
 }
 
 /** Worker → host: reply to a ping. */
 export interface PongMessage {
-  type: 'worker/pong';
+  type: 'worker/ping/result';
+  inReplyTo: number;
+}
+
+/** Worker → host: the worker answers again after blocking (tests of the stuck-worker watchdog). */
+export interface UnblockedMessage {
+  type: 'worker/block/result';
   inReplyTo: number;
 }
 
@@ -534,7 +544,45 @@ export interface ErrorMessage {
 export type FromWorker =
   | ProgressMessage | TrainResultMessage | VerifyResultMessage | CompareResultMessage | GradcheckResultMessage
   | ExperimentCreatedMessage | ModelExportedMessage | ModelInfoMessage | DataPreviewResultMessage | DataRowsResultMessage
-  | SequenceInspectedMessage | PongMessage | ErrorMessage;
+  | SequenceInspectedMessage | PongMessage | UnblockedMessage | ErrorMessage;
+
+// ── requests to the worker: one map from a request's type to its reply and flags ──
+
+/** A request's type ('train/start'). */
+export type WorkerRequestType = ToWorker['type'];
+/** The message of a request type. */
+export type WorkerRequest<K extends WorkerRequestType> = Extract<ToWorker, { type: K }>;
+/** A request without its type, id and cancel flag: what a caller writes. */
+export type WorkerRequestBody<K extends WorkerRequestType> = Omit<WorkerRequest<K>, 'type' | 'id' | 'cancel'>;
+/** The reply to a request: by the one convention, its type is the request's followed by `/result`. */
+export type WorkerReply<K extends WorkerRequestType> = Extract<FromWorker, { type: `${K}/result` }>;
+/** Whether a request type carries a cancel flag. */
+export type Cancellable<K extends WorkerRequestType> = 'cancel' extends keyof WorkerRequest<K> ? true : false;
+
+/**
+ * Every request type with its flags, checked by the compiler: a new request type must be added here, and
+ * `cancellable` must match whether its message has a `cancel` flag. `progress`: the worker streams job/progress
+ * messages for it; `what`: the request in words, for error messages.
+ */
+export const WORKER_REQUESTS: { readonly [K in WorkerRequestType]: { cancellable: Cancellable<K>; progress: boolean; what: string } } = {
+  'train/start': { cancellable: true, progress: true, what: 'training' },
+  'verify/run': { cancellable: true, progress: true, what: 'the bound analysis' },
+  'compare/run': { cancellable: true, progress: true, what: 'the comparison' },
+  'gradcheck/run': { cancellable: false, progress: false, what: 'the gradient check' },
+  'experiment/create': { cancellable: true, progress: true, what: 'the new experiment' },
+  'model/export': { cancellable: false, progress: false, what: 'the export' },
+  'model/inspect': { cancellable: false, progress: false, what: 'reading the model' },
+  'data/preview': { cancellable: true, progress: true, what: 'reading the data' },
+  'data/rows': { cancellable: false, progress: false, what: 'reading rows' },
+  'sequence/inspect': { cancellable: true, progress: true, what: 'inspecting the sequence' },
+  'worker/ping': { cancellable: false, progress: false, what: 'a liveness check' },
+  'worker/block': { cancellable: false, progress: false, what: 'a liveness check' },
+};
+
+/** The reply type of a request type (the convention, at run time). */
+export function replyType<K extends WorkerRequestType>(type: K): WorkerReply<K>['type'] {
+  return `${type}/result` as WorkerReply<K>['type'];
+}
 
 /** What the side view shows. */
 export interface SidebarState {
@@ -630,9 +678,10 @@ export interface PanelEpochMessage {
   epoch: EpochPoint;
 }
 
-/** Host → panel: rows of the CSV for the Data view's table, answering `panel/fetchRows`. */
+/** Host → panel: rows of the CSV for the Data view's table, the reply to `panel/fetchRows`. */
 export interface PanelRowsMessage {
-  type: 'panel/rows';
+  type: 'panel/fetchRows/result';
+  inReplyTo: number;
   start: number;
   rows: string[][];
 }
@@ -684,6 +733,8 @@ export interface ExperimentEditMessage {
 /** Panel → host: the Data view's table needs rows [start, start + count) (count ≤ 1000). */
 export interface FetchRowsMessage {
   type: 'panel/fetchRows';
+  /** A request: its reply carries this id as `inReplyTo`. */
+  id: number;
   start: number;
   count: number;
 }
@@ -724,7 +775,7 @@ export function parseFromWebview(raw: unknown): FromWebview | null {
   if (m.type === 'command/run' && typeof m.command === 'string' && (WEBVIEW_COMMANDS as readonly string[]).includes(m.command)) {
     return { type: 'command/run', command: m.command as RunCommandMessage['command'] };
   }
-  if (m.type === 'panel/fetchRows' && isCount(m.start, Number.MAX_SAFE_INTEGER) && isCount(m.count, 1000)) return { type: 'panel/fetchRows', start: m.start, count: m.count };
+  if (m.type === 'panel/fetchRows' && isCount(m.id, Number.MAX_SAFE_INTEGER) && isCount(m.start, Number.MAX_SAFE_INTEGER) && isCount(m.count, 1000)) return { type: 'panel/fetchRows', id: m.id, start: m.start, count: m.count };
   if (m.type === 'panel/sequence' && isCount(m.sequence, Number.MAX_SAFE_INTEGER) && m.sequence >= 1) return { type: 'panel/sequence', sequence: m.sequence };
   if (m.type === 'experiment/role' && typeof m.column === 'string' && m.column.length > 0 && m.column.length <= 1000 && typeof m.role === 'string' && (ROLE_CHOICES as readonly string[]).includes(m.role)) {
     return { type: 'experiment/role', column: m.column, role: m.role as RoleChoice };

@@ -8,7 +8,9 @@ import { CsvError } from '../data/csv';
 import { DataError } from '../data/dataset';
 import { ExperimentError } from '../data/experiment';
 import { FileExistsError } from '../data/writeFile';
-import { assertNever, type ErrorMessage, type FromWorker, type ToWorker } from '../shared/protocol';
+import {
+  assertNever, replyType, type ErrorMessage, type FromWorker, type ToWorker, type WorkerReply,
+} from '../shared/protocol';
 import { compareJob, createExperimentJob, exportJob, InputError, inspectJob, JobCancelled, trainJob, verifyJob, type JobContext } from './jobs';
 import { dataPreviewJob, dataRowsJob, sequenceInspectJob } from './inspectJobs';
 
@@ -16,6 +18,11 @@ const port = parentPort;
 if (!port) throw new Error('dist/worker.js must run as a worker thread');
 
 const reply = (msg: FromWorker): void => port.postMessage(msg);
+
+/** Answers a request with its reply, whose type the protocol's convention gives (`${request type}/result`). */
+function answer<M extends ToWorker>(msg: M, body: Omit<WorkerReply<M['type']>, 'type' | 'inReplyTo'>): void {
+  reply({ ...body, type: replyType(msg.type), inReplyTo: msg.id } as unknown as FromWorker);
+}
 
 function context(id: number, cancel: Int32Array | null): JobContext {
   return {
@@ -47,47 +54,47 @@ function toError(id: number, e: unknown, file: string | null = null): ErrorMessa
 async function handle(msg: ToWorker): Promise<void> {
   switch (msg.type) {
     case 'worker/ping':
-      reply({ type: 'worker/pong', inReplyTo: msg.id });
+      answer(msg, {});
       return;
     case 'worker/block': {
       const end = Date.now() + msg.ms;
       while (Date.now() < end) { /* deliberately unresponsive */ }
-      reply({ type: 'worker/pong', inReplyTo: msg.id });
+      answer(msg, {});
       return;
     }
     case 'gradcheck/run':
-      reply({ type: 'gradcheck/result', inReplyTo: msg.id, report: randomGradCheck({ config: msg.config, steps: msg.steps, batch: msg.batch, seed: msg.seed }) });
+      answer(msg, { report: randomGradCheck({ config: msg.config, steps: msg.steps, batch: msg.batch, seed: msg.seed }) });
       return;
     case 'train/start':
-      reply({ type: 'train/result', inReplyTo: msg.id, summary: await trainJob(msg.source, msg.saveTo, context(msg.id, msg.cancel), msg.resume ?? null) });
+      answer(msg, { summary: await trainJob(msg.source, msg.saveTo, context(msg.id, msg.cancel), msg.resume ?? null) });
       return;
     case 'verify/run':
-      reply({ type: 'verify/result', inReplyTo: msg.id, report: await verifyJob(msg.source, msg.modelFile, msg.sequence, context(msg.id, msg.cancel)) });
+      answer(msg, { report: await verifyJob(msg.source, msg.modelFile, msg.sequence, context(msg.id, msg.cancel)) });
       return;
     case 'compare/run':
-      reply({ type: 'compare/result', inReplyTo: msg.id, summary: await compareJob(msg.source, msg.cells, context(msg.id, msg.cancel)) });
+      answer(msg, { summary: await compareJob(msg.source, msg.cells, context(msg.id, msg.cancel)) });
       return;
     case 'experiment/create': {
       const { experiment, reasons } = await createExperimentJob(msg.csvFile, msg.experimentFile, msg.defaults, context(msg.id, msg.cancel));
-      reply({ type: 'experiment/created', inReplyTo: msg.id, experimentFile: msg.experimentFile, experiment, reasons });
+      answer(msg, { experimentFile: msg.experimentFile, experiment, reasons });
       return;
     }
     case 'model/export':
-      reply({ type: 'model/exported', inReplyTo: msg.id, files: exportJob(msg.modelFile, msg.folder, msg.overwrite) });
+      answer(msg, { files: exportJob(msg.modelFile, msg.folder, msg.overwrite) });
       return;
     case 'model/inspect':
-      reply({ type: 'model/info', inReplyTo: msg.id, info: inspectJob(msg.modelFile) });
+      answer(msg, { info: inspectJob(msg.modelFile) });
       return;
     case 'data/preview':
-      reply({ type: 'data/previewed', inReplyTo: msg.id, preview: await dataPreviewJob(msg.source, context(msg.id, msg.cancel)) });
+      answer(msg, { preview: await dataPreviewJob(msg.source, context(msg.id, msg.cancel)) });
       return;
     case 'data/rows': {
       const { start, rows } = await dataRowsJob(msg.csvFile, msg.start, msg.count, context(msg.id, null));
-      reply({ type: 'data/rowsResult', inReplyTo: msg.id, start, rows });
+      answer(msg, { start, rows });
       return;
     }
     case 'sequence/inspect':
-      reply({ type: 'sequence/inspected', inReplyTo: msg.id, inspection: await sequenceInspectJob(msg.source, msg.modelFile, msg.sequence, context(msg.id, msg.cancel)) });
+      answer(msg, { inspection: await sequenceInspectJob(msg.source, msg.modelFile, msg.sequence, context(msg.id, msg.cancel)) });
       return;
     default:
       assertNever(msg);

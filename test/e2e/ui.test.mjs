@@ -66,9 +66,18 @@ async function step(name, fn) {
 /** Opens the palette and types `>` + title. */
 async function openPalette(title) {
   const input = page.locator('.quick-input-widget .quick-input-box input');
-  await page.keyboard.press('F1');
-  await input.waitFor();
-  await input.fill(`>${title}`);
+  // F1 can land while the workbench moves focus (a notification, an editor opening) and the palette closes again
+  for (let attempt = 0; ; attempt++) {
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 5000 });
+      await input.fill(`>${title}`, { timeout: 5000 });
+      return;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      await page.keyboard.press('Escape');
+    }
+  }
 }
 
 /** Runs a command from the palette like a user. */

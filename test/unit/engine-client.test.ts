@@ -25,7 +25,7 @@ test('engine client: trains on a sample CSV with progress, saves the model, neve
   });
   const progress: ProgressMessage[] = [];
   const saveTo = join(dir, 'adding.model.json');
-  const first = await client.request({ type: 'train/start', source: source(sample), saveTo }, 'train/result', { onProgress: (p) => progress.push(p) });
+  const first = await client.request('train/start', { source: source(sample), saveTo }, { onProgress: (p) => progress.push(p) });
   const s = first.summary;
   assert.equal(s.status, 'completed');
   assert.equal(s.epochs, 2);
@@ -38,7 +38,7 @@ test('engine client: trains on a sample CSV with progress, saves the model, neve
   assert.equal(progress.filter((p) => p.epoch).length, 2, 'one progress message per epoch');
   assert.ok(progress.every((p) => p.fraction === null || (p.fraction >= 0 && p.fraction <= 1)));
   JSON.parse(JSON.stringify(s)); // the summary is plain JSON
-  const second = await client.request({ type: 'train/start', source: source(sample), saveTo }, 'train/result');
+  const second = await client.request('train/start', { source: source(sample), saveTo });
   assert.equal(second.summary.modelFile, join(dir, 'adding-2.model.json'), 'an existing model is kept; the new one gets a free name');
   assert.deepEqual(second.summary.history.map((h) => h.trainLoss), s.history.map((h) => h.trainLoss), 'same seed, same run');
   const saved = JSON.parse(readFileSync(saveTo, 'utf8'));
@@ -51,7 +51,7 @@ test('engine client: Cancel stops a run within a fraction of a second and keeps 
   t.after(() => client.dispose());
   let cancel: () => void = () => assert.fail('no cancel handle');
   let cancelledAt = 0;
-  const reply = client.request({ type: 'train/start', source: source(sample, { training: { epochs: 500 }, model: { hiddenSize: 32 } }), saveTo: null }, 'train/result', {
+  const reply = client.request('train/start', { source: source(sample, { training: { epochs: 500 }, model: { hiddenSize: 32 } }), saveTo: null }, {
     onCancelRequested: (c) => {
       cancel = c;
     },
@@ -89,30 +89,30 @@ test('engine client: bad files and settings come back as input errors naming fil
       return true;
     });
   };
-  await expectError(client.request({ type: 'train/start', source: source(bad, { data: { features: ['a', 'b'], targets: ['a'] } }), saveTo: null }, 'train/result'), 'input', /bad\.csv line 3, column "b"/);
-  await expectError(client.request({ type: 'train/start', source: source(sample, { model: { hiddenSize: -3 } }), saveTo: null }, 'train/result'), 'input', /model\.hiddenSize must be an integer from 1 to 1024; got -3/);
-  await expectError(client.request({ type: 'train/start', source: source(sample, { data: { targets: ['nope'] } }), saveTo: null }, 'train/result'), 'input', /no column "nope"/);
-  await expectError(client.request({ type: 'train/start', source: source(join(dir, 'missing.csv')), saveTo: null }, 'train/result'), 'input', /missing\.csv/);
+  await expectError(client.request('train/start', { source: source(bad, { data: { features: ['a', 'b'], targets: ['a'] } }), saveTo: null }), 'input', /bad\.csv line 3, column "b"/);
+  await expectError(client.request('train/start', { source: source(sample, { model: { hiddenSize: -3 } }), saveTo: null }), 'input', /model\.hiddenSize must be an integer from 1 to 1024; got -3/);
+  await expectError(client.request('train/start', { source: source(sample, { data: { targets: ['nope'] } }), saveTo: null }), 'input', /no column "nope"/);
+  await expectError(client.request('train/start', { source: source(join(dir, 'missing.csv')), saveTo: null }), 'input', /missing\.csv/);
   const exp = join(dir, 'broken.rnn.json');
   writeFileSync(exp, '{\n  "data": { "file": "x.csv" },\n  "model": { "cell": "lstm", }\n}\n');
-  await expectError(client.request({ type: 'train/start', source: source(exp), saveTo: null }, 'train/result'), 'input', /broken\.rnn\.json line 3, column \d+: not valid JSON/);
+  await expectError(client.request('train/start', { source: source(exp), saveTo: null }), 'input', /broken\.rnn\.json line 3, column \d+: not valid JSON/);
   writeFileSync(exp, JSON.stringify({ data: { file: 'x.csv' }, model: { cel: 'lstm' } }));
-  await expectError(client.request({ type: 'train/start', source: source(exp), saveTo: null }, 'train/result'), 'input', /model has no setting "cel"/);
-  await expectError(client.request({ type: 'model/inspect', modelFile: bad }, 'model/info'), 'input', /bad\.csv: not valid JSON/);
+  await expectError(client.request('train/start', { source: source(exp), saveTo: null }), 'input', /model has no setting "cel"/);
+  await expectError(client.request('model/inspect', { modelFile: bad }), 'input', /bad\.csv: not valid JSON/);
   // the worker survived all of these
-  assert.equal((await client.request({ type: 'worker/ping' }, 'worker/pong')).type, 'worker/pong');
+  assert.equal((await client.request('worker/ping', {})).type, 'worker/ping/result');
   assert.equal(client.restartCount, 0);
 });
 
 test('engine client: a crashed worker is reported in plain words and replaced; the next request works', async (t) => {
   const client = new EngineClient(dist);
   t.after(() => client.dispose());
-  const run = client.request({ type: 'train/start', source: source(sample, { training: { epochs: 500 } }), saveTo: null }, 'train/result', {
+  const run = client.request('train/start', { source: source(sample, { training: { epochs: 500 } }), saveTo: null }, {
     onProgress: (p) => p.phase === 'training' && client.kill(),
   });
   await assert.rejects(run, (e: unknown) => e instanceof EngineError && e.kind === 'crashed' && /engine stopped unexpectedly.*restarted/.test(e.message));
   assert.equal(client.restartCount, 1);
-  const next = await client.request({ type: 'train/start', source: source(sample), saveTo: null }, 'train/result');
+  const next = await client.request('train/start', { source: source(sample), saveTo: null });
   assert.equal(next.summary.status, 'completed');
 });
 
@@ -120,10 +120,10 @@ test('engine client: a stuck worker is detected, reported and replaced', async (
   const client = new EngineClient(dist, { stuckAfterMs: 400 });
   t.after(() => client.dispose());
   const t0 = Date.now();
-  await assert.rejects(client.request({ type: 'worker/block', ms: 20_000 }, 'worker/pong'), (e: unknown) => e instanceof EngineError && e.kind === 'stuck' && /stopped responding/.test(e.message));
+  await assert.rejects(client.request('worker/block', { ms: 20_000 }), (e: unknown) => e instanceof EngineError && e.kind === 'stuck' && /stopped responding/.test(e.message));
   assert.ok(Date.now() - t0 < 5000, 'detected well before the block ends');
   client.stuckAfterMs = 120_000; // a fresh worker's start-up may take longer than 400 ms on a loaded machine
-  assert.equal((await client.request({ type: 'worker/ping' }, 'worker/pong')).type, 'worker/pong');
+  assert.equal((await client.request('worker/ping', {})).type, 'worker/ping/result');
 });
 
 test('engine client: verify, compare, new experiment, export and inspect', async (t) => {
@@ -136,45 +136,45 @@ test('engine client: verify, compare, new experiment, export and inspect', async
   const csv = join(dir, 'adding.csv');
   writeFileSync(csv, readFileSync(sample));
   const expFile = join(dir, 'adding.rnn.json');
-  const created = await client.request({ type: 'experiment/create', csvFile: csv, experimentFile: expFile, defaults: { model: { cell: 'gru', hiddenSize: 6 } } }, 'experiment/created');
+  const created = await client.request('experiment/create', { csvFile: csv, experimentFile: expFile, defaults: { model: { cell: 'gru', hiddenSize: 6 } } });
   const written = JSON.parse(readFileSync(expFile, 'utf8'));
   assert.equal(written.data.file, 'adding.csv');
   assert.deepEqual(written.data.targets, ['target']);
   assert.equal(written.data.sequenceId, 'sequence');
   assert.equal(written.model.cell, 'gru');
   assert.ok(created.reasons.target);
-  await assert.rejects(client.request({ type: 'experiment/create', csvFile: csv, experimentFile: expFile, defaults: {} }, 'experiment/created'), (e: unknown) => e instanceof EngineError && e.kind === 'exists');
+  await assert.rejects(client.request('experiment/create', { csvFile: csv, experimentFile: expFile, defaults: {} }), (e: unknown) => e instanceof EngineError && e.kind === 'exists');
 
-  const untrained = await client.request({ type: 'verify/run', source: source(expFile, undefined), modelFile: null, sequence: 2 }, 'verify/result');
+  const untrained = await client.request('verify/run', { source: source(expFile, undefined), modelFile: null, sequence: 2 });
   assert.equal(untrained.report.cell, 'gru');
   assert.equal(untrained.report.sequence.index, 2);
   assert.equal(untrained.report.sequence.steps, 50);
   assert.equal(untrained.report.lags.length, 50);
   assert.match(untrained.report.model, /untrained gru/);
 
-  const trained = await client.request({ type: 'train/start', source: source(expFile, { training: { epochs: 1 } }), saveTo: join(dir, 'adding.model.json') }, 'train/result');
+  const trained = await client.request('train/start', { source: source(expFile, { training: { epochs: 1 } }), saveTo: join(dir, 'adding.model.json') });
   assert.equal(trained.summary.experimentFile, expFile);
   const modelFile = trained.summary.modelFile as string;
-  const verified = await client.request({ type: 'verify/run', source: source(expFile, undefined), modelFile, sequence: 1 }, 'verify/result');
+  const verified = await client.request('verify/run', { source: source(expFile, undefined), modelFile, sequence: 1 });
   assert.match(verified.report.model, /trained model adding\.model\.json/);
   assert.equal(typeof verified.report.verdict, 'string');
 
-  const vanilla = await client.request({ type: 'verify/run', source: source(csv, { model: { cell: 'vanilla' } }), modelFile: null, sequence: 1 }, 'verify/result');
+  const vanilla = await client.request('verify/run', { source: source(csv, { model: { cell: 'vanilla' } }), modelFile: null, sequence: 1 });
   assert.equal(vanilla.report.holds, true);
   assert.match(vanilla.report.verdict, /^holds at all 50 lags/);
 
-  const info = await client.request({ type: 'model/inspect', modelFile }, 'model/info');
+  const info = await client.request('model/inspect', { modelFile });
   assert.equal(info.info.config.cell, 'gru');
   assert.equal(info.info.data?.file, csv);
 
   const folder = join(dir, 'export');
-  const exported = await client.request({ type: 'model/export', modelFile, folder, overwrite: false }, 'model/exported');
+  const exported = await client.request('model/export', { modelFile, folder, overwrite: false });
   for (const f of Object.values(exported.files)) assert.ok(existsSync(f), f);
   assert.match(readFileSync(exported.files.script, 'utf8'), /import torch/);
-  await assert.rejects(client.request({ type: 'model/export', modelFile, folder, overwrite: false }, 'model/exported'), (e: unknown) => e instanceof EngineError && e.kind === 'exists');
-  await client.request({ type: 'model/export', modelFile, folder, overwrite: true }, 'model/exported');
+  await assert.rejects(client.request('model/export', { modelFile, folder, overwrite: false }), (e: unknown) => e instanceof EngineError && e.kind === 'exists');
+  await client.request('model/export', { modelFile, folder, overwrite: true });
 
-  const compared = await client.request({ type: 'compare/run', source: source(csv, { training: { epochs: 1 }, model: { hiddenSize: 4 } }), cells: ['vanilla', 'lstm'] }, 'compare/result');
+  const compared = await client.request('compare/run', { source: source(csv, { training: { epochs: 1 }, model: { hiddenSize: 4 } }), cells: ['vanilla', 'lstm'] });
   assert.deepEqual(compared.summary.cells.map((c) => c.cell), ['vanilla', 'lstm']);
   assert.ok(compared.summary.best);
 });

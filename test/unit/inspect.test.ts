@@ -310,18 +310,18 @@ test('the real worker answers data/preview, data/rows and sequence/inspect, and 
   const client = new EngineClient(resolve('dist'));
   t.after(() => client.dispose());
   const progress: ProgressMessage[] = [];
-  const { preview } = await client.request({ type: 'data/preview', source: source(adding) }, 'data/previewed', { onProgress: (p) => progress.push(p) });
+  const { preview } = await client.request('data/preview', { source: source(adding) }, { onProgress: (p) => progress.push(p) });
   assert.equal(preview.rowCount, 15000);
   assert.equal(preview.sequences?.count, 300);
   assert.ok(progress.some((p) => p.phase === 'reading'));
   const lines = fileRows(addingCsv);
-  const window = await client.request({ type: 'data/rows', csvFile: preview.csvFile, start: 14990, count: 1000 }, 'data/rowsResult');
+  const window = await client.request('data/rows', { csvFile: preview.csvFile, start: 14990, count: 1000 });
   assert.deepEqual(window.start, 14990);
   assert.deepEqual(window.rows, lines.slice(14990));
-  const { inspection } = await client.request({ type: 'sequence/inspect', source: source(sessions, quick), modelFile: null, sequence: 2 }, 'sequence/inspected');
+  const { inspection } = await client.request('sequence/inspect', { source: source(sessions, quick), modelFile: null, sequence: 2 });
   assert.equal(inspection.sequence.id, 'S0002');
   assert.equal(inspection.confusion?.counts.flat().reduce((a, b) => a + b, 0), 60);
   assert.equal(inspection.profile.units.length, 60 * 8);
-  await assert.rejects(client.request({ type: 'sequence/inspect', source: source(adding), modelFile: null, sequence: 999 }, 'sequence/inspected'), (e: Error) =>
+  await assert.rejects(client.request('sequence/inspect', { source: source(adding), modelFile: null, sequence: 999 }), (e: Error) =>
     e instanceof EngineError && e.kind === 'input' && e.message.includes('there is no sequence 999') && e.message.includes(addingCsv));
 });

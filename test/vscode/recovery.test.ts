@@ -68,7 +68,7 @@ export function registerRecoveryTests(): void {
       try {
         await until(() => api.engine.stuckAfterMs === 1000, 5000, 'the setting to apply');
         const t0 = Date.now();
-        await assert.rejects(api.engine.request({ type: 'worker/block', ms: 30_000 }, 'worker/pong'), /stopped responding/);
+        await assert.rejects(api.engine.request('worker/block', { ms: 30_000 }), /stopped responding/);
         assert.ok(Date.now() - t0 < 10_000);
       } finally {
         await config.update('engine.stuckTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
