@@ -14,6 +14,8 @@ import { runW1, type W1Args } from './commands/benchEngine';
 import { trainCommand } from './commands/train';
 import { verifyCommand } from './commands/verify';
 import { compareCommand } from './commands/compare';
+import { exportCommand } from './commands/export';
+import { settingsFor } from './commands/dataCommon';
 import { predictCommand } from './commands/predict';
 import { makeTaskCommand } from './commands/makeTask';
 import { DATA_OPTIONS, MODEL_OPTIONS } from './commands/dataCommon';
@@ -23,6 +25,8 @@ import { benchTrainMemory, runTrainBenchChild } from './commands/benchMemory';
 const CELL_CHOICES = CELL_KINDS.join('|');
 
 const USAGE = `Usage: rnn-playground <command> [options]
+
+FILE is a CSV or an experiment file (NAME.rnn.json, as the extension writes): its settings, with the flags over them.
 
 Commands:
   train FILE          train a model on a CSV; roles, transforms and sizes are chosen from the data and explained;
@@ -40,12 +44,14 @@ Commands:
                       [--layer L] [--norm spectral|frobenius] [--epsilon E]
   compare FILE        several cells on the same data, seed and budget   --cells ${CELL_KINDS.join(',')}
   predict FILE        predictions of a saved model for every sequence   --model MODEL.json --out PRED.csv [--force]
+  export MODEL.json   what VS Code's Export Model writes: model.json, state_dict.json and model.py (PyTorch)
+                      --out DIR [--force]
   make-task TASK      write a built-in task as CSV: adding | copy | order | sessions
                       --length T --count N --seed S --out FILE [--force] [--variant uniform|original (adding)]
   golden FILE         compare the engine with a PyTorch reference file (torch-golden.json format, any sizes)
                       --tolerance X (default 1e-12)
   gradcheck           finite-difference check of every gradient of a model
-                      --cell ${CELL_CHOICES}  --activation sigmoid|tanh|relu  --coupled
+                      [--experiment FILE.rnn.json (its model; flags override)]  --cell ${CELL_CHOICES}  --activation sigmoid|tanh|relu  --coupled
                       --hidden N  --layers L  --residual  --input D  --steps T  --batch B
                       --readout last|every  --loss mse|binary|softmax  --outputs P  --seed S  --tolerance X (default 1e-5)
   examples            the chapter's worked examples computed by the engine, with the erratum
@@ -63,7 +69,7 @@ const flag = { type: 'boolean' } as const;
 const OPTIONS = {
   golden: { tolerance: str },
   gradcheck: {
-    cell: str, activation: str, coupled: flag, hidden: str, layers: str, residual: flag, input: str, steps: str,
+    experiment: str, cell: str, activation: str, coupled: flag, hidden: str, layers: str, residual: flag, input: str, steps: str,
     batch: str, readout: str, loss: str, outputs: str, seed: str, tolerance: str, 'max-per-tensor': str,
   },
   examples: {},
@@ -71,6 +77,7 @@ const OPTIONS = {
   verify: { ...DATA_OPTIONS, ...MODEL_OPTIONS, model: str, sequence: str, layer: str, norm: str, epsilon: str },
   compare: { ...DATA_OPTIONS, ...MODEL_OPTIONS, cells: str },
   predict: { missing: str, model: str, out: str, force: flag },
+  export: { out: str, force: flag },
   'make-task': { length: str, count: str, seed: str, out: str, force: flag, variant: str },
   bench: { cells: str, hidden: str, repeats: str, 'min-seconds': str, peers: str, quick: flag, 'csv-rows': str, 'memory-mb': str, only: str },
 } as const;
@@ -93,7 +100,7 @@ async function run(argv: string[]): Promise<number> {
     await runTrainBenchChild(rest[0] ?? '{}');
     return EXIT.ok;
   }
-  if (!(command in OPTIONS)) throw new UsageError(`unknown command "${command}" (train, verify, compare, predict, make-task, golden, gradcheck, examples, bench)`);
+  if (!(command in OPTIONS)) throw new UsageError(`unknown command "${command}" (train, verify, compare, predict, export, make-task, golden, gradcheck, examples, bench)`);
   const spec = OPTIONS[command as keyof typeof OPTIONS];
   let parsed;
   try {
@@ -115,16 +122,19 @@ async function run(argv: string[]): Promise<number> {
   };
   switch (command) {
     case 'train':
-      result = await trainCommand(oneFile('CSV file'), v, json);
+      result = await trainCommand(oneFile('CSV or experiment file'), v, json);
       break;
     case 'verify':
-      result = await verifyCommand(oneFile('CSV file'), v, json);
+      result = await verifyCommand(oneFile('CSV or experiment file'), v, json);
       break;
     case 'compare':
-      result = await compareCommand(oneFile('CSV file'), v, json);
+      result = await compareCommand(oneFile('CSV or experiment file'), v, json);
       break;
     case 'predict':
-      result = await predictCommand(oneFile('CSV file'), v, json);
+      result = await predictCommand(oneFile('CSV or experiment file'), v, json);
+      break;
+    case 'export':
+      result = exportCommand(oneFile('model file (from train --save)'), v);
       break;
     case 'make-task':
       result = makeTaskCommand(oneFile('task name (adding, copy, order, sessions)'), v);
@@ -135,14 +145,16 @@ async function run(argv: string[]): Promise<number> {
       break;
     }
     case 'gradcheck': {
-      if (pos.length) throw new UsageError(`gradcheck takes no file; got "${pos[0]}"`);
+      if (pos.length) throw new UsageError(`gradcheck takes no file (an experiment's model: --experiment FILE); got "${pos[0]}"`);
+      // the model settings of an experiment file, the flags over them
+      const m = typeof v.experiment === 'string' ? settingsFor(v.experiment, {}).experiment.model : null;
       result = gradcheckCommand({
-        cell: choice(v, 'cell', 'lstm', CELL_KINDS),
-        activation: choice(v, 'activation', 'tanh', ['sigmoid', 'tanh', 'relu'] as const),
-        coupled: v.coupled === true,
-        hidden: intOpt(v, 'hidden', 8, 1, 512),
-        layers: intOpt(v, 'layers', 1, 1, 16),
-        residual: v.residual === true,
+        cell: choice(v, 'cell', m?.cell ?? 'lstm', CELL_KINDS),
+        activation: choice(v, 'activation', m?.activation ?? 'tanh', ['sigmoid', 'tanh', 'relu'] as const),
+        coupled: v.coupled === true || (v.coupled === undefined && m?.coupled === true),
+        hidden: intOpt(v, 'hidden', m?.hiddenSize ?? 8, 1, 512),
+        layers: intOpt(v, 'layers', m?.layers ?? 1, 1, 16),
+        residual: v.residual === true || (v.residual === undefined && m?.residual === true),
         input: intOpt(v, 'input', 3, 1, 256),
         steps: intOpt(v, 'steps', 6, 1, 1000),
         batch: intOpt(v, 'batch', 3, 1, 64),

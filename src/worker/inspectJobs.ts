@@ -16,7 +16,8 @@ import type { ColumnRoles } from '../data/roles';
 import {
   plural, type ColumnRole, type DataPreview, type ExperimentSource, type PreviewColumn, type SequenceInspection, type SequenceStats,
 } from '../shared/protocol';
-import { InputError, JobCancelled, loadExperiment, loadTable, memoryInfo, modelAndData, resolveExperiment, type JobContext } from './jobs';
+import { loadExperiment } from '../data/settings';
+import { InputError, JobCancelled, loadTable, memoryInfo, modelAndData, resolveExperiment, type JobContext } from './jobs';
 
 /** Most rows one `data/rows` request returns. */
 export const MAX_ROWS_PER_REQUEST = 1000;

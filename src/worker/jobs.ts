@@ -2,19 +2,21 @@
  * The worker's jobs: each turns a request into data-layer and engine calls and returns a plain, JSON-serialisable
  * result. Progress goes through `report`; `stopped()` reads the host's cancel flag.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describeDataset } from '../data/describe';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import {
-  analyseBound, createModel, evaluate, modelConfig, modelFromJson, modelToJson, toStateDict, torchScript, train,
+  analyseBound, evaluate, modelFromJson, modelToJson, train,
   type CellKind, type EpochRecord, type Model, type TrainResult,
 } from '../engine/index';
 import { CsvCancelled, readCsv, type CsvTable } from '../data/csv';
 import { buildDataset, samplesInFileOrder, type DataMemory, type Dataset, type DatasetSpec } from '../data/dataset';
 import {
-  experimentToText, parseExperiment, parseExperimentText, planTraining, resolveData, suggestExperiment, withOverrides,
+  experimentToText, planTraining, resolveData, suggestExperiment,
   type Experiment, type ResolvedData,
 } from '../data/experiment';
+import { experimentModel, loadExperiment, trainingRun } from '../data/settings';
+import { exportModelFiles } from '../data/exportModel';
 import { modelDataMeta, specFromMeta, tableForMeta, type ModelDataMeta, type ModelTrainingMeta } from '../data/modelMeta';
 import { levelErrors } from '../data/predictions';
 import { judgeRun, runFacts } from '../data/verdict';
@@ -43,31 +45,6 @@ export class JobCancelled extends Error {
 export interface JobContext {
   report: (p: Omit<ProgressMessage, 'type' | 'inReplyTo'>) => void;
   stopped: () => boolean;
-}
-
-/** The CSV an experiment reads, as an absolute path (relative paths are relative to the experiment file). */
-function experimentDataPath(exp: Experiment, experimentFile: string | null): string {
-  if (isAbsolute(exp.data.file) || !experimentFile) return resolve(exp.data.file);
-  return resolve(dirname(experimentFile), exp.data.file);
-}
-
-const isExperimentFile = (file: string): boolean => /\.rnn\.json$/i.test(file);
-
-/** Reads an experiment file, or makes an in-memory experiment for a CSV; applies defaults and overrides. */
-export function loadExperiment(source: ExperimentSource): { experiment: Experiment; experimentFile: string | null; csvFile: string } {
-  if (isExperimentFile(source.file)) {
-    let text: string;
-    try {
-      text = readFileSync(source.file, 'utf8');
-    } catch (e) {
-      throw new InputError(`cannot read ${source.file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-    }
-    const experiment = parseExperimentText(text, source.file, source.defaults, source.overrides);
-    return { experiment, experimentFile: source.file, csvFile: experimentDataPath(experiment, source.file) };
-  }
-  const doc = withOverrides({ data: { file: source.file } }, source.overrides);
-  const experiment = parseExperiment(doc, 'options', source.defaults);
-  return { experiment, experimentFile: null, csvFile: experimentDataPath(experiment, null) };
 }
 
 /** Reads a CSV with progress; the cancel flag aborts the read. */
@@ -99,33 +76,17 @@ const point = (e: EpochRecord, offset = 0): EpochPoint => ({
 
 const fmt = num;
 
-/** A freshly initialised model of the experiment's settings (cell overridable), sized for the dataset. */
-function experimentModel(exp: Experiment, ds: Dataset, cell: CellKind = exp.model.cell): Model {
-  const m = exp.model;
-  const config = modelConfig({
-    cell, activation: m.activation, coupled: m.coupled, hiddenSize: m.hiddenSize, layers: m.layers, residual: m.residual,
-    inputSize: ds.model.inputSize, outputSize: ds.model.outputSize, readout: ds.model.readout, loss: ds.model.loss,
-  });
-  return createModel(config, { seed: exp.training.seed, kind: m.init, forgetBias1: cell === 'lstm' && m.forgetBias1 });
-}
-
 /** Trains one model of the experiment's settings (cell overridable) on a dataset, streaming progress. */
 function trainModel(exp: Experiment, ds: Dataset, ctx: JobContext, cell: CellKind = exp.model.cell, label: string = cell,
   start: { model: Model; epochs: number } | null = null): { model: Model; result: TrainResult; seconds: number; plan: ReturnType<typeof planTraining> } {
   const model = start?.model ?? experimentModel(exp, ds, cell);
   const before = start?.epochs ?? 0;
   const t = before ? { ...exp.training, seed: (exp.training.seed + before) % 2 ** 31 } : exp.training;
-  const plan = planTraining(t, ds);
+  const { plan, options } = trainingRun(t, ds);
   const t0 = Date.now();
   let lastReport = 0;
   const result = train(model, ds.train, {
-    epochs: plan.epochs,
-    batchSize: plan.batchSize,
-    optimizer: { kind: t.optimizer, lr: t.learningRate, clip: t.clip > 0 ? t.clip : undefined },
-    seed: t.seed,
-    tbptt: t.tbptt,
-    validation: ds.validation,
-    patience: plan.patience,
+    ...options,
     shouldStop: ctx.stopped,
     now: () => Date.now(),
     onBatch: (b) => {
@@ -344,16 +305,7 @@ export async function createExperimentJob(csvFile: string, experimentFile: strin
 export function exportJob(modelFile: string, folder: string, overwrite: boolean) {
   const { model } = readModel(modelFile);
   const original = JSON.parse(readFileSync(modelFile, 'utf8')) as { meta?: Record<string, unknown> };
-  const files = { model: join(folder, 'model.json'), stateDict: join(folder, 'state_dict.json'), script: join(folder, 'model.py') };
-  if (!overwrite) {
-    const taken = Object.values(files).filter((f) => existsSync(f));
-    if (taken.length) throw new FileExistsError(taken.join(', '));
-  }
-  mkdirSync(folder, { recursive: true });
-  writeFileAtomic(files.model, (append) => append(JSON.stringify(modelToJson(model, original.meta))), overwrite);
-  writeFileAtomic(files.stateDict, (append) => append(JSON.stringify(toStateDict(model))), overwrite);
-  writeFileAtomic(files.script, (append) => append(torchScript(model.config, { stateDictFile: 'state_dict.json' })), overwrite);
-  return files;
+  return exportModelFiles(model, original.meta, folder, overwrite);
 }
 
 /** Describes a model file. */

@@ -818,7 +818,15 @@ test('runs that do not beat the baseline: a returns-like market series raises a 
     assert.equal(await severityOf(d), 'error', await d.innerText());
     await page.screenshot({ path: join(shots, 'vscode-diverged.png') });
     await d.locator('.monaco-button', { hasText: 'Use Learning Rate 2.5' }).click();
-    await until(() => JSON.parse(readFileSync(expFile, 'utf8')).training.learningRate === 2.5, 10000, 'the experiment file to hold learning rate 2.5');
+    // (read as the editor saves it: a read in the middle of the write finds a partial file, so try again)
+    const learningRate = () => {
+      try {
+        return JSON.parse(readFileSync(expFile, 'utf8')).training.learningRate;
+      } catch {
+        return null;
+      }
+    };
+    await until(() => learningRate() === 2.5, 10000, 'the experiment file to hold learning rate 2.5');
     // the run starts again with it; at 2.5 plain SGD without clipping still blows up, and the next step lowers it again
     const again = toast(/On adding-50\.csv, the RNN diverged in epoch \d.*Next: lower the learning rate \(now 2\.5\) to 0\.625/);
     await again.waitFor({ timeout: 60000 });

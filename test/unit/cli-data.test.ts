@@ -107,7 +107,7 @@ test('error paths name what and where, exit 2, no stack traces', () => {
     [['verify', sample('adding-50.csv'), '--model', join(dir, 'nope.json')], /cannot read .*nope\.json/],
     [['predict', sample('adding-50.csv'), '--out', join(dir, 'x.csv')], /needs --model/],
     [['make-task', 'juggling', '--out', join(dir, 'x.csv')], /unknown task "juggling"/],
-    [['train'], /needs exactly one CSV file/],
+    [['train'], /needs exactly one CSV or experiment file/],
   ];
   for (const [args, re] of cases) {
     const r = cli(...args);

@@ -13,7 +13,8 @@ import { gradientProfile } from '../../src/engine/index';
 import { samplesInFileOrder } from '../../src/data/dataset';
 import { predictCommand } from '../../src/cli/commands/predict';
 import { EngineClient, EngineError } from '../../src/extension/engineClient';
-import { loadExperiment, loadTable, modelAndData, trainJob, type JobContext } from '../../src/worker/jobs';
+import { loadTable, modelAndData, trainJob, type JobContext } from '../../src/worker/jobs';
+import { loadExperiment } from '../../src/data/settings';
 import { dataPreviewJob, dataRowsJob, sequenceInspectJob } from '../../src/worker/inspectJobs';
 import type { ExperimentSource, ProgressMessage } from '../../src/shared/protocol';
 

@@ -2,17 +2,18 @@
 import { analyseBound, CELL_KINDS, evaluate, isCellKind, type CellKind } from '../../engine/index';
 import { UsageError } from '../errors';
 import { num, table } from '../format';
-import { dataset, loadTable, resolve, type Values } from './dataCommon';
+import { dataset, loadTable, resolve, settingsFor, type Values } from './dataCommon';
 import { memoryReport, rolesText, trainOn } from './train';
 
 /** Runs the command. */
-export async function compareCommand(file: string, v: Values, json: boolean) {
+export async function compareCommand(given: string, v: Values, json: boolean) {
   const cells = (typeof v.cells === 'string' ? v.cells : CELL_KINDS.join(',')).split(',').map((c) => c.trim()).filter(Boolean);
   for (const c of cells) if (!isCellKind(c)) throw new UsageError(`--cells: unknown cell "${c}" (${CELL_KINDS.join(', ')})`);
-  const resolved = resolve(await loadTable(file, json), v);
+  const { experiment, experimentFile, csvFile: file } = settingsFor(given, v);
+  const resolved = resolve(await loadTable(file, json), experiment.data);
   const ds = dataset(resolved.table, resolved.spec);
   const rows = cells.map((cell) => {
-    const { model, result, seconds, judge } = trainOn(ds, v, json, cell as CellKind);
+    const { model, result, seconds, judge } = trainOn(ds, experiment, json, cell as CellKind);
     const val = evaluate(model, ds.validation);
     const tr = evaluate(model, ds.train);
     const verdict = judge(tr.loss, val.loss, val.accuracy);
@@ -40,5 +41,5 @@ export async function compareCommand(file: string, v: Values, json: boolean) {
     `baseline: ${ds.baseline.kind}. ${rows.some((r) => r.verdict === 'better') ? `Best: ${best.cell}, ${num(best.ratio ?? NaN, 3)}× the baseline's loss.` : `No cell beats the baseline (lowest validation loss: ${best.cell}${best.reason ? `; ${best.reason}` : ''}).`}`,
     ...(ds.dataMemory ? [`the data remembers about ${ds.dataMemory.lag} step${ds.dataMemory.lag === 1 ? '' : 's'}; effective memory above is how far each trained cell's gradient still reaches`] : []),
   ].join('\n');
-  return { pass: true, report: { file, task: ds.task, baseline: ds.baseline, dataMemory: memoryReport(ds.dataMemory), anyBetter: rows.some((r) => r.verdict === 'better'), cells: rows }, text };
+  return { pass: true, report: { file, experimentFile, task: ds.task, baseline: ds.baseline, dataMemory: memoryReport(ds.dataMemory), anyBetter: rows.some((r) => r.verdict === 'better'), cells: rows }, text };
 }

@@ -2,9 +2,11 @@
 import { CsvError, readCsv, type CsvTable } from '../../data/csv';
 import { buildDataset, DataError, type Dataset, type DatasetSpec, type MissingPolicy, type TaskKind, type Transform } from '../../data/dataset';
 import {
-  EXPERIMENT_DEFAULTS, EXPERIMENT_ENUMS, ExperimentError, resolveData, type DataSettings, type ExperimentTraining, type ResolvedData,
+  EXPERIMENT_DEFAULTS, EXPERIMENT_ENUMS, EXPERIMENT_LIMITS, ExperimentError, resolveData, type DataSettings, type Experiment, type ExperimentModel,
+  type ExperimentPatch, type ExperimentTraining, type ResolvedData,
 } from '../../data/experiment';
-import { CELL_KINDS, modelConfig, type Activation, type CellKind, type InitKind, type ModelConfig, type OptimizerKind } from '../../engine/index';
+import { loadExperiment } from '../../data/settings';
+import { CELL_KINDS, type Activation, type CellKind, type InitKind, type OptimizerKind } from '../../engine/index';
 import { UsageError } from '../errors';
 import { choice, intOpt, numOpt, type Values } from '../options';
 
@@ -80,9 +82,8 @@ export function dataSettings(v: Values): DataSettings {
   return d;
 }
 
-/** Roles and dataset settings from the suggestion and the flags; every column a flag names must exist. */
-export function resolve(table: CsvTable, v: Values): ResolvedData {
-  const d = dataSettings(v);
+/** Roles and dataset settings from the suggestion and the data settings; every column they name must exist. */
+export function resolve(table: CsvTable, d: DataSettings): ResolvedData {
   let r: ResolvedData;
   try {
     r = resolveData(table, d);
@@ -105,22 +106,6 @@ export function resolve(table: CsvTable, v: Values): ResolvedData {
   return r;
 }
 
-/** Training settings from the flags over the experiment defaults (batch size and patience "auto" unless given). */
-export function trainingSettings(v: Values): ExperimentTraining {
-  const t = EXPERIMENT_DEFAULTS.training;
-  const auto = (name: string, lo: number, hi: number, fallback: number | 'auto'): number | 'auto' => (v[name] === 'auto' || v[name] === undefined ? fallback : intOpt(v, name, 0, lo, hi));
-  return {
-    epochs: auto('epochs', 1, 100000, t.epochs),
-    batchSize: auto('batch', 1, 100000, t.batchSize),
-    optimizer: choice<OptimizerKind>(v, 'optimizer', t.optimizer, ['sgd', 'momentum', 'adam']),
-    learningRate: numOpt(v, 'lr', t.learningRate, 0, 100),
-    clip: v.clip === undefined ? t.clip : numOpt(v, 'clip', t.clip, -1e-300),
-    tbptt: intOpt(v, 'tbptt', t.tbptt, 0, 1e7),
-    patience: auto('patience', 0, 100000, t.patience),
-    seed: intOpt(v, 'seed', t.seed, 0, 2 ** 31 - 1),
-  };
-}
-
 /** Builds the dataset; data problems become usage errors (exit 2) naming file, line and column. */
 export function dataset(table: CsvTable, spec: DatasetSpec): Dataset {
   try {
@@ -131,19 +116,49 @@ export function dataset(table: CsvTable, spec: DatasetSpec): Dataset {
   }
 }
 
-/** Model configuration and init from flags, sized for the dataset. */
-export function modelFromFlags(ds: Dataset, v: Values, cellOverride?: CellKind): { config: ModelConfig; init: InitKind; forgetBias1: boolean; seed: number } {
-  const cell = cellOverride ?? choice<CellKind>(v, 'cell', EXPERIMENT_DEFAULTS.model.cell, CELL_KINDS);
-  const activation = choice<Activation>(v, 'activation', 'tanh', ['sigmoid', 'tanh', 'relu']);
-  const init = choice<InitKind>(v, 'init', activation === 'relu' && cell === 'vanilla' ? 'identity' : 'pytorch', ['pytorch', 'glorot-orthogonal', 'identity']);
+/** The model settings the flags give (absent flags: the experiment file, then the defaults, decide). */
+export function modelPatch(v: Values): Partial<ExperimentModel> {
+  const m: Partial<ExperimentModel> = {};
+  if (v.cell !== undefined) m.cell = choice<CellKind>(v, 'cell', EXPERIMENT_DEFAULTS.model.cell, CELL_KINDS);
+  if (v.activation !== undefined) m.activation = choice<Activation>(v, 'activation', 'tanh', EXPERIMENT_ENUMS.activation);
+  if (v.coupled !== undefined) m.coupled = v.coupled === true;
+  if (v.hidden !== undefined) m.hiddenSize = intOpt(v, 'hidden', EXPERIMENT_DEFAULTS.model.hiddenSize, ...EXPERIMENT_LIMITS.hiddenSize);
+  if (v.layers !== undefined) m.layers = intOpt(v, 'layers', 1, ...EXPERIMENT_LIMITS.layers);
+  if (v.residual !== undefined) m.residual = v.residual === true;
+  if (v.init !== undefined) m.init = choice<InitKind>(v, 'init', 'pytorch', EXPERIMENT_ENUMS.init);
+  return m;
+}
+
+/** The training settings the flags give ("auto" where a flag says so). */
+export function trainingPatch(v: Values): Partial<ExperimentTraining> {
+  const t: Partial<ExperimentTraining> = {};
+  const auto = (name: string, [lo, hi]: readonly [number, number]): number | 'auto' => (v[name] === 'auto' ? 'auto' : intOpt(v, name, 0, lo, hi));
+  if (v.epochs !== undefined) t.epochs = auto('epochs', EXPERIMENT_LIMITS.epochs);
+  if (v.batch !== undefined) t.batchSize = auto('batch', EXPERIMENT_LIMITS.batchSize);
+  if (v.optimizer !== undefined) t.optimizer = choice<OptimizerKind>(v, 'optimizer', 'adam', EXPERIMENT_ENUMS.optimizer);
+  if (v.lr !== undefined) t.learningRate = numOpt(v, 'lr', 0, 0, EXPERIMENT_LIMITS.learningRate[1]);
+  if (v.clip !== undefined) t.clip = numOpt(v, 'clip', 0, -1e-300, EXPERIMENT_LIMITS.clip[1]);
+  if (v.tbptt !== undefined) t.tbptt = intOpt(v, 'tbptt', 0, ...EXPERIMENT_LIMITS.tbptt);
+  if (v.patience !== undefined) t.patience = auto('patience', EXPERIMENT_LIMITS.patience);
+  if (v.seed !== undefined) t.seed = intOpt(v, 'seed', 0, ...EXPERIMENT_LIMITS.seed);
+  return t;
+}
+
+/** The flags as an experiment patch: laid over the experiment file (or a CSV's defaults) by the one merge. */
+export function flagsPatch(v: Values): ExperimentPatch {
+  return { data: dataSettings(v), model: modelPatch(v), training: trainingPatch(v) } as ExperimentPatch;
+}
+
+/**
+ * The settings of FILE (a `*.rnn.json` or a CSV) with the flags over them, through the same defaults and merge as the
+ * extension (src/data/settings.ts); problems become usage errors naming the file or the flag.
+ */
+export function settingsFor(file: string, v: Values): { experiment: Experiment; experimentFile: string | null; csvFile: string } {
+  const overrides = flagsPatch(v);
   try {
-    const config = modelConfig({
-      cell, activation, coupled: v.coupled === true, inputSize: ds.model.inputSize, outputSize: ds.model.outputSize,
-      readout: ds.model.readout, loss: ds.model.loss, hiddenSize: intOpt(v, 'hidden', EXPERIMENT_DEFAULTS.model.hiddenSize, 1, 1024),
-      layers: intOpt(v, 'layers', 1, 1, 8), residual: v.residual === true,
-    });
-    return { config, init, forgetBias1: cell === 'lstm', seed: intOpt(v, 'seed', 0, 0, 2 ** 31 - 1) };
+    return loadExperiment({ file, overrides });
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    if (e instanceof ExperimentError) throw new UsageError(e.message);
+    throw e;
   }
 }

@@ -5,11 +5,13 @@ import { levelAfter, scaledSequence, stepValues } from '../../data/dataset';
 import { tableForMeta } from '../../data/modelMeta';
 import { csvField as field, FileExistsError, writeFileAtomic } from '../../data/writeFile';
 import { UsageError } from '../errors';
-import { dataset, loadTable, type Values } from './dataCommon';
+import { dataset, loadTable, settingsFor, type Values } from './dataCommon';
 import { loadModelFile, specFromModel } from './modelFile';
 
 /** Runs the command. */
-export async function predictCommand(file: string, v: Values, json: boolean) {
+export async function predictCommand(given: string, v: Values, json: boolean) {
+  // an experiment file names its CSV
+  const file = settingsFor(given, {}).csvFile;
   if (typeof v.model !== 'string') throw new UsageError('predict needs --model MODEL.json (from train --save)');
   if (typeof v.out !== 'string') throw new UsageError('predict needs --out PRED.csv');
   const out = v.out;

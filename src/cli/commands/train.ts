@@ -2,9 +2,9 @@
 import { existsSync } from 'node:fs';
 import { describeDataset } from '../../data/describe';
 import { num as numText, plural } from '../../shared/protocol';
-import { createModel, evaluate, modelToJson, train, type CellKind, type EpochRecord, type Model, type TrainResult } from '../../engine/index';
+import { evaluate, modelToJson, train, type CellKind, type EpochRecord, type Model, type TrainResult } from '../../engine/index';
 import type { DataMemory, Dataset, Transform } from '../../data/dataset';
-import { planTraining, type ResolvedData } from '../../data/experiment';
+import type { Experiment, ResolvedData } from '../../data/experiment';
 import type { WideLayout } from '../../data/layout';
 import { modelDataMeta } from '../../data/modelMeta';
 import { levelErrors } from '../../data/predictions';
@@ -14,7 +14,8 @@ import { FileExistsError, writeFileAtomic } from '../../data/writeFile';
 import { UsageError } from '../errors';
 import { num, table } from '../format';
 import { createProgress } from '../progress';
-import { dataset, loadTable, modelFromFlags, resolve, trainingSettings, type Values } from './dataCommon';
+import { dataset, loadTable, resolve, settingsFor, type Values } from './dataCommon';
+import { experimentModel, trainingRun } from '../../data/settings';
 
 /** The roles used, with every column's reason and how the task and targets were chosen (the `roles` of `--json`). */
 export interface RolesReport extends ColumnRoles {
@@ -31,7 +32,10 @@ export interface RolesReport extends ColumnRoles {
 
 /** What `train --json` prints. */
 export interface TrainReport {
+  /** The CSV. */
   file: string;
+  /** The experiment file the settings came from, or null (a CSV with the defaults and the flags). */
+  experimentFile: string | null;
   /** better, no better, worse, diverged or stopped. */
   verdict: Verdict['verdict'];
   /** Validation loss ÷ baseline loss. */
@@ -71,25 +75,23 @@ export interface TrainReport {
   seconds: number;
 }
 
-/** Trains one model on a dataset with the flags' budget (shared with compare). */
-export function trainOn(ds: Dataset, v: Values, quiet: boolean, cell?: CellKind): { model: Model; result: TrainResult; seconds: number; batchSize: number; patience: number; notes: string[]; judge: (trainLoss: number, valLoss: number, accuracy: number | null) => Verdict } {
-  const m = modelFromFlags(ds, v, cell);
-  const model = createModel(m.config, { seed: m.seed, kind: m.init, forgetBias1: m.forgetBias1 });
-  const settings = trainingSettings(v);
-  const plan = planTraining(settings, ds);
+/** Trains one model of the experiment's settings (cell overridable) on a dataset (shared with compare). */
+export function trainOn(ds: Dataset, exp: Experiment, quiet: boolean, cell?: CellKind): { model: Model; result: TrainResult; seconds: number; batchSize: number; patience: number; notes: string[]; judge: (trainLoss: number, valLoss: number, accuracy: number | null) => Verdict } {
+  let model: Model;
+  try {
+    model = experimentModel(exp, ds, cell);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const settings = exp.training;
+  const { plan, options } = trainingRun(settings, ds);
   const epochs = plan.epochs;
-  const bar = createProgress(`training ${m.config.cell}`, quiet);
+  const bar = createProgress(`training ${model.config.cell}`, quiet);
   const t0 = Date.now();
   let result: TrainResult;
   try {
     result = train(model, ds.train, {
-      epochs,
-      batchSize: plan.batchSize,
-      optimizer: { kind: settings.optimizer, lr: settings.learningRate, clip: settings.clip > 0 ? settings.clip : undefined },
-      seed: m.seed,
-      tbptt: settings.tbptt,
-      validation: ds.validation,
-      patience: plan.patience,
+      ...options,
       onBatch: (b) => bar.update((b.epoch - 1 + b.batch / b.batches) / epochs, `epoch ${b.epoch}/${epochs} loss ${num(b.loss)}`),
       now: () => Date.now(),
     });
@@ -100,7 +102,7 @@ export function trainOn(ds: Dataset, v: Values, quiet: boolean, cell?: CellKind)
     bar.done();
   }
   const judge = (trainLoss: number, valLoss: number, accuracy: number | null): Verdict =>
-    judgeRun(runFacts(ds, { cell: m.config.cell, learningRate: settings.learningRate, hiddenSize: m.config.hiddenSize }, result, { trainLoss, valLoss, accuracy }, 0, plan.epochs));
+    judgeRun(runFacts(ds, { cell: model.config.cell, learningRate: settings.learningRate, hiddenSize: model.config.hiddenSize }, result, { trainLoss, valLoss, accuracy }, 0, plan.epochs));
   return { model, result, seconds: (Date.now() - t0) / 1000, batchSize: plan.batchSize, patience: plan.patience, notes: plan.notes, judge };
 }
 
@@ -143,15 +145,16 @@ export function memoryReport(m: DataMemory | null): TrainReport['dataMemory'] {
 }
 
 /** Runs the command. */
-export async function trainCommand(file: string, v: Values, json: boolean) {
+export async function trainCommand(given: string, v: Values, json: boolean) {
+  const { experiment, experimentFile, csvFile: file } = settingsFor(given, v);
   const raw = await loadTable(file, json);
-  const resolved = resolve(raw, v);
+  const resolved = resolve(raw, experiment.data);
   const tbl = resolved.table;
   const spec = resolved.spec;
   const ds = dataset(tbl, spec);
   const save = typeof v.save === 'string' ? v.save : null;
   if (save && v.force !== true && existsSync(save)) throw new UsageError(`${save} already exists; choose another name or pass --force to replace it`);
-  const { model, result, seconds, batchSize, patience, notes: planNotes, judge } = trainOn(ds, v, json);
+  const { model, result, seconds, batchSize, patience, notes: planNotes, judge } = trainOn(ds, experiment, json);
   const trainEval = evaluate(model, ds.train);
   const valEval = evaluate(model, ds.validation);
   const judgement = judge(trainEval.loss, valEval.loss, valEval.accuracy);
@@ -172,7 +175,7 @@ export async function trainCommand(file: string, v: Values, json: boolean) {
   }
   const notes = [...resolved.notes, ...ds.notes, ...planNotes];
   const report: TrainReport = {
-    file, verdict: judgement.verdict, ratio: judgement.ratio, reason: judgement.reason, hint: judgement.hint, judgement, task: ds.task, roles: rolesReport(resolved), layout: resolved.layout, transforms: ds.transforms, cell: model.config.cell, status: result.status,
+    file, experimentFile, verdict: judgement.verdict, ratio: judgement.ratio, reason: judgement.reason, hint: judgement.hint, judgement, task: ds.task, roles: rolesReport(resolved), layout: resolved.layout, transforms: ds.transforms, cell: model.config.cell, status: result.status,
     trainLoss: trainEval.loss, valLoss: valEval.loss, baselineLoss: ds.baseline.loss, baseline: ds.baseline.kind,
     accuracy: valEval.accuracy, baselineAccuracy: ds.baseline.accuracy,
     epochs: result.epochs.length, bestEpoch: result.bestEpoch,

@@ -1,10 +1,11 @@
 /** `rnn-playground verify FILE`: the vanishing-gradient bound analysis on real rows of a CSV. */
-import { analyseBound, cellOf, createModel, type BoundReport, type Model } from '../../engine/index';
+import { analyseBound, cellOf, type BoundReport, type Model } from '../../engine/index';
 import { plural } from '../../shared/protocol';
 import { samplesInFileOrder, type Dataset, type SampleSource } from '../../data/dataset';
 import { UsageError } from '../errors';
 import { num, table } from '../format';
-import { choice, dataset, intOpt, loadTable, modelFromFlags, numOpt, resolve, type Values } from './dataCommon';
+import { choice, dataset, intOpt, loadTable, numOpt, resolve, settingsFor, type Values } from './dataCommon';
+import { experimentModel } from '../../data/settings';
 import { tableForMeta } from '../../data/modelMeta';
 import { memoryReport } from './train';
 import { loadModelFile, specFromModel } from './modelFile';
@@ -12,7 +13,8 @@ import { loadModelFile, specFromModel } from './modelFile';
 const finiteOrNull = (a: number[] | null): (number | null)[] | null => (a ? a.map((x) => (Number.isFinite(x) ? x : null)) : null);
 
 /** Runs the command. */
-export async function verifyCommand(file: string, v: Values, json: boolean) {
+export async function verifyCommand(given: string, v: Values, json: boolean) {
+  const { experiment, csvFile: file } = settingsFor(given, v);
   const raw = await loadTable(file, json);
   let tbl = raw;
   let model: Model;
@@ -30,12 +32,15 @@ export async function verifyCommand(file: string, v: Values, json: boolean) {
     ds = dataset(tbl, specFromModel(data, v.model, v));
     origin = `trained model ${v.model}`;
   } else {
-    const resolved = resolve(raw, v);
+    const resolved = resolve(raw, experiment.data);
     tbl = resolved.table;
     ds = dataset(tbl, resolved.spec);
-    const m = modelFromFlags(ds, v);
-    model = createModel(m.config, { seed: m.seed, kind: m.init, forgetBias1: m.forgetBias1 });
-    origin = `untrained ${m.config.cell} (init ${m.init}, seed ${m.seed}; pass --model to analyse a trained one)`;
+    try {
+      model = experimentModel(experiment, ds);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    origin = `untrained ${model.config.cell} (init ${experiment.model.init}, seed ${experiment.training.seed}; pass --model to analyse a trained one)`;
   }
   if (model.config.inputSize !== ds.model.inputSize) throw new UsageError(`the model takes ${model.config.inputSize} inputs; the data has ${ds.model.inputSize} features (${ds.featureNames.join(', ')})`);
   const all = samplesInFileOrder(ds);
