@@ -259,17 +259,34 @@ function badCellsNote(table: CsvTable): string {
   return ` (the file has ${plural(total, 'bad cell')}, which may be why: ${first.join('; ')}${total > first.length ? '; …' : ''})`;
 }
 
-function build(table: CsvTable, spec: DatasetSpec): Dataset {
-  const file = table.file;
-  const notes: string[] = [];
-  const warnings: string[] = [];
-  if (table.rowCount === 0) throw new DataError(`${file} has no data rows`);
+/** What every phase of building a dataset reads: the file, the settings, and the notes and warnings it adds to. */
+interface BuildContext {
+  table: CsvTable;
+  spec: DatasetSpec;
+  file: string;
+  notes: string[];
+  warnings: string[];
+}
+
+/** The columns a dataset reads, checked: features, targets, the sequence id, label and time, and the used ones in order. */
+interface UsedColumns {
+  featureNames: string[];
+  targetNames: string[];
+  features: CsvColumn[];
+  targets: CsvColumn[];
+  idCol: CsvColumn | null;
+  labelCol: CsvColumn | null;
+  timeCol: CsvColumn | null;
+  given: Record<string, Transform>;
+  used: CsvColumn[];
+  usedIndex: Map<CsvColumn, number>;
+  U: number;
+}
+
+/** Phase 1, columns: which columns are read and as what; every conflict is an error naming the column. */
+function columnsInUse({ table, spec, file, notes, warnings }: BuildContext): UsedColumns {
   const roles = spec.roles;
   const task = spec.task;
-  const valFrac = spec.validation ?? 0.2;
-  if (!(valFrac > 0 && valFrac < 0.9)) throw new DataError(`${file}: validation fraction must be between 0 and 0.9; got ${valFrac}`);
-
-  // ── columns in use ──
   let featureNames = [...new Set(roles.features)];
   const targetNames = task === 'classify' ? [] : [...new Set(roles.targets)];
   if (task !== 'classify' && targetNames.length === 0) throw new DataError(`${file}: the ${task} task needs a target column (${settingWords({ setting: 'targets' }, spec.surface)})`);
@@ -312,8 +329,12 @@ function build(table: CsvTable, spec: DatasetSpec): Dataset {
   const used = [...features, ...targets.filter((c) => !features.includes(c))];
   const usedIndex = new Map(used.map((c, k) => [c, k]));
   const U = used.length;
+  return { featureNames, targetNames, features, targets, idCol, labelCol, timeCol, given, used, usedIndex, U };
+}
 
-  // ── sequences: consecutive rows with one id, read oldest first ──
+/** Phases 2–4, runs, gaps and labels: the sequences (runs of one id, read oldest first), gaps handled by the policy, classes. */
+function readSequences({ table, spec, file, notes }: BuildContext, { idCol, timeCol, labelCol, used }: UsedColumns):
+  { order: 'file' | 'reversed'; sequences: PreparedSequence[]; classes: string[]; dropped: number } {
   const runs = sequenceRuns(table, idCol);
   const order = spec.order ?? (timeCol && runsBackwards(timeCol, runs) ? 'reversed' : 'file');
   if (order === 'reversed' && !spec.order) notes.push(`the rows are newest first ("${timeCol?.name}" decreases down the file): each sequence is read oldest first`);
@@ -354,16 +375,13 @@ function build(table: CsvTable, spec: DatasetSpec): Dataset {
   if (labelCol && classes.length < 2) {
     throw new DataError(`${file}: column ${q(labelCol.name)} has only one class ("${classes[0]}"); classification needs at least two`, null, labelCol.name);
   }
+  return { order, sequences, classes, dropped };
+}
 
-  // ── reading values: raw (after filling), transformed, scaled ──
-  const raw = (s: PreparedSequence, k: number, j: number): number => {
-    // j = -1 is the row before the first step
-    if (s.filled) return s.filled[(j + 1) * U + k];
-    const row = j < 0 ? s.before : s.rows[j];
-    return (used[k].values as Float64Array)[row];
-  };
-
-  // ── granularity: one label / target per sequence, or one per step ──
+/** Phase 5, granularity: one label or target per sequence, or one per step. */
+function granularityOf({ spec, notes }: BuildContext, { idCol, targets, usedIndex }: UsedColumns, sequences: PreparedSequence[],
+  raw: (s: PreparedSequence, k: number, j: number) => number): 'sequence' | 'step' {
+  const task = spec.task;
   let granularity: 'sequence' | 'step' = 'step';
   const constantPer = (get: (s: PreparedSequence, i: number) => number): boolean =>
     sequences.every((s) => {
@@ -378,8 +396,14 @@ function build(table: CsvTable, spec: DatasetSpec): Dataset {
     granularity = 'sequence';
     notes.push('the target is constant within each sequence: one prediction per sequence, from its last step');
   }
+  return granularity;
+}
 
-  // ── split: by sequence (the last ones held out) or by time (the end of every sequence held out) ──
+/** Phase 6, split: by sequence (the last ones held out) or by time (the end of every sequence held out). */
+function splitParts({ spec, file }: BuildContext, { idCol }: UsedColumns, sequences: PreparedSequence[], granularity: 'sequence' | 'step', dropped: number):
+  { usable: number[]; medianLength: number; split: 'sequence' | 'time'; trainParts: Part[]; valParts: Part[] } {
+  const task = spec.task;
+  const valFrac = spec.validation ?? 0.2;
   const usable: number[] = [];
   sequences.forEach((s, i) => {
     if (s.rows.length > 0) usable.push(i);
@@ -406,8 +430,14 @@ function build(table: CsvTable, spec: DatasetSpec): Dataset {
       valParts.push({ seq: si, from: cut, to: n });
     }
   }
+  return { usable, medianLength, split, trainParts, valParts };
+}
 
-  // ── transforms: given, or chosen from the data ──
+/** Phase 7, transforms: given, or chosen from the data; the values as the model reads them, and a trend left as levels. */
+function applyTransforms({ table, spec, notes, warnings }: BuildContext, { used, given, targets, usedIndex, U }: UsedColumns, sequences: PreparedSequence[],
+  trainParts: Part[], valParts: Part[], raw: (s: PreparedSequence, k: number, j: number) => number):
+  { transforms: Record<string, Transform>; tf: Transform[]; outsideRange: Dataset['outsideRange']; value: (s: PreparedSequence, k: number, i: number) => number } {
+  const task = spec.task;
   const chosen = chooseTransforms(used, given, spec.autoTransforms !== false && task !== 'classify', sequences, trainParts, valParts, raw);
   const transforms: Record<string, Transform> = {};
   for (const c of used) transforms[c.name] = chosen.get(c)?.transform ?? 'none';
@@ -449,24 +479,14 @@ function build(table: CsvTable, spec: DatasetSpec): Dataset {
     return tf[k] === 'none' ? v : transformed(tf[k], v, raw(s, k, i - 1));
   };
   checkTransformed(table, sequences, used, tf, raw);
+  return { transforms, tf, outsideRange, value };
+}
 
-  // ── scaling: z-scores of the training rows ──
-  const F = features.length;
-  const P = targets.length;
-  const fk = features.map((c) => usedIndex.get(c) as number);
-  const tk = targets.map((c) => usedIndex.get(c) as number);
-  const scaler = fitScaler(spec, table, trainParts, sequences, value, fk, tk, used, tf, task, (w) => warnings.push(w));
-  checkScaled(table, [...trainParts, ...valParts], sequences, value, fk, scaler.featureMean, scaler.featureStd, used, tf);
-  checkScaled(table, [...trainParts, ...valParts], sequences, value, tk, scaler.targetMean, scaler.targetStd, used, tf);
-
-  // ── the data's memory ──
-  const memoryColumn = targets[0] ?? null;
-  const dataMemory = memoryColumn ? dataMemoryOf(memoryColumn.name, tf[usedIndex.get(memoryColumn) as number], trainParts, sequences,
-    (s, i) => value(s, usedIndex.get(memoryColumn) as number, i), (s, i) => raw(s, usedIndex.get(memoryColumn) as number, i)) : null;
-
-  // ── windows ──
+/** Phase 9, windows: given, or chosen from the data's memory for long series; capped in number. */
+function windowsOf({ spec, file, notes }: BuildContext, trainParts: Part[], valParts: Part[], sequences: PreparedSequence[], granularity: 'sequence' | 'step',
+  split: 'sequence' | 'time', usable: number[], medianLength: number, dataMemory: DataMemory | null, need: (T: number) => number): { length: number; stride: number } | null {
+  const task = spec.task;
   const partLen = (p: Part): number => p.to - p.from;
-  const need = (T: number): number => (task === 'next-step' ? T + 1 : T);
   let trainLongest = 0;
   for (const p of trainParts) trainLongest = Math.max(trainLongest, partLen(p));
   let shortestLong = Infinity;
@@ -496,6 +516,50 @@ function build(table: CsvTable, spec: DatasetSpec): Dataset {
       window = { length: window.length, stride };
     }
   }
+  return window;
+}
+
+function build(table: CsvTable, spec: DatasetSpec): Dataset {
+  const file = table.file;
+  const notes: string[] = [];
+  const warnings: string[] = [];
+  if (table.rowCount === 0) throw new DataError(`${file} has no data rows`);
+  const task = spec.task;
+  const valFrac = spec.validation ?? 0.2;
+  if (!(valFrac > 0 && valFrac < 0.9)) throw new DataError(`${file}: validation fraction must be between 0 and 0.9; got ${valFrac}`);
+  const ctx: BuildContext = { table, spec, file, notes, warnings };
+  const cols = columnsInUse(ctx);
+  const { featureNames, targetNames, features, targets, used, usedIndex, U } = cols;
+  const { order, sequences, classes, dropped } = readSequences(ctx, cols);
+  // ── reading values: raw (after filling), transformed, scaled ──
+  const raw = (s: PreparedSequence, k: number, j: number): number => {
+    // j = -1 is the row before the first step
+    if (s.filled) return s.filled[(j + 1) * U + k];
+    const row = j < 0 ? s.before : s.rows[j];
+    return (used[k].values as Float64Array)[row];
+  };
+
+  const granularity = granularityOf(ctx, cols, sequences, raw);
+  const { usable, medianLength, split, trainParts, valParts } = splitParts(ctx, cols, sequences, granularity, dropped);
+  const { transforms, tf, outsideRange, value } = applyTransforms(ctx, cols, sequences, trainParts, valParts, raw);
+
+  // ── scaling: z-scores of the training rows ──
+  const F = features.length;
+  const P = targets.length;
+  const fk = features.map((c) => usedIndex.get(c) as number);
+  const tk = targets.map((c) => usedIndex.get(c) as number);
+  const scaler = fitScaler(spec, table, trainParts, sequences, value, fk, tk, used, tf, task, (w) => warnings.push(w));
+  checkScaled(table, [...trainParts, ...valParts], sequences, value, fk, scaler.featureMean, scaler.featureStd, used, tf);
+  checkScaled(table, [...trainParts, ...valParts], sequences, value, tk, scaler.targetMean, scaler.targetStd, used, tf);
+
+  // ── the data's memory ──
+  const memoryColumn = targets[0] ?? null;
+  const dataMemory = memoryColumn ? dataMemoryOf(memoryColumn.name, tf[usedIndex.get(memoryColumn) as number], trainParts, sequences,
+    (s, i) => value(s, usedIndex.get(memoryColumn) as number, i), (s, i) => raw(s, usedIndex.get(memoryColumn) as number, i)) : null;
+
+  // ── windows ──
+  const need = (T: number): number => (task === 'next-step' ? T + 1 : T);
+  const window = windowsOf(ctx, trainParts, valParts, sequences, granularity, split, usable, medianLength, dataMemory, need);
 
   // ── samples ──
   const sampler = { sequences, task, granularity, window, need, F, P, fk, tk, value, scaler };
