@@ -11,8 +11,11 @@ import { FileExistsError } from '../data/writeFile';
 import {
   assertNever, replyType, type ErrorMessage, type FromWorker, type ToWorker, type WorkerReply,
 } from '../shared/protocol';
-import { compareJob, createExperimentJob, exportJob, InputError, inspectJob, JobCancelled, trainJob, verifyJob, type JobContext } from './jobs';
-import { dataPreviewJob, dataRowsJob, sequenceInspectJob } from './inspectJobs';
+import { InputError, JobCancelled, type JobContext } from './jobCommon';
+import { compareJob, trainJob } from './trainJobs';
+import { verifyJob } from './verifyJob';
+import { createExperimentJob, exportJob, inspectJob } from './fileJobs';
+import { dataPreviewJob, dataRowsJob, sequenceInspectJob } from './dataViewJobs';
 
 const port = parentPort;
 if (!port) throw new Error('dist/worker.js must run as a worker thread');

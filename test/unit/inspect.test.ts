@@ -13,9 +13,10 @@ import { gradientProfile } from '../../src/engine/index';
 import { samplesInFileOrder } from '../../src/data/dataset';
 import { predictCommand } from '../../src/cli/commands/predict';
 import { EngineClient, EngineError } from '../../src/extension/engineClient';
-import { loadTable, modelAndData, trainJob, type JobContext } from '../../src/worker/jobs';
+import { loadTable, modelAndData, type JobContext } from '../../src/worker/jobCommon';
+import { trainJob } from '../../src/worker/trainJobs';
 import { loadExperiment } from '../../src/data/settings';
-import { dataPreviewJob, dataRowsJob, sequenceInspectJob } from '../../src/worker/inspectJobs';
+import { dataPreviewJob, dataRowsJob, sequenceInspectJob } from '../../src/worker/dataViewJobs';
 import type { ExperimentSource, ProgressMessage } from '../../src/shared/protocol';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnnpg-inspect-'));

@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { trainJob, type JobContext } from '../../src/worker/jobs';
+import { trainJob } from '../../src/worker/trainJobs';
+import type { JobContext } from '../../src/worker/jobCommon';
 import { flagsPatch } from '../../src/cli/commands/dataCommon';
 import { loadExperiment } from '../../src/data/settings';
 

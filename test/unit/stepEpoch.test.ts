@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { trainJob, type JobContext } from '../../src/worker/jobs';
+import { trainJob } from '../../src/worker/trainJobs';
+import type { JobContext } from '../../src/worker/jobCommon';
 import type { ExperimentSource } from '../../src/shared/protocol';
 
 const dir = mkdtempSync(join(tmpdir(), 'rnnpg-step-'));

@@ -17,7 +17,7 @@ import {
   plural, type ColumnRole, type DataPreview, type ExperimentSource, type PreviewColumn, type SequenceInspection, type SequenceStats,
 } from '../shared/protocol';
 import { loadExperiment } from '../data/settings';
-import { InputError, JobCancelled, loadTable, memoryInfo, modelAndData, resolveExperiment, type JobContext } from './jobs';
+import { InputError, JobCancelled, loadTable, memoryInfo, modelAndData, resolveExperiment, type JobContext } from './jobCommon';
 
 /** Most rows one `data/rows` request returns. */
 export const MAX_ROWS_PER_REQUEST = 1000;

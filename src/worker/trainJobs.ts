@@ -1,0 +1,139 @@
+/** Training jobs: train (or continue) one model of an experiment, and train every cell on the same data for Compare. */
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { analyseBound, evaluate, modelToJson, train, type CellKind, type EpochRecord, type Model, type TrainResult } from '../engine/index';
+import type { Dataset } from '../data/dataset';
+import { describeDataset } from '../data/describe';
+import { planTraining, type Experiment } from '../data/experiment';
+import { experimentModel, loadExperiment, trainingRun } from '../data/settings';
+import { modelDataMeta, type ModelTrainingMeta } from '../data/modelMeta';
+import { levelErrors } from '../data/predictions';
+import { judgeRun, runFacts } from '../data/verdict';
+import { writeFileAtomic } from '../data/writeFile';
+import { num, type CompareRow, type CompareSummary, type EpochPoint, type ExperimentSource, type RunSummary } from '../shared/protocol';
+import { loadTable, memoryInfo, prepareDataset, readModel, resolveExperiment, writeFresh, type JobContext } from './jobCommon';
+
+const point = (e: EpochRecord, offset = 0): EpochPoint => ({
+  epoch: e.epoch + offset, trainLoss: e.trainLoss, valLoss: e.valLoss, valAccuracy: e.valAccuracy, gradNorm: e.gradNorm,
+  rhoWh: e.rhoWh, normWh: e.normWh, aliveShare: e.aliveShare, stepGradNorm: e.stepGradNorm,
+});
+
+const fmt = num;
+
+/** Trains one model of the experiment's settings (cell overridable) on a dataset, streaming progress. */
+function trainModel(exp: Experiment, ds: Dataset, ctx: JobContext, cell: CellKind = exp.model.cell, label: string = cell,
+  start: { model: Model; epochs: number } | null = null): { model: Model; result: TrainResult; seconds: number; plan: ReturnType<typeof planTraining> } {
+  const model = start?.model ?? experimentModel(exp, ds, cell);
+  const before = start?.epochs ?? 0;
+  const t = before ? { ...exp.training, seed: (exp.training.seed + before) % 2 ** 31 } : exp.training;
+  const { plan, options } = trainingRun(t, ds);
+  const t0 = Date.now();
+  let lastReport = 0;
+  const result = train(model, ds.train, {
+    ...options,
+    shouldStop: ctx.stopped,
+    now: () => Date.now(),
+    onBatch: (b) => {
+      const now = Date.now();
+      if (now - lastReport < 100) return;
+      lastReport = now;
+      ctx.report({ phase: 'training', fraction: (b.epoch - 1 + b.batch / b.batches) / plan.epochs, message: `${label}: epoch ${b.epoch + before}/${plan.epochs + before}, loss ${fmt(b.loss)}`, loss: b.loss });
+    },
+    onEpoch: (e) => {
+      lastReport = Date.now();
+      ctx.report({
+        phase: 'training', fraction: e.epoch / plan.epochs,
+        message: `${label}: epoch ${e.epoch + before}/${plan.epochs + before}, loss ${fmt(e.trainLoss)}${e.valLoss !== null ? `, validation ${fmt(e.valLoss)}` : ''}`,
+        epoch: point(e, before), loss: e.trainLoss,
+      });
+    },
+  });
+  return { model, result, seconds: (Date.now() - t0) / 1000, plan };
+}
+
+/** Whether two configurations describe the same network (so a saved model can continue training). */
+function sameNetwork(a: Model['config'], b: Model['config']): boolean {
+  const keys = ['cell', 'activation', 'coupled', 'inputSize', 'hiddenSize', 'layers', 'residual', 'readout', 'loss', 'outputSize'] as const;
+  return keys.every((k) => a[k] === b[k]);
+}
+
+/**
+ * Train on an experiment or CSV; save the model next to it. With `resume` (a model file of an earlier run of the same
+ * network), training continues from its weights and the file is updated in place: that is how "Step One Epoch"
+ * advances a run. Optimiser state (Adam's moments) is not saved, so it restarts at each resume. When the experiment
+ * now describes a different network, a new run starts instead and is saved under a fresh name.
+ */
+export async function trainJob(source: ExperimentSource, saveTo: string | null, ctx: JobContext, resume: string | null = null): Promise<RunSummary> {
+  const { experiment, experimentFile, csvFile } = loadExperiment(source);
+  const resolved = resolveExperiment(experiment, await loadTable(csvFile, ctx));
+  const { spec } = resolved;
+  const ds = prepareDataset(resolved.table, spec, ctx);
+  let start: { model: Model; epochs: number } | null = null;
+  const notes: string[] = [];
+  if (resume && existsSync(resume)) {
+    const loaded = readModel(resume);
+    if (sameNetwork(loaded.model.config, experimentModel(experiment, ds).config)) start = { model: loaded.model, epochs: loaded.training?.epochs ?? 0 };
+    else notes.push(`the settings no longer match ${basename(resume)}, so a new run started`);
+  }
+  const { model, result, seconds, plan } = trainModel(experiment, ds, ctx, experiment.model.cell, experiment.model.cell, start);
+  const before = start?.epochs ?? 0;
+  ctx.report({ phase: 'analysing', fraction: 1, message: 'evaluating the model' });
+  const trainEval = evaluate(model, ds.train);
+  const valEval = evaluate(model, ds.validation);
+  const units = levelErrors(model, ds, ds.validation, ds.validationSources);
+  let modelFile: string | null = null;
+  if (saveTo && result.status !== 'diverged') {
+    const training: ModelTrainingMeta = { epochs: before + result.epochs.length, bestEpoch: before + result.bestEpoch, status: result.status, valLoss: valEval.loss, baselineLoss: ds.baseline.loss };
+    const meta = { data: modelDataMeta(csvFile, ds, spec, resolved.layout), training, experiment: experimentFile };
+    const text = JSON.stringify(modelToJson(model, meta));
+    if (start && resume) {
+      writeFileAtomic(resume, (append) => append(text), true);
+      modelFile = resume;
+    } else modelFile = writeFresh(saveTo, text);
+  }
+  const verdict = judgeRun(runFacts(ds, { learningRate: experiment.training.learningRate, hiddenSize: experiment.model.hiddenSize, cell: model.config.cell }, result, { trainLoss: trainEval.loss, valLoss: valEval.loss, accuracy: valEval.accuracy }, before, plan.epochs));
+  return {
+    verdict,
+    csvFile, experimentFile, task: ds.task, roles: spec.roles, cell: model.config.cell, config: model.config, parameters: model.theta.length,
+    status: result.status, cancelled: result.status === 'cancelled', epochs: before + result.epochs.length, epochsPlanned: before + plan.epochs,
+    continuedFrom: before,
+    bestEpoch: before + result.bestEpoch, trainLoss: trainEval.loss, valLoss: valEval.loss, baselineLoss: ds.baseline.loss, baseline: ds.baseline.kind,
+    accuracy: valEval.accuracy, baselineAccuracy: ds.baseline.accuracy, history: result.epochs.map((e) => point(e, before)),
+    samples: { train: ds.train.length, validation: ds.validation.length, description: describeDataset(ds) }, notes: [...resolved.notes, ...ds.notes, ...plan.notes, ...notes],
+    warnings: ds.warnings, dataMemory: memoryInfo(ds.dataMemory), transforms: ds.transforms, window: ds.window, batchSize: plan.batchSize,
+    dataUnits: units ? ds.targetNames.map((t, k) => ({ target: t, valMse: units.mse[k], baselineMse: units.baselineMse[k] })) : null,
+    divergence: result.divergence?.message ?? null, modelFile, seconds,
+  };
+}
+
+/** The same data, seed and budget for several cells. */
+export async function compareJob(source: ExperimentSource, cells: CellKind[], ctx: JobContext): Promise<CompareSummary> {
+  const { experiment, csvFile } = loadExperiment(source);
+  const resolved = resolveExperiment(experiment, await loadTable(csvFile, ctx));
+  const ds = prepareDataset(resolved.table, resolved.spec, ctx);
+  const rows: CompareRow[] = [];
+  let cancelled = false;
+  for (const [k, cell] of cells.entries()) {
+    if (ctx.stopped()) {
+      cancelled = true;
+      break;
+    }
+    const { model, result, seconds, plan } = trainModel(experiment, ds, ctx, cell, `${cell} (${k + 1}/${cells.length})`);
+    if (result.status === 'cancelled') cancelled = true;
+    const val = evaluate(model, ds.validation);
+    const tr = evaluate(model, ds.train);
+    const verdict = judgeRun(runFacts(ds, { learningRate: experiment.training.learningRate, hiddenSize: experiment.model.hiddenSize, cell }, result, { trainLoss: tr.loss, valLoss: val.loss, accuracy: val.accuracy }, 0, plan.epochs));
+    const bound = analyseBound(model, ds.validation[0]?.x ?? ds.train[0].x);
+    rows.push({
+      cell, status: result.status, parameters: model.theta.length, trainLoss: tr.loss, valLoss: val.loss, accuracy: val.accuracy,
+      effectiveMemory: bound.effectiveMemory, steps: bound.steps, epochs: result.epochs.length, seconds, history: result.epochs.map(point), verdict,
+    });
+  }
+  const finite = rows.filter((r) => Number.isFinite(r.valLoss));
+  const best = finite.length ? finite.reduce((a, b) => (b.valLoss < a.valLoss ? b : a)).cell : null;
+  return {
+    csvFile, task: ds.task, baseline: ds.baseline, cells: rows, best, anyBetter: rows.some((r) => r.verdict?.verdict === 'better'), cancelled,
+    dataMemory: memoryInfo(ds.dataMemory),
+  };
+}
+
