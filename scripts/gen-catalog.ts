@@ -3,7 +3,7 @@
  *   src/shared/cellCatalog.ts      the cells as plain data for the webviews (labels, gates, equations, presets, bound)
  *   package.json                   the rnnPlayground.defaults.cell setting's enum and descriptions
  *   media/experiment.schema.json   the experiment file's model.cell enum and description
- * `npm run gen:cells` writes them; test/unit/registry.test.ts fails when a file differs from what this would write.
+ * `npm run gen:cells` writes them; test/unit/engine/registry.test.ts fails when a file differs from what this would write.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
