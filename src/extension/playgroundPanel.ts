@@ -5,6 +5,7 @@
  * from the saved state). The Model and Data views edit the experiment file through the editor (undoable, saved), and
  * edits made in the file show up in the panel as you type.
  */
+import { webviewShell } from './webviewShell';
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { ExperimentError, parseExperiment, parseExperimentText, type Experiment, type ExperimentPatch } from '../data/experiment';
@@ -71,22 +72,10 @@ class Panel {
 
   constructor(readonly webview: vscode.WebviewPanel, public state: PanelState, extensionUri: vscode.Uri, private readonly onClose: () => void,
     private readonly onMessage: (panel: Panel, msg: FromWebview) => void) {
-    const dist = vscode.Uri.joinPath(extensionUri, 'dist');
-    const media = vscode.Uri.joinPath(extensionUri, 'media');
-    webview.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
     webview.title = `RNN Playground: ${path.basename(state.file)}`;
-    webview.iconPath = vscode.Uri.joinPath(media, 'icon.svg');
+    webview.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
     const w = webview.webview;
-    const nonce = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
-    w.html = `<!DOCTYPE html>
-<html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}'; style-src ${w.cspSource}; font-src ${w.cspSource}; img-src ${w.cspSource} data:;">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${w.asWebviewUri(vscode.Uri.joinPath(dist, 'katex', 'katex.min.css'))}">
-<link rel="stylesheet" href="${w.asWebviewUri(vscode.Uri.joinPath(media, 'panel.css'))}">
-<title>RNN Playground</title></head>
-<body><main id="panel"></main>
-<script nonce="${nonce}" src="${w.asWebviewUri(vscode.Uri.joinPath(dist, 'panel.js'))}"></script></body></html>`;
+    w.html = webviewShell(w, { extensionUri, mainId: 'panel', styles: ['dist/katex/katex.min.css', 'media/panel.css'], script: 'panel.js' });
     this.disposables.push(
       w.onDidReceiveMessage((raw) => {
         const msg = parseFromWebview(raw);

@@ -1,6 +1,6 @@
 /** The activity-bar side view: the current file, the running job with Stop, a loss sparkline, the latest result. */
+import { webviewShell } from './webviewShell';
 import * as vscode from 'vscode';
-import { readFileSync } from 'node:fs';
 import { assertNever, parseFromWebview, type SidebarState, type ToWebview } from '../shared/protocol';
 
 /** Provides the `rnnPlayground.sidebar` webview view and keeps its state while it is hidden. */
@@ -49,23 +49,9 @@ export class SidebarProvider implements vscode.WebviewViewProvider {
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
-    view.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
-    const nonce = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
-    // The script is inlined (with the nonce) rather than loaded by URL: in VS Code for the Web, a webview created while
-    // another one is being created can have its resource requests answered by the other's service worker and never
-    // load its script (seen with Open Playground revealing this view and opening a panel at once).
-    const script = readFileSync(vscode.Uri.joinPath(dist, 'webview.js').fsPath, 'utf8').replace(/<\/script/gi, '<\\/script').replace(/\n\/\/# sourceMappingURL=.*$/, '');
-    const style = view.webview.asWebviewUri(vscode.Uri.joinPath(media, 'sidebar.css'));
-    view.webview.html = `<!DOCTYPE html>
-<html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}'; style-src ${view.webview.cspSource}; img-src ${view.webview.cspSource} data:;">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>RNN Playground</title></head>
-<body><main id="sidebar" aria-live="polite"></main>
-<script nonce="${nonce}">${script}</script></body></html>`;
+    view.webview.html = webviewShell(view.webview, {
+      extensionUri: this.extensionUri, mainId: 'sidebar', mainAttributes: 'aria-live="polite"', styles: ['media/sidebar.css'], script: 'webview.js', inlineScript: true,
+    });
     view.webview.onDidReceiveMessage((raw) => {
       const msg = parseFromWebview(raw);
       if (!msg) return;
