@@ -381,6 +381,17 @@ test('the panel for an experiment: the Data view previews the CSV and its roles;
     assert.equal(await frame.locator('#tab-model').getAttribute('aria-selected'), 'true');
     await frame.locator('.equations .katex').first().waitFor();
     assert.match(await frame.locator('.equations h3').first().innerText(), /GRU/);
+    // a cell from the registry the view does not name: IndRNN, its activations, equations and shapes from the catalog
+    await frame.locator('#cell-indrnn').click();
+    await until(() => expJson().model.cell === 'indrnn', 10000, 'the experiment file to say indrnn');
+    await until(async () => /IndRNN \(tanh\)/.test(await frame.locator('.equations h3').first().innerText()), 10000, 'the IndRNN equations');
+    assert.deepEqual(await frame.locator('#in-model-activation option').evaluateAll((os) => os.map((o) => o.value)), ['tanh', 'relu']);
+    assert.equal(await frame.locator('#in-model-coupled').count(), 0, 'no gate coupling for a cell without gates');
+    const indrnn = await frame.locator('.equations').innerText();
+    assert.match(indrnn, /diag\(φ′\(zₜ\) ⊙ u\)/);
+    assert.match(indrnn, /u 16 \(a vector: W_h = diag\(u\)\)/);
+    assert.deepEqual(await rawTexIn(frame), []);
+    await page.screenshot({ path: join(shots, `panel-model-indrnn-${THEME_KEY}.png`) });
     await frame.locator('#cell-lstm').click();
     await until(() => expJson().model.cell === 'lstm', 10000, 'the experiment file to say lstm');
     await frame.locator('#cell-lstm[aria-checked="true"]').waitFor({ timeout: 10000 });
