@@ -17,6 +17,7 @@ import type { CsvColumnKind, CsvDelimiter } from '../data/csvTypes';
 import type { TaskKind } from '../data/dataset';
 import type { ColumnRoles } from '../data/roles';
 import type { Verdict } from '../data/verdict';
+import type { SampleCounts } from '../data/describe';
 
 export type { Verdict, ColumnRoles };
 
@@ -385,20 +386,13 @@ export interface PreviewColumn {
   firstInvalid?: { line: number; value: string; column?: string } | null;
 }
 
-/** Sequence lengths of a dataset, in steps after missing values and transforms. */
-export interface SequenceStats {
-  /** Sequences with at least one step. */
-  count: number;
-  /** Samples per split (whole sequences, or windows); `sequence/inspect` numbers them 1 … train + validation in file order. */
-  train: number;
-  validation: number;
-  minSteps: number;
-  medianSteps: number;
-  maxSteps: number;
+/**
+ * Sequence lengths of a dataset, in steps after missing values and transforms: the counts `describeSamples` reads
+ * (`train` and `validation` are samples per split; `sequence/inspect` numbers them 1 … train + validation in file order).
+ */
+export interface SequenceStats extends SampleCounts {
   /** Sequences per length range, `from` … `to` steps inclusive; the counts sum to `count`. */
   histogram: { from: number; to: number; count: number }[];
-  /** The windows cut from the sequences, or null when whole sequences are the samples. */
-  window?: { length: number; stride: number } | null;
   /** The same in words, one account everywhere: "1 series cut into 55 windows of 64 steps (44 training / 11 validation)". */
   description?: string;
 }
@@ -801,18 +795,21 @@ export function assertNever(x: never): never {
 export { CELL_CATALOG, CATALOG_KINDS, catalogCell, catalogVariant, type CatalogCellKind } from './cellCatalog';
 import { catalogCell } from './cellCatalog';
 
-/** A cell and the settings that change it, short ("vanilla (tanh)", "gated (coupled)", "lstm"). */
-export function cellWords(c: { cell: string; activation: string; coupled: boolean }): string {
+/** A cell's name followed by the settings that change it: its activation, and coupled gates. */
+function withSettings(name: string, c: { cell: string; activation: string; coupled: boolean }): string {
   const d = catalogCell(c.cell);
   if (!d) return c.cell;
-  return `${c.cell}${d.activations ? ` (${c.activation})` : ''}${d.coupledOption && c.coupled ? ' (coupled)' : ''}`;
+  return `${name}${d.activations ? ` (${c.activation})` : ''}${d.coupledOption && c.coupled ? ' (coupled)' : ''}`;
+}
+
+/** A cell and the settings that change it, short ("vanilla (tanh)", "gated (coupled)", "lstm"). */
+export function cellWords(c: { cell: string; activation: string; coupled: boolean }): string {
+  return withSettings(c.cell, c);
 }
 
 /** A cell's name on screen with its settings ("Vanilla RNN (tanh)", "Gated additive (coupled)", "LSTM"). */
 export function cellTitle(c: { cell: string; activation: string; coupled: boolean }): string {
-  const d = catalogCell(c.cell);
-  if (!d) return c.cell;
-  return `${d.label}${d.activations ? ` (${c.activation})` : ''}${d.coupledOption && c.coupled ? ' (coupled)' : ''}`;
+  return withSettings(catalogCell(c.cell)?.label ?? c.cell, c);
 }
 
 // ── words every surface shares (the CLI, the extension's messages and the webview write numbers and counts alike) ──
