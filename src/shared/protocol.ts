@@ -20,6 +20,8 @@ import type { Verdict } from '../data/verdict';
 import type { SampleCounts } from '../data/describe';
 
 export type { Verdict, ColumnRoles };
+export type { DataMemoryInfo, EpochPoint, RunSummary } from '../data/runSummary';
+import type { DataMemoryInfo, EpochPoint, RunSummary } from '../data/runSummary';
 
 /** Where an experiment comes from: an experiment file, or a CSV with the default settings. */
 export interface ExperimentSource {
@@ -150,21 +152,6 @@ export type ToWorker =
   | ModelExportMessage | ModelInspectMessage | DataPreviewMessage | DataRowsMessage | SequenceInspectMessage
   | PingMessage | BlockMessage;
 
-/** One epoch of a run, as charts and summaries need it. */
-export interface EpochPoint {
-  epoch: number;
-  trainLoss: number;
-  valLoss: number | null;
-  valAccuracy: number | null;
-  /** Mean global gradient norm before clipping. */
-  gradNorm: number;
-  rhoWh: number;
-  normWh: number;
-  aliveShare: number;
-  /** Mean ‖∂L/∂h_t‖ over the epoch's batches, t = 1 … T. */
-  stepGradNorm: number[];
-}
-
 /** Worker → host: progress of a long job. `fraction` in [0, 1] or null when unknown. */
 export interface ProgressMessage {
   type: 'job/progress';
@@ -176,70 +163,6 @@ export interface ProgressMessage {
   epoch?: EpochPoint;
   /** Running loss within the current epoch. */
   loss?: number;
-}
-
-/** The autocorrelation of the (first) target and how far it reaches: the data's own memory. */
-export interface DataMemoryInfo {
-  column: string;
-  /** The transform the model sees the target through ('none': its values). */
-  transform: string;
-  /** The lag after which the partial autocorrelation stays inside the 95% band. */
-  lag: number;
-  /** The same for the autocorrelation. */
-  acfLag: number;
-  /** 1.96/√n. */
-  band: number;
-  /** Lags 1 … K of what the model sees. */
-  acf: number[];
-  pacf: number[];
-  /** The same of the values as read, when the model sees changes. */
-  acfAsRead: number[] | null;
-  pacfAsRead: number[] | null;
-  summary: string;
-}
-
-/** The summary of a training run (JSON-serialisable; returned by the train commands). */
-export interface RunSummary {
-  csvFile: string;
-  experimentFile: string | null;
-  task: string;
-  roles: ColumnRoles;
-  cell: CellKind;
-  config: ModelConfig;
-  parameters: number;
-  status: TrainStatus;
-  /** True when the run was stopped by the user; the model holds the partial result. */
-  cancelled: boolean;
-  epochs: number;
-  epochsPlanned: number;
-  /** Epochs the run had before this call (a continued run: "Step One Epoch"); its history holds only the new ones. */
-  continuedFrom?: number;
-  bestEpoch: number;
-  trainLoss: number;
-  valLoss: number;
-  baselineLoss: number;
-  baseline: string;
-  accuracy: number | null;
-  baselineAccuracy: number | null;
-  history: EpochPoint[];
-  /** Samples per split; `description` tells series, sequences and windows in words (the Data view's account). */
-  samples: { train: number; validation: number; description?: string };
-  notes: string[];
-  /** Things the user should look at (a transform chosen against given roles, odd cells in the time or id column). */
-  warnings?: string[];
-  /** The data's own memory. */
-  dataMemory?: DataMemoryInfo | null;
-  /** Regression and next-step: validation errors in the data's units (levels rebuilt from predicted changes), per target. */
-  dataUnits?: { target: string; valMse: number; baselineMse: number }[] | null;
-  /** Transforms in effect per feature and target column. */
-  transforms?: Record<string, string>;
-  window?: { length: number; stride: number } | null;
-  batchSize?: number;
-  divergence: string | null;
-  modelFile: string | null;
-  seconds: number;
-  /** The run judged against its baseline, in words, with the likely reason and a next step when it did not beat it. */
-  verdict?: Verdict;
 }
 
 /** Worker → host: a training run ended (completed, early-stopped, cancelled or diverged). */

@@ -17,7 +17,8 @@ import {
   plural, type ColumnRole, type DataPreview, type ExperimentSource, type PreviewColumn, type SequenceInspection, type SequenceStats,
 } from '../shared/protocol';
 import { loadExperiment } from '../data/settings';
-import { InputError, JobCancelled, loadTable, memoryInfo, modelAndData, resolveExperiment, type JobContext } from './jobCommon';
+import { InputError, JobCancelled, loadTable, modelAndData, resolveExperiment, type JobContext } from './jobCommon';
+import { memoryInfo } from '../data/runSummary';
 
 /** Most rows one `data/rows` request returns. */
 export const MAX_ROWS_PER_REQUEST = 1000;

@@ -6,12 +6,12 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { modelFromJson, type Model } from '../engine/index';
 import { CsvCancelled, readCsv, type CsvTable } from '../data/csv';
-import { buildDataset, type DataMemory, type Dataset, type DatasetSpec } from '../data/dataset';
+import { buildDataset, type Dataset, type DatasetSpec } from '../data/dataset';
 import { resolveData, type Experiment, type ResolvedData } from '../data/experiment';
 import { experimentModel } from '../data/settings';
 import { specFromMeta, tableForMeta, type ModelDataMeta, type ModelTrainingMeta } from '../data/modelMeta';
 import { FileExistsError, writeFileAtomic } from '../data/writeFile';
-import type { DataMemoryInfo, ProgressMessage } from '../shared/protocol';
+import type { ProgressMessage } from '../shared/protocol';
 
 /** A problem with the user's files or settings; the message is shown as is. */
 export class InputError extends Error {
@@ -55,16 +55,6 @@ export async function loadTable(csvFile: string, ctx: JobContext): Promise<CsvTa
   } finally {
     clearInterval(poll);
   }
-}
-
-
-/** The data's memory as the protocol carries it. */
-export function memoryInfo(m: DataMemory | null): DataMemoryInfo | null {
-  if (!m) return null;
-  return {
-    column: m.column, transform: m.transform, lag: m.lag, acfLag: m.modelled.acfLag, band: m.modelled.band, acf: m.modelled.acf, pacf: m.modelled.pacf,
-    acfAsRead: m.asRead?.acf ?? null, pacfAsRead: m.asRead?.pacf ?? null, summary: m.summary,
-  };
 }
 
 /** The experiment's roles and dataset settings resolved against its CSV (the long form of a wide one). */

@@ -1,22 +1,16 @@
 /** Training jobs: train (or continue) one model of an experiment, and train every cell on the same data for Compare. */
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { analyseBound, evaluate, modelToJson, train, type CellKind, type EpochRecord, type Model, type TrainResult } from '../engine/index';
+import { analyseBound, evaluate, modelToJson, train, type CellKind, type Model, type TrainResult } from '../engine/index';
 import type { Dataset } from '../data/dataset';
-import { describeDataset } from '../data/describe';
 import { planTraining, type Experiment } from '../data/experiment';
 import { experimentModel, loadExperiment, trainingRun } from '../data/settings';
 import { modelDataMeta, type ModelTrainingMeta } from '../data/modelMeta';
-import { levelErrors } from '../data/predictions';
+import { epochPoint, memoryInfo, summariseRun } from '../data/runSummary';
 import { judgeRun, runFacts } from '../data/verdict';
 import { writeFileAtomic } from '../data/writeFile';
-import { num, type CompareRow, type CompareSummary, type EpochPoint, type ExperimentSource, type RunSummary } from '../shared/protocol';
-import { loadTable, memoryInfo, prepareDataset, readModel, resolveExperiment, writeFresh, type JobContext } from './jobCommon';
-
-const point = (e: EpochRecord, offset = 0): EpochPoint => ({
-  epoch: e.epoch + offset, trainLoss: e.trainLoss, valLoss: e.valLoss, valAccuracy: e.valAccuracy, gradNorm: e.gradNorm,
-  rhoWh: e.rhoWh, normWh: e.normWh, aliveShare: e.aliveShare, stepGradNorm: e.stepGradNorm,
-});
+import { num, type CompareRow, type CompareSummary, type ExperimentSource, type RunSummary } from '../shared/protocol';
+import { loadTable, prepareDataset, readModel, resolveExperiment, writeFresh, type JobContext } from './jobCommon';
 
 const fmt = num;
 
@@ -44,7 +38,7 @@ function trainModel(exp: Experiment, ds: Dataset, ctx: JobContext, cell: CellKin
       ctx.report({
         phase: 'training', fraction: e.epoch / plan.epochs,
         message: `${label}: epoch ${e.epoch + before}/${plan.epochs + before}, loss ${fmt(e.trainLoss)}${e.valLoss !== null ? `, validation ${fmt(e.valLoss)}` : ''}`,
-        epoch: point(e, before), loss: e.trainLoss,
+        epoch: epochPoint(e, before), loss: e.trainLoss,
       });
     },
   });
@@ -78,32 +72,17 @@ export async function trainJob(source: ExperimentSource, saveTo: string | null, 
   const { model, result, seconds, plan } = trainModel(experiment, ds, ctx, experiment.model.cell, experiment.model.cell, start);
   const before = start?.epochs ?? 0;
   ctx.report({ phase: 'analysing', fraction: 1, message: 'evaluating the model' });
-  const trainEval = evaluate(model, ds.train);
-  const valEval = evaluate(model, ds.validation);
-  const units = levelErrors(model, ds, ds.validation, ds.validationSources);
-  let modelFile: string | null = null;
+  const summary = summariseRun({ csvFile, experimentFile, resolved, ds, model, result, plan, learningRate: experiment.training.learningRate, seconds, before, notes });
   if (saveTo && result.status !== 'diverged') {
-    const training: ModelTrainingMeta = { epochs: before + result.epochs.length, bestEpoch: before + result.bestEpoch, status: result.status, valLoss: valEval.loss, baselineLoss: ds.baseline.loss };
+    const training: ModelTrainingMeta = { epochs: summary.epochs, bestEpoch: summary.bestEpoch, status: result.status, valLoss: summary.valLoss, baselineLoss: ds.baseline.loss };
     const meta = { data: modelDataMeta(csvFile, ds, spec, resolved.layout), training, experiment: experimentFile };
     const text = JSON.stringify(modelToJson(model, meta));
     if (start && resume) {
       writeFileAtomic(resume, (append) => append(text), true);
-      modelFile = resume;
-    } else modelFile = writeFresh(saveTo, text);
+      summary.modelFile = resume;
+    } else summary.modelFile = writeFresh(saveTo, text);
   }
-  const verdict = judgeRun(runFacts(ds, { learningRate: experiment.training.learningRate, hiddenSize: experiment.model.hiddenSize, cell: model.config.cell }, result, { trainLoss: trainEval.loss, valLoss: valEval.loss, accuracy: valEval.accuracy }, before, plan.epochs));
-  return {
-    verdict,
-    csvFile, experimentFile, task: ds.task, roles: spec.roles, cell: model.config.cell, config: model.config, parameters: model.theta.length,
-    status: result.status, cancelled: result.status === 'cancelled', epochs: before + result.epochs.length, epochsPlanned: before + plan.epochs,
-    continuedFrom: before,
-    bestEpoch: before + result.bestEpoch, trainLoss: trainEval.loss, valLoss: valEval.loss, baselineLoss: ds.baseline.loss, baseline: ds.baseline.kind,
-    accuracy: valEval.accuracy, baselineAccuracy: ds.baseline.accuracy, history: result.epochs.map((e) => point(e, before)),
-    samples: { train: ds.train.length, validation: ds.validation.length, description: describeDataset(ds) }, notes: [...resolved.notes, ...ds.notes, ...plan.notes, ...notes],
-    warnings: ds.warnings, dataMemory: memoryInfo(ds.dataMemory), transforms: ds.transforms, window: ds.window, batchSize: plan.batchSize,
-    dataUnits: units ? ds.targetNames.map((t, k) => ({ target: t, valMse: units.mse[k], baselineMse: units.baselineMse[k] })) : null,
-    divergence: result.divergence?.message ?? null, modelFile, seconds,
-  };
+  return summary;
 }
 
 /** The same data, seed and budget for several cells. */
@@ -126,7 +105,7 @@ export async function compareJob(source: ExperimentSource, cells: CellKind[], ct
     const bound = analyseBound(model, ds.validation[0]?.x ?? ds.train[0].x);
     rows.push({
       cell, status: result.status, parameters: model.theta.length, trainLoss: tr.loss, valLoss: val.loss, accuracy: val.accuracy,
-      effectiveMemory: bound.effectiveMemory, steps: bound.steps, epochs: result.epochs.length, seconds, history: result.epochs.map(point), verdict,
+      effectiveMemory: bound.effectiveMemory, steps: bound.steps, epochs: result.epochs.length, seconds, history: result.epochs.map((e) => epochPoint(e)), verdict,
     });
   }
   const finite = rows.filter((r) => Number.isFinite(r.valLoss));

@@ -3,7 +3,8 @@ import { analyseBound } from '../engine/index';
 import { samplesInFileOrder } from '../data/dataset';
 import { loadExperiment } from '../data/settings';
 import type { BoundSummary, ExperimentSource } from '../shared/protocol';
-import { InputError, loadTable, memoryInfo, modelAndData, type JobContext } from './jobCommon';
+import { InputError, loadTable, modelAndData, type JobContext } from './jobCommon';
+import { memoryInfo } from '../data/runSummary';
 
 const logs = (a: number[] | null): (number | null)[] | null => (a ? a.map((x) => (Number.isFinite(x) ? x : null)) : null);
 

@@ -3,7 +3,8 @@ import { analyseBound, CELL_KINDS, evaluate, isCellKind, type CellKind } from '.
 import { UsageError } from '../errors';
 import { num, table } from '../format';
 import { dataset, loadTable, resolve, settingsFor, type Values } from './dataCommon';
-import { memoryReport, rolesText, trainOn } from './train';
+import { rolesText, trainOn } from './train';
+import { memoryInfo } from '../../data/runSummary';
 
 /** Runs the command. */
 export async function compareCommand(given: string, v: Values, json: boolean) {
@@ -41,5 +42,5 @@ export async function compareCommand(given: string, v: Values, json: boolean) {
     `baseline: ${ds.baseline.kind}. ${rows.some((r) => r.verdict === 'better') ? `Best: ${best.cell}, ${num(best.ratio ?? NaN, 3)}× the baseline's loss.` : `No cell beats the baseline (lowest validation loss: ${best.cell}${best.reason ? `; ${best.reason}` : ''}).`}`,
     ...(ds.dataMemory ? [`the data remembers about ${ds.dataMemory.lag} step${ds.dataMemory.lag === 1 ? '' : 's'}; effective memory above is how far each trained cell's gradient still reaches`] : []),
   ].join('\n');
-  return { pass: true, report: { file, experimentFile, task: ds.task, baseline: ds.baseline, dataMemory: memoryReport(ds.dataMemory), anyBetter: rows.some((r) => r.verdict === 'better'), cells: rows }, text };
+  return { pass: true, report: { file, experimentFile, task: ds.task, baseline: ds.baseline, dataMemory: memoryInfo(ds.dataMemory), anyBetter: rows.some((r) => r.verdict === 'better'), cells: rows }, text };
 }

@@ -2,12 +2,12 @@
 import { existsSync } from 'node:fs';
 import { describeDataset } from '../../data/describe';
 import { num as numText, plural } from '../../shared/protocol';
-import { evaluate, modelToJson, train, type CellKind, type EpochRecord, type Model, type TrainResult } from '../../engine/index';
-import type { DataMemory, Dataset, Transform } from '../../data/dataset';
+import { modelToJson, train, type CellKind, type Model, type TrainResult } from '../../engine/index';
+import type { Dataset } from '../../data/dataset';
 import type { Experiment, ResolvedData } from '../../data/experiment';
 import type { WideLayout } from '../../data/layout';
 import { modelDataMeta } from '../../data/modelMeta';
-import { levelErrors } from '../../data/predictions';
+import { summariseRun, type EpochPoint, type RunSummary } from '../../data/runSummary';
 import { judgeRun, runFacts, type Verdict } from '../../data/verdict';
 import type { ColumnRoles, RoleSuggestion, TimeAxis } from '../../data/roles';
 import { FileExistsError, writeFileAtomic } from '../../data/writeFile';
@@ -30,12 +30,14 @@ export interface RolesReport extends ColumnRoles {
   suggested: boolean;
 }
 
-/** What `train --json` prints. */
-export interface TrainReport {
+/**
+ * What `train --json` prints: the run's summary (the same `RunSummary` the extension shows), with the CSV as `file`,
+ * the model file as `saved`, the verdict's kind, ratio, reason and hint at the top level and the whole judgement as
+ * `judgement`, the roles with every column's reason, and the wide layout read. The per-step gradient norms stay out.
+ */
+export type TrainReport = Omit<RunSummary, 'csvFile' | 'modelFile' | 'verdict' | 'roles' | 'history'> & {
   /** The CSV. */
   file: string;
-  /** The experiment file the settings came from, or null (a CSV with the defaults and the flags). */
-  experimentFile: string | null;
   /** better, no better, worse, diverged or stopped. */
   verdict: Verdict['verdict'];
   /** Validation loss ÷ baseline loss. */
@@ -45,38 +47,15 @@ export interface TrainReport {
   hint: string | null;
   /** The whole judgement, with its headline. */
   judgement: Verdict;
-  task: string;
   roles: RolesReport;
   layout: WideLayout | null;
-  transforms: Record<string, Transform>;
-  cell: string;
-  status: string;
-  trainLoss: number;
-  valLoss: number;
-  baselineLoss: number;
-  baseline: string;
-  accuracy: number | null;
-  baselineAccuracy: number | null;
-  epochs: number;
-  bestEpoch: number;
-  history: Pick<EpochRecord, 'epoch' | 'trainLoss' | 'valLoss' | 'gradNorm' | 'rhoWh' | 'normWh' | 'aliveShare'>[];
-  samples: { train: number; validation: number; description: string };
-  window: { length: number; stride: number } | null;
-  batchSize: number;
-  patience: number;
-  notes: string[];
-  warnings: string[];
-  /** How far the target's own autocorrelation reaches (null when it cannot be computed). */
-  dataMemory: { column: string; transform: Transform; lag: number; acfLag: number; band: number; acf: number[]; pacf: number[]; summary: string } | null;
+  history: Omit<EpochPoint, 'stepGradNorm'>[];
+  /** Where the model was saved, or null. */
   saved: string | null;
-  /** Regression and next-step: the validation errors in the data's own units (levels rebuilt from predicted changes), per target. */
-  dataUnits: { target: string; valMse: number; baselineMse: number }[] | null;
-  divergence: string | null;
-  seconds: number;
-}
+};
 
 /** Trains one model of the experiment's settings (cell overridable) on a dataset (shared with compare). */
-export function trainOn(ds: Dataset, exp: Experiment, quiet: boolean, cell?: CellKind): { model: Model; result: TrainResult; seconds: number; batchSize: number; patience: number; notes: string[]; judge: (trainLoss: number, valLoss: number, accuracy: number | null) => Verdict } {
+export function trainOn(ds: Dataset, exp: Experiment, quiet: boolean, cell?: CellKind): { model: Model; result: TrainResult; seconds: number; plan: ReturnType<typeof trainingRun>['plan']; judge: (trainLoss: number, valLoss: number, accuracy: number | null) => Verdict } {
   let model: Model;
   try {
     model = experimentModel(exp, ds, cell);
@@ -103,7 +82,7 @@ export function trainOn(ds: Dataset, exp: Experiment, quiet: boolean, cell?: Cel
   }
   const judge = (trainLoss: number, valLoss: number, accuracy: number | null): Verdict =>
     judgeRun(runFacts(ds, { cell: model.config.cell, learningRate: settings.learningRate, hiddenSize: model.config.hiddenSize }, result, { trainLoss, valLoss, accuracy }, 0, plan.epochs));
-  return { model, result, seconds: (Date.now() - t0) / 1000, batchSize: plan.batchSize, patience: plan.patience, notes: plan.notes, judge };
+  return { model, result, seconds: (Date.now() - t0) / 1000, plan, judge };
 }
 
 /** The roles report of a resolution. */
@@ -137,13 +116,6 @@ export function rolesText(r: ResolvedData): string {
   return lines.join('\n');
 }
 
-/** The data memory of a dataset for `--json`. */
-export function memoryReport(m: DataMemory | null): TrainReport['dataMemory'] {
-  if (!m) return null;
-  const round = (a: number[]): number[] => a.map((x) => +x.toFixed(4));
-  return { column: m.column, transform: m.transform, lag: m.lag, acfLag: m.modelled.acfLag, band: m.modelled.band, acf: round(m.modelled.acf), pacf: round(m.modelled.pacf), summary: m.summary };
-}
-
 /** Runs the command. */
 export async function trainCommand(given: string, v: Values, json: boolean) {
   const { experiment, experimentFile, csvFile: file } = settingsFor(given, v);
@@ -154,16 +126,14 @@ export async function trainCommand(given: string, v: Values, json: boolean) {
   const ds = dataset(tbl, spec);
   const save = typeof v.save === 'string' ? v.save : null;
   if (save && v.force !== true && existsSync(save)) throw new UsageError(`${save} already exists; choose another name or pass --force to replace it`);
-  const { model, result, seconds, batchSize, patience, notes: planNotes, judge } = trainOn(ds, experiment, json);
-  const trainEval = evaluate(model, ds.train);
-  const valEval = evaluate(model, ds.validation);
-  const judgement = judge(trainEval.loss, valEval.loss, valEval.accuracy);
-  const units = levelErrors(model, ds, ds.validation, ds.validationSources);
+  const { model, result, seconds, plan } = trainOn(ds, experiment, json);
+  const summary = summariseRun({ csvFile: file, experimentFile, resolved, ds, model, result, plan, learningRate: experiment.training.learningRate, seconds });
+  const judgement = summary.verdict as Verdict;
   let saved: string | null = null;
   if (save) {
     const meta = {
       data: modelDataMeta(file, ds, spec, resolved.layout),
-      training: { epochs: result.epochs.length, bestEpoch: result.bestEpoch, status: result.status, valLoss: valEval.loss, baselineLoss: ds.baseline.loss },
+      training: { epochs: summary.epochs, bestEpoch: summary.bestEpoch, status: result.status, valLoss: summary.valLoss, baselineLoss: ds.baseline.loss },
     };
     try {
       writeFileAtomic(save, (append) => append(JSON.stringify(modelToJson(model, meta))), v.force === true);
@@ -173,18 +143,13 @@ export async function trainCommand(given: string, v: Values, json: boolean) {
     }
     saved = save;
   }
-  const notes = [...resolved.notes, ...ds.notes, ...planNotes];
+  const { csvFile: _csv, modelFile: _model, verdict: _verdict, roles: _roles, history, ...rest } = summary;
   const report: TrainReport = {
-    file, experimentFile, verdict: judgement.verdict, ratio: judgement.ratio, reason: judgement.reason, hint: judgement.hint, judgement, task: ds.task, roles: rolesReport(resolved), layout: resolved.layout, transforms: ds.transforms, cell: model.config.cell, status: result.status,
-    trainLoss: trainEval.loss, valLoss: valEval.loss, baselineLoss: ds.baseline.loss, baseline: ds.baseline.kind,
-    accuracy: valEval.accuracy, baselineAccuracy: ds.baseline.accuracy,
-    epochs: result.epochs.length, bestEpoch: result.bestEpoch,
-    history: result.epochs.map((e) => ({ epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss, gradNorm: e.gradNorm, rhoWh: e.rhoWh, normWh: e.normWh, aliveShare: e.aliveShare })),
-    samples: { train: ds.train.length, validation: ds.validation.length, description: describeDataset(ds) },
-    window: ds.window, batchSize, patience, notes, warnings: ds.warnings, dataMemory: memoryReport(ds.dataMemory), saved,
-    divergence: result.divergence?.message ?? null, seconds,
-    dataUnits: units ? ds.targetNames.map((t, k) => ({ target: t, valMse: units.mse[k], baselineMse: units.baselineMse[k] })) : null,
+    file, ...rest, verdict: judgement.verdict, ratio: judgement.ratio, reason: judgement.reason, hint: judgement.hint, judgement,
+    roles: rolesReport(resolved), layout: resolved.layout, history: history.map(({ stepGradNorm: _steps, ...e }) => e), saved,
   };
+  const { batchSize, patience } = plan;
+  const notes = summary.notes;
   const text = [
     `${file}: ${raw.rowCount.toLocaleString('en')} rows, ${ds.stats.sequences === 1 ? '1 sequence of' : `${ds.stats.sequences.toLocaleString('en')} sequences of`} ${ds.stats.minLength === ds.stats.maxLength ? ds.stats.minLength.toLocaleString('en') : `${ds.stats.minLength.toLocaleString('en')}–${ds.stats.maxLength.toLocaleString('en')}`} steps${resolved.layout ? ` (read wide: ${tbl.rowCount.toLocaleString('en')} values)` : ''}`,
     ...(resolved.suggestion.timeAxis ? [`time axis: ${resolved.suggestion.timeAxis.description}`] : []),

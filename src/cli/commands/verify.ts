@@ -7,7 +7,7 @@ import { num, table } from '../format';
 import { choice, dataset, intOpt, loadTable, numOpt, resolve, settingsFor, type Values } from './dataCommon';
 import { experimentModel } from '../../data/settings';
 import { tableForMeta } from '../../data/modelMeta';
-import { memoryReport } from './train';
+import { memoryInfo } from '../../data/runSummary';
 import { loadModelFile, specFromModel } from './modelFile';
 
 const finiteOrNull = (a: number[] | null): (number | null)[] | null => (a ? a.map((x) => (Number.isFinite(x) ? x : null)) : null);
@@ -61,7 +61,7 @@ export async function verifyCommand(given: string, v: Values, json: boolean) {
     file, model: origin, sequence: { index: k, of: all.length, id: src.sequence, firstLine: tbl.lineOf(src.startRow), steps: src.length, split: chosen.split },
     holds: report.holds, worstRatio: report.worstRatio, worstLag: report.worstLag, steps: report.steps,
     effectiveMemory: report.effectiveMemory, epsilon: report.epsilon, verdict: report.verdict, warnings: report.warnings,
-    dataMemory: memoryReport(ds.dataMemory),
+    dataMemory: memoryInfo(ds.dataMemory),
     cell: report.cell, activation: report.activation, norm: report.norm, measuredOf: report.measuredOf,
     normWh: report.normWh, rhoWh: report.rhoWh, gamma: report.gamma,
     lags: report.lags, measured: report.measured, loose: report.loose, tight: report.tight, additive: report.additive,

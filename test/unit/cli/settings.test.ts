@@ -35,6 +35,16 @@ test('the CLI on an experiment file trains exactly the run the extension trains 
   assert.equal(fromCli.valLoss, fromWorker.valLoss);
   assert.equal(fromCli.trainLoss, fromWorker.trainLoss);
   assert.deepEqual(fromCli.history.map((e: { trainLoss: number }) => e.trainLoss), fromWorker.history.map((e) => e.trainLoss));
+  // one run summary: every field the extension gets, the CLI prints with the same value (renamed: file, saved)
+  const renamed: Record<string, string> = { csvFile: 'file', modelFile: 'saved' };
+  for (const [key, value] of Object.entries(fromWorker)) {
+    if (key === 'seconds') continue;
+    const cliValue = fromCli[renamed[key] ?? key];
+    if (key === 'verdict') assert.deepEqual(fromCli.judgement, value, 'verdict → judgement');
+    else if (key === 'roles') assert.deepEqual({ ...value, ...cliValue }, cliValue, 'the roles report of the CLI holds the roles');
+    else if (key === 'history') assert.deepEqual(cliValue, fromWorker.history.map(({ stepGradNorm: _s, ...e }) => e));
+    else assert.deepEqual(cliValue, value, key);
+  }
 });
 
 test('flags override the file through the same merge, and the worker agrees when given them as overrides', async () => {
