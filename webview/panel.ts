@@ -2,7 +2,7 @@
  * Playground panel script: the tabs, and one view per tab from the VIEWS table (each view in its own file). Renders
  * the host's PanelState, appends epochs live, and keeps its state for tab switches and reloads.
  */
-import { assertNever, type EpochPoint, type ExperimentChange, type FromWebview, type PanelState, type PanelTab, type ToWebview } from '../src/shared/protocol';
+import { assertNever, PANEL_TAB_LABELS, PANEL_TABS, type EpochPoint, type ExperimentChange, type FromWebview, type PanelState, type PanelTab, type ToWebview } from '../src/shared/protocol';
 import { renderGradients } from './gradientsView';
 import { renderModelView } from './modelView';
 import { renderDataView, renderSeries, type DataViewContext } from './dataView';
@@ -25,11 +25,7 @@ let dataTable: DataTable | null = null;
 /** The id of the next request to the host (its reply carries it as inReplyTo). */
 let nextRequest = 1;
 
-const TABS: { id: PanelTab; label: string }[] = [
-  { id: 'data', label: 'Data' }, { id: 'model', label: 'Model' },
-  { id: 'training', label: 'Training' }, { id: 'graph', label: 'Unrolled Graph' }, { id: 'gradients', label: 'Gradients' }, { id: 'bound', label: 'Bound' },
-  { id: 'predictions', label: 'Predictions' }, { id: 'compare', label: 'Compare' },
-];
+const TABS = PANEL_TABS.map((id) => ({ id, label: PANEL_TAB_LABELS[id] }));
 
 /** The run to show: the one in progress (live epochs) or the latest finished one. */
 function history(s: PanelState): EpochPoint[] {

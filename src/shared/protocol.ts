@@ -558,11 +558,16 @@ export interface PanelState {
   inspectError?: string | null;
 }
 
-/** The panel's views. */
-export type PanelTab = 'data' | 'model' | 'training' | 'graph' | 'gradients' | 'bound' | 'predictions' | 'compare';
+/** The panel's views in display order, with their tab labels: the one list of them (the webview's `VIEWS` must have each). */
+export const PANEL_TAB_LABELS = {
+  data: 'Data', model: 'Model', training: 'Training', graph: 'Unrolled Graph', gradients: 'Gradients', bound: 'Bound', predictions: 'Predictions', compare: 'Compare',
+} as const;
+
+/** A panel view. */
+export type PanelTab = keyof typeof PANEL_TAB_LABELS;
 
 /** The panel's views in display order. */
-export const PANEL_TABS: readonly PanelTab[] = ['data', 'model', 'training', 'graph', 'gradients', 'bound', 'predictions', 'compare'];
+export const PANEL_TABS = Object.keys(PANEL_TAB_LABELS) as PanelTab[];
 
 /** Experiment fields the panel may change (checked on arrival). */
 export const EXPERIMENT_FIELDS = [
