@@ -32,7 +32,7 @@ export function catalogSource(): string {
     return [kind, {
       kind, label: d.label, noun: d.noun, summary: d.summary, cellState: d.cellState, recurrent: d.recurrent,
       activations: d.activations, coupledOption: d.coupledOption, forgetOption: d.forgetBlock !== null,
-      bound: d.bound.kind === 'chapter' ? { kind: 'chapter' } : { kind: 'additive', tex: d.bound.tex, words: d.bound.words },
+      bound: d.bound.kind === 'additive' ? { kind: 'additive', tex: d.bound.tex, words: d.bound.words } : { kind: d.bound.kind },
       presets: d.presets,
       variants: Object.fromEntries(variants(d).map((v) => [key(v), { gates: d.gates(v), equations: d.equations(v) }])),
     }];

@@ -4,6 +4,8 @@
  * receives no gradient, and the head reads each sequence at its own last step.
  */
 import { layerIsResidual, layerInputSize, gateCount, type ModelConfig } from './config';
+import { cellFor, stateCount } from './cells/index';
+import { customBackward, customForward } from './cells/custom/layer';
 import { gemmNT, gemmPrepared, gemmTN, prepareRight, transpose } from './linalg';
 import type { LayerLayout } from './params';
 import type { Model } from './model';
@@ -20,7 +22,7 @@ export interface Batch {
   readMask?: Uint8Array;
 }
 
-/** Recurrent state per layer: h [B, m] and, for the LSTM, c [B, m]. */
+/** Recurrent state per layer: h [B, m] and, for the LSTM, c [B, m] (a custom cell: its other states, [B, (S−1)·m]). */
 export interface StackState {
   h: Float64Array[];
   c: Float64Array[];
@@ -43,8 +45,9 @@ export interface Workspace {
 export function createWorkspace(cfg: ModelConfig, T: number, B: number): Workspace {
   const layers: LayerWork[] = [];
   const G = gateCount(cfg);
+  const desc = cellFor(cfg);
   for (let l = 0; l < cfg.layers; l++) {
-    layers.push(createLayerWork(cfg.cell, cfg.activation, cfg.coupled, T, B, layerInputSize(cfg, l), cfg.hiddenSize, G, layerIsResidual(cfg, l)));
+    layers.push(createLayerWork(cfg.cell, desc, cfg.activation, cfg.coupled, T, B, layerInputSize(cfg, l), cfg.hiddenSize, G, layerIsResidual(cfg, l)));
   }
   const rows = cfg.readout === 'last' ? B : T * B;
   const m = cfg.hiddenSize;
@@ -72,6 +75,10 @@ function addBiasRows(rows: number, n: number, A: Float64Array, aOff: number, the
  * instead. A diagonal cell multiplies h₋₁ elementwise by its recurrent vector u instead of W_h.
  */
 function layerForward(L: LayerLayout, theta: Float64Array, w: LayerWork, lengths: Int32Array): void {
+  if (w.custom) {
+    customForward(w.custom, w, theta, L.custom as number[], lengths);
+    return;
+  }
   const { T, B, d, m, G, desc } = w;
   const Gm = G * m;
   const inside = desc.recurrentBiasInside;
@@ -131,7 +138,17 @@ export function forwardStack(model: Model, ws: Workspace, batch: Batch, init?: S
     w.xOff = xOff;
     if (init?.h[l]) w.h.set(init.h[l].subarray(0, Bm), 0);
     else w.h.fill(0, 0, Bm);
-    if (w.desc.cellState) {
+    if (w.custom) {
+      // the other states: packed per row in init.c, [B, (S−1)·m]
+      const S = w.custom.S;
+      const c = init?.c[l];
+      for (let s = 1; s < S.length; s++) {
+        for (let b = 0; b < batch.B; b++) {
+          const m = w.m;
+          for (let k = 0; k < m; k++) S[s][b * m + k] = c && c.length ? c[(b * (S.length - 1) + s - 1) * m + k] : 0;
+        }
+      }
+    } else if (w.desc.cellState) {
       if (init?.c[l]) w.c.set(init.c[l].subarray(0, Bm), 0);
       else w.c.fill(0, 0, Bm);
     }
@@ -148,9 +165,24 @@ export function finalState(ws: Workspace): StackState {
   for (const w of ws.layers) {
     const Bm = w.B * w.m;
     h.push(w.h.slice(w.T * Bm, (w.T + 1) * Bm));
-    c.push(w.desc.cellState ? w.c.slice(w.T * Bm, (w.T + 1) * Bm) : new Float64Array(0));
+    if (w.custom) c.push(packStates(w.custom.S, w.B, w.m, w.T * Bm));
+    else c.push(w.desc.cellState ? w.c.slice(w.T * Bm, (w.T + 1) * Bm) : new Float64Array(0));
   }
   return { h, c };
+}
+
+/** A custom cell's states other than h at one step (offset `off`), packed per row: [B, (S−1)·m]. */
+function packStates(S: Float64Array[], B: number, m: number, off: number): Float64Array {
+  const out = new Float64Array(B * (S.length - 1) * m);
+  for (let s = 1; s < S.length; s++) {
+    for (let b = 0; b < B; b++) out.set(S[s].subarray(off + b * m, off + (b + 1) * m), (b * (S.length - 1) + s - 1) * m);
+  }
+  return out;
+}
+
+/** Width of the packed extra state per row: m for the LSTM's c, (S−1)·m for a custom cell, 0 otherwise. */
+export function extraStateWidth(cfg: ModelConfig): number {
+  return (stateCount(cellFor(cfg)) - 1) * cfg.hiddenSize;
 }
 
 /** Options for backwardStack(). */
@@ -167,6 +199,21 @@ function layerBackward(
   L: LayerLayout, theta: Float64Array, grads: Float64Array, w: LayerWork, lengths: Int32Array,
   dhT: Float64Array | undefined, dcT: Float64Array | undefined, wantDX: boolean,
 ): void {
+  if (w.custom) {
+    const cw = w.custom;
+    const S = cw.S.length;
+    const m = w.m;
+    for (let s = 0; s < S; s++) {
+      const ds = cw.dS[s];
+      for (let b = 0; b < w.B; b++) {
+        for (let k = 0; k < m; k++) {
+          ds[b * m + k] = s === 0 ? (dhT ? dhT[b * m + k] : 0) : dcT && dcT.length ? dcT[(b * (S - 1) + s - 1) * m + k] : 0;
+        }
+      }
+    }
+    customBackward(cw, w, theta, grads, lengths, wantDX);
+    return;
+  }
   const { T, B, d, m, G } = w;
   const Gm = G * m;
   const Bm = B * m;
@@ -249,7 +296,10 @@ export function backwardStack(model: Model, ws: Workspace, batch: Batch, grads: 
     layerBackward(layout.layers[l], theta, grads, w, batch.lengths, opts.dhFinal?.[l], opts.dcFinal?.[l], wantDX);
     if (l > 0) ws.layers[l - 1].dOut.set(w.dX);
     h0[l] = Float64Array.from(w.dh);
-    c0[l] = w.desc.cellState ? Float64Array.from(w.dc) : new Float64Array(0);
+    if (w.custom) {
+      const dS = w.custom.dS;
+      c0[l] = dS.length > 1 ? packStates(dS.map((a) => a), w.B, w.m, 0) : new Float64Array(0);
+    } else c0[l] = w.desc.cellState ? Float64Array.from(w.dc) : new Float64Array(0);
   }
   return { h: h0, c: c0 };
 }

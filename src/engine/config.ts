@@ -1,5 +1,5 @@
 /** Model configuration types shared by the whole engine. */
-import { CELL_KINDS, cellOf, variantOf, type CellKind } from './cells/index';
+import { CELL_KINDS, cellFor, isCellKind, variantOf, type CellKind } from './cells/index';
 
 export type { CellKind } from './cells/index';
 
@@ -31,6 +31,8 @@ export interface ModelConfig {
   loss: LossKind;
   /** Head outputs: regression targets, 1 for binary, K for softmax. */
   outputSize: number;
+  /** A custom cell's equations (cell `custom` only). */
+  equations?: string[];
 }
 
 /** Fills in defaults for a partial configuration and validates sizes. */
@@ -46,6 +48,7 @@ export function modelConfig(partial: Partial<ModelConfig> & { inputSize: number 
     readout: partial.readout ?? 'last',
     loss: partial.loss ?? 'mse',
     outputSize: partial.outputSize ?? 1,
+    ...(partial.equations ? { equations: [...partial.equations] } : {}),
   };
   validateConfig(cfg);
   return cfg;
@@ -58,9 +61,10 @@ export function validateConfig(cfg: ModelConfig): void {
       throw new RangeError(`${name} must be an integer from ${lo} to ${hi}; got ${v}`);
     }
   };
-  if (!(CELL_KINDS as string[]).includes(cfg.cell)) throw new RangeError(`unknown cell "${cfg.cell}" (${CELL_KINDS.join(', ')})`);
+  if (!isCellKind(cfg.cell) && cfg.cell !== 'custom') throw new RangeError(`unknown cell "${cfg.cell}" (${CELL_KINDS.join(', ')}, custom)`);
+  if (cfg.cell !== 'custom' && cfg.equations !== undefined) throw new RangeError(`equations are for cell "custom"; this model's cell is "${cfg.cell}"`);
   if (!['sigmoid', 'tanh', 'relu'].includes(cfg.activation)) throw new RangeError(`unknown activation "${cfg.activation}" (sigmoid, tanh, relu)`);
-  const cell = cellOf(cfg.cell);
+  const cell = cellFor(cfg);
   if (cell.activations && !cell.activations.includes(cfg.activation)) {
     throw new RangeError(`the ${cell.label} cell takes activation ${cell.activations.join(' or ')}; got "${cfg.activation}"`);
   }
@@ -75,8 +79,8 @@ export function validateConfig(cfg: ModelConfig): void {
 }
 
 /** Number of gate blocks G stacked in the weight rows (vanilla 1, LSTM 4 (i f g o), GRU 3 (r z n), gated 3 (α β h̃) or 2 coupled): the registry's gates. */
-export function gateCount(cfg: Pick<ModelConfig, 'cell' | 'coupled' | 'activation'>): number {
-  return cellOf(cfg.cell).gates(variantOf(cfg)).length;
+export function gateCount(cfg: Pick<ModelConfig, 'cell' | 'coupled' | 'activation' | 'equations'>): number {
+  return cellFor(cfg).gates(variantOf(cfg)).length;
 }
 
 /** Input width of layer l. */

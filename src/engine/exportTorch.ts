@@ -5,7 +5,8 @@
  * and residual stacks (y = x + h, as in bptt.ts) are a list of one-layer modules. h0 (and c0) are zero.
  */
 import { layerIsResidual, validateConfig, type ModelConfig } from './config';
-import { cellOf, variantOf } from './cells/index';
+import { cellFor, variantOf } from './cells/index';
+import { customTorchSource } from './cells/custom/torch';
 
 /** Options for torchScript(). */
 export interface TorchScriptOptions {
@@ -45,9 +46,10 @@ export function torchScript(config: ModelConfig, options: TorchScriptOptions): s
 
 /** The explicit one-layer module for cells PyTorch does not have, or null when PyTorch has the cell. */
 function customLayer(config: ModelConfig): { name: string; source: string[] } | null {
-  const cell = cellOf(config.cell);
+  const cell = cellFor(config);
   const mapping = cell.torch(variantOf(config));
   if ('native' in mapping) return null;
+  if ('custom' in mapping) return { name: 'CustomCell', source: customTorchSource(cell.program as NonNullable<typeof cell.program>) };
   const { name, doc, step } = mapping.explicit;
   const gates = cell.gates(variantOf(config)).length;
   const diagonal = cell.recurrent === 'diagonal';
@@ -86,7 +88,7 @@ function customLayer(config: ModelConfig): { name: string; source: string[] } | 
 /** Constructor of PyTorch's own module for the cell; `all` makes one module of LAYERS layers. */
 function nativeLayer(config: ModelConfig, inputSize: string, all: boolean): string {
   const layers = all && config.layers > 1 ? ', num_layers=LAYERS' : '';
-  const mapping = cellOf(config.cell).torch(variantOf(config));
+  const mapping = cellFor(config).torch(variantOf(config));
   if (!('native' in mapping)) throw new Error(`the ${config.cell} cell has no PyTorch module of its own`);
   const nonlinearity = mapping.native === 'nn.RNN' ? `, nonlinearity="${config.activation}"` : '';
   return `${mapping.native}(${inputSize}, HIDDEN_SIZE${layers}${nonlinearity}, batch_first=True)`;
@@ -183,9 +185,9 @@ function mainSource(config: ModelConfig): string[] {
 }
 
 function docstring(config: ModelConfig, residual: boolean[]): string[] {
-  const desc = cellOf(config.cell);
-  const gates = desc.gates(variantOf(config));
-  const cell = `${desc.label}${desc.activations ? ` (${config.activation})` : ''}${desc.coupledOption ? (config.coupled ? ', coupled (β = 1 − α)' : ' (free α and β)') : ''}`
+  const desc = cellFor(config);
+  const gates = desc.program ? [] : desc.gates(variantOf(config));
+  const cell = desc.program ? `custom: ${desc.program.spec.equations.join('; ')}` : `${desc.label}${desc.activations ? ` (${config.activation})` : ''}${desc.coupledOption ? (config.coupled ? ', coupled (β = 1 − α)' : ' (free α and β)') : ''}`
     + (gates.length > 1 ? `, gate rows ${gates.map((g) => g.symbol).join(' ')}` : '')
     + (desc.recurrent === 'diagonal' ? ', recurrent weights a vector u (elementwise)' : '');
   const { layers, hiddenSize: m, inputSize: d, outputSize: P } = config;

@@ -4,10 +4,15 @@
  * gradientProfile() and gradCheck(), and save it with modelToJson() / modelFromJson().
  */
 export { createRng, type Rng } from './rng';
+export { extraStateWidth } from './bptt';
 export {
-  CELLS, CELL_KINDS, cellOf, isCellKind, variantOf, cellVariants,
-  type CellDescriptor, type CellVariant, type EquationLine,
+  CELLS, CELL_KINDS, cellOf, cellFor, isCellKind, variantOf, cellVariants, stateCount,
+  type CellDescriptor, type CellVariant, type EquationLine, type BuiltinCellKind,
 } from './cells/index';
+export {
+  parseCell, checkCell, cellTex, compileCell, additivePath, EquationError, problemText,
+  type EquationProblem, type CellSpec, type CellProgram,
+} from './cells/custom/index';
 export {
   modelConfig, gateCount,
   type ModelConfig, type CellKind, type Activation, type Readout, type LossKind, type InitKind,

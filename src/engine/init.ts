@@ -7,7 +7,7 @@
 import type { InitKind, ModelConfig } from './config';
 import type { ParamLayout } from './params';
 import type { Rng } from './rng';
-import { cellOf } from './cells/index';
+import { cellFor } from './cells/index';
 
 /** Options for initialise(). */
 export interface InitOptions {
@@ -26,9 +26,13 @@ export function initialise(cfg: ModelConfig, layout: ParamLayout, theta: Float64
     for (let i = 0; i < n; i++) theta[off + i] = rng.uniform(-a, a);
   };
   const bound = 1 / Math.sqrt(m);
-  const cell = cellOf(cfg.cell);
+  const cell = cellFor(cfg);
   const diagonal = cell.recurrent === 'diagonal';
   for (const L of layout.layers) {
+    if (cell.program && L.custom) {
+      initialiseCustom(cell.program.params, L.custom, L.inputSize, m, theta, rng, opts);
+      continue;
+    }
     const G = L.gates;
     const d = L.inputSize;
     if (opts.kind === 'pytorch') {
@@ -60,6 +64,37 @@ export function initialise(cfg: ModelConfig, layout: ParamLayout, theta: Float64
   const headBound = 1 / Math.sqrt(m);
   uniform(layout.Wy, cfg.outputSize * m, headBound);
   uniform(layout.by, cfg.outputSize, headBound);
+}
+
+/**
+ * A custom cell's parameters, in their layout order: W_k and U_k as `kind` says for W_x and W_h (PyTorch: U(±1/√m);
+ * glorot-orthogonal: Glorot-uniform W, orthogonal U; identity: W ~ 0.001·N(0, 1), U = I); b_k as PyTorch's biases,
+ * U(±1/√m), or 0 with the other schemes; u_k (diagonal weights, peepholes) U(0, 1) — each unit a decay of its own —
+ * or 1 with identity.
+ */
+function initialiseCustom(params: { kind: 'W' | 'U' | 'u' | 'b' }[], offsets: number[], d: number, m: number, theta: Float64Array, rng: Rng, opts: InitOptions): void {
+  const bound = 1 / Math.sqrt(m);
+  params.forEach((p, i) => {
+    const off = offsets[i];
+    const n = p.kind === 'W' ? m * d : p.kind === 'U' ? m * m : m;
+    if (p.kind === 'u') {
+      for (let k = 0; k < n; k++) theta[off + k] = opts.kind === 'identity' ? 1 : rng.uniform(0, 1);
+    } else if (opts.kind === 'pytorch') {
+      for (let k = 0; k < n; k++) theta[off + k] = rng.uniform(-bound, bound);
+    } else if (p.kind === 'b') {
+      theta.fill(0, off, off + n);
+    } else if (opts.kind === 'glorot-orthogonal') {
+      if (p.kind === 'W') {
+        const a = Math.sqrt(6 / (d + m));
+        for (let k = 0; k < n; k++) theta[off + k] = rng.uniform(-a, a);
+      } else orthogonal(m, rng, theta, off);
+    } else if (p.kind === 'W') {
+      for (let k = 0; k < n; k++) theta[off + k] = 0.001 * rng.normal();
+    } else {
+      theta.fill(0, off, off + n);
+      for (let k = 0; k < m; k++) theta[off + k * m + k] = opts.identityScale ?? 1;
+    }
+  });
 }
 
 /**

@@ -4,7 +4,7 @@
  * export are a rename, and optimisers and clipping are one loop over one buffer.
  */
 import { gateCount, layerInputSize, type ModelConfig } from './config';
-import { cellOf } from './cells/index';
+import { cellFor } from './cells/index';
 
 /** One named tensor inside the flat buffer. */
 export interface TensorSpec {
@@ -22,6 +22,8 @@ export interface LayerLayout {
   bh: number;
   inputSize: number;
   gates: number;
+  /** A custom cell: the offset of each of its parameters, in the program's layout order (then Wx … bh are unused). */
+  custom?: number[];
 }
 
 /** Where every tensor sits in the flat parameter buffer. */
@@ -44,12 +46,21 @@ export function paramLayout(cfg: ModelConfig): ParamLayout {
     offset += size;
     return offset - size;
   };
-  const G = gateCount(cfg);
   const m = cfg.hiddenSize;
-  const diagonal = cellOf(cfg.cell).recurrent === 'diagonal';
+  const cell = cellFor(cfg);
+  const diagonal = cell.recurrent === 'diagonal';
   const layers: LayerLayout[] = [];
+  const program = cell.program;
   for (let l = 0; l < cfg.layers; l++) {
     const d = layerInputSize(cfg, l);
+    if (program) {
+      // W_k [m, d], U_k [m, m], u_k and b_k [m], named NAME_l{l}, in the program's order (W's, then U's by group)
+      const offsets = program.params.map((p) => add(`${p.name}_l${l}`, p.kind === 'W' ? [m, d] : p.kind === 'U' ? [m, m] : [m]));
+      const start = offsets[0] ?? offset;
+      layers.push({ Wx: start, Wh: start, bx: start, bh: start, inputSize: d, gates: 0, custom: offsets });
+      continue;
+    }
+    const G = gateCount(cfg);
     layers.push({
       Wx: add(`weight_ih_l${l}`, [G * m, d]),
       Wh: add(`weight_hh_l${l}`, diagonal ? [G * m] : [G * m, m]),

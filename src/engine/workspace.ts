@@ -4,8 +4,8 @@
  * at (t·B + b)·n.
  */
 import type { Activation, CellKind } from './config';
-import { CELLS } from './cells/index';
 import type { CellDescriptor } from './cells/types';
+import { createCustomWork, type CustomWork } from './cells/custom/layer';
 
 /** Buffers of one recurrent layer for a batch of shape (T, B). */
 export interface LayerWork {
@@ -66,18 +66,20 @@ export interface LayerWork {
   aliveSteps: number;
   /** Optional observer of ∂L/∂h_t ([B, m]) at each step t (0-based, h[t+1]) during backward; null in training. */
   onStep: ((t: number, dh: Float64Array) => void) | null;
+  /** A custom cell's buffers (its states, node tapes, products and adjoints); null for the built-in cells. */
+  custom: CustomWork | null;
 }
 
 /** Allocates the buffers of one layer. xIn is bound later by the forward pass. */
 export function createLayerWork(
-  cell: CellKind, activation: Activation, coupled: boolean,
+  cell: CellKind, desc: CellDescriptor, activation: Activation, coupled: boolean,
   T: number, B: number, d: number, m: number, G: number, residual: boolean,
 ): LayerWork {
+  if (desc.program) G = 0; // a custom cell keeps its values in its own buffers
   const TB = T * B;
   const Gm = G * m;
   const h = new Float64Array((T + 1) * B * m);
   const dPreX = new Float64Array(TB * Gm);
-  const desc = CELLS[cell];
   const inside = desc.recurrentBiasInside !== null;
   const cs = desc.cellState;
   const diagonal = desc.recurrent === 'diagonal';
@@ -101,10 +103,11 @@ export function createLayerWork(
     dOut: new Float64Array(TB * m),
     dX: new Float64Array(TB * d),
     WhT: new Float64Array(diagonal ? 0 : m * Gm),
-    WxT: new Float64Array(d * Gm),
+    WxT: new Float64Array(desc.program ? 0 : d * Gm),
     stepGradNorm: new Float64Array(T),
     validSteps: 0,
     aliveSteps: 0,
     onStep: null,
+    custom: desc.program ? createCustomWork(desc.program, T, B, d, m, h) : null,
   };
 }

@@ -12,7 +12,8 @@ import type { Model } from '../model';
 import { forEachProduct, stateSize } from './jacobian';
 import { frobeniusNorm, powerSpectralNorm, spectralNorm, spectralRadius } from './spectral';
 import { activationSlope } from '../cells/vanilla';
-import { cellOf, variantOf } from '../cells/index';
+import { cellFor, variantOf } from '../cells/index';
+import { nodeValue } from '../cells/custom/layer';
 
 /** Options for analyseBound(). */
 export interface BoundOptions {
@@ -69,7 +70,18 @@ const LOG10E = Math.LOG10E;
 /** ‖W_h‖₂ and ρ(W_h) of a layer's recurrent matrix (gated cells: the candidate block; a diagonal cell: max |uᵢ| for both). */
 export function recurrentSpectrum(model: Model, layer = 0): { normWh: number; rhoWh: number } {
   const m = model.config.hiddenSize;
-  const cell = cellOf(model.config.cell);
+  const cell = cellFor(model.config);
+  const L = model.layout.layers[layer];
+  if (cell.program && L.custom) {
+    // a custom cell: its first U matrix, else the largest |u| of its first u vector
+    const params = cell.program.params;
+    const u = params.findIndex((p) => p.kind === 'U');
+    if (u >= 0) return { normWh: spectralNorm(model.theta, m, m, L.custom[u]), rhoWh: spectralRadius(m, model.theta, L.custom[u]) };
+    const v = params.findIndex((p) => p.kind === 'u');
+    let max = 0;
+    if (v >= 0) for (let i = 0; i < m; i++) max = Math.max(max, Math.abs(model.theta[L.custom[v] + i]));
+    return { normWh: max, rhoWh: max };
+  }
   const block = cell.candidateBlock(variantOf(model.config));
   if (cell.recurrent === 'diagonal') {
     const off = model.layout.layers[layer].Wh + block * m;
@@ -98,13 +110,18 @@ export function analyseBound(model: Model, x: Float64Array, opts: BoundOptions =
   const n = stateSize(model);
   const { normWh, rhoWh } = recurrentSpectrum(model, layer);
   const warnings: string[] = [];
+  const cell = cellFor(cfg);
+  const bound = cell.bound;
+  // a cell without the chapter's bound or an additive path: the product of the one-step Jacobians' spectral norms
+  const stepNormLog10: number[] | null = cell.program ? [] : null;
 
   // Measured ‖P_t‖ with P renormalised after every product: P_true = P · 10^logScale.
   const measuredLog10 = new Array<number>(T).fill(-Infinity);
   let logScale = 0;
   let v: Float64Array | null = null;
-  forEachProduct(model, ws, layer, 0, batch.lengths, (t, P) => {
+  forEachProduct(model, ws, layer, 0, batch.lengths, (t, P, J) => {
     if (t === T) return;
+    if (stepNormLog10 && J) stepNormLog10.push(Math.log10(n <= 64 ? spectralNorm(J, n, n) : powerSpectralNorm(J, n, n, 0, null, 500, 1e-15).norm));
     let maxAbs = 0;
     for (let i = 0; i < n * n; i++) maxAbs = Math.max(maxAbs, Math.abs(P[i]));
     if (maxAbs === 0 || !Number.isFinite(maxAbs)) {
@@ -136,8 +153,11 @@ export function analyseBound(model: Model, x: Float64Array, opts: BoundOptions =
   let worstLag: number | null = null;
   let violations = 0;
   const logNormWh = Math.log10(normWh);
-  const cell = cellOf(cfg.cell);
-  const bound = cell.bound;
+  if (stepNormLog10) {
+    tightLog10 = [];
+    let acc = 0;
+    for (const l of stepNormLog10) tightLog10.push((acc += l));
+  }
   if (bound.kind === 'chapter') {
     gamma = cfg.activation === 'sigmoid' ? 0.25 : 1;
     tightLog10 = [];
@@ -153,6 +173,8 @@ export function analyseBound(model: Model, x: Float64Array, opts: BoundOptions =
       tightLog10.push(acc);
       looseLog10.push(lag * (Math.log10(gamma) + logNormWh));
     }
+  }
+  if (tightLog10) {
     const tol = Math.log10(1 + 1e-9);
     worstRatio = -Infinity;
     for (let i = 0; i < T; i++) {
@@ -162,7 +184,7 @@ export function analyseBound(model: Model, x: Float64Array, opts: BoundOptions =
       if (mLog === -Infinity) r = -Infinity;
       else if (tLog === -Infinity) r = Infinity;
       else r = mLog - tLog;
-      if (r > tol || looseLog10[i] - tLog < -tol) violations++;
+      if (r > tol || (looseLog10 && looseLog10[i] - tLog < -tol)) violations++;
       if (r > worstRatio) {
         worstRatio = r;
         worstLag = i + 1;
@@ -170,7 +192,8 @@ export function analyseBound(model: Model, x: Float64Array, opts: BoundOptions =
     }
     holds = violations === 0;
     worstRatio = worstRatio === -Infinity ? 0 : Math.pow(10, worstRatio);
-  } else {
+  }
+  if (bound.kind === 'additive') {
     // Additive path: ∏_k diag(α_k), α = f (LSTM), z (GRU), α (gated); its spectral norm is max_i ∏_k α_{k,i}.
     const G = w.G;
     const block = bound.block;
@@ -180,7 +203,8 @@ export function analyseBound(model: Model, x: Float64Array, opts: BoundOptions =
       const k = T - lag;
       let best = -Infinity;
       for (let i = 0; i < m; i++) {
-        sums[i] += Math.log(w.pre[k * G * m + block * m + i]) * LOG10E;
+        const gate = w.custom && bound.gateNode !== undefined ? Math.abs(nodeValue(w.custom, model.theta, m, 1, bound.gateNode, k, 0, i)) : w.pre[k * G * m + block * m + i];
+        sums[i] += Math.log(gate) * LOG10E;
         best = Math.max(best, sums[i]);
       }
       additiveLog10.push(best);
@@ -191,7 +215,8 @@ export function analyseBound(model: Model, x: Float64Array, opts: BoundOptions =
   let effectiveMemory = 0;
   for (let i = 0; i < T; i++) if (measuredLog10[i] >= logEps) effectiveMemory = i + 1;
   const pow = (a: number[] | null): number[] | null => (a ? a.map((l) => Math.pow(10, l)) : null);
-  const measuredOf = cell.cellState ? '∂(h_T, c_T)/∂(h_t, c_t)' : '∂h_T/∂h_t';
+  const states = cell.states ?? (cell.cellState ? ['h', 'c'] : ['h']);
+  const measuredOf = states.length > 1 ? `∂(${states.map((s) => `${s}_T`).join(', ')})/∂(${states.map((s) => `${s}_t`).join(', ')})` : '∂h_T/∂h_t';
   let verdict: string;
   const fmt = (x: number): string => (x >= 0.01 && x < 1000 ? x.toFixed(2) : x.toExponential(2));
   if (bound.kind === 'chapter') {
@@ -200,6 +225,10 @@ export function analyseBound(model: Model, x: Float64Array, opts: BoundOptions =
     else if (holds) verdict = `holds at all ${lagsWord}; tightest at lag ${worstLag}, ratio ${fmt(worstRatio as number)}`;
     else verdict = `fails at ${violations} of ${lagsWord}; worst at lag ${worstLag}, ratio ${fmt(worstRatio as number)}`;
     if (normKind === 'frobenius') verdict += ' (Frobenius: not covered by the theorem)';
+  } else if (cell.program) {
+    const lagsWord = `${T} lag${T === 1 ? '' : 's'}`;
+    const within = holds ? `within the product of the one-step norms ∏‖J_k‖₂ at all ${lagsWord}` : `above the product of the one-step norms at ${violations} of ${lagsWord} (that cannot happen: please report it)`;
+    verdict = `${measuredOf.replace(/_/g, '')} stays ${within}; it stays ≥ ${epsilon.toExponential(0)} up to lag ${effectiveMemory} (effective memory ${effectiveMemory} of ${T})${bound.kind === 'additive' ? `; additive path through ${bound.words}` : ''}`;
   } else {
     verdict = `no bound for a gated cell; ${measuredOf.replace(/_/g, '')} stays ≥ ${epsilon.toExponential(0)} up to lag ${effectiveMemory} (effective memory ${effectiveMemory} of ${T})`;
   }

@@ -5,8 +5,7 @@
  * both truncation and rounding near 1e-12).
  * Relative error |a − n| / max(|a|, |n|, floor), so gradients near zero are compared absolutely.
  */
-import { cellOf } from '../cells/index';
-import { backwardStack, createWorkspace, forwardStack, type Batch, type StackState } from '../bptt';
+import { backwardStack, createWorkspace, extraStateWidth, forwardStack, type Batch, type StackState } from '../bptt';
 import { headForward, headLoss } from '../head';
 import { createModel, type Model } from '../model';
 import { describeIndex } from '../params';
@@ -71,7 +70,7 @@ export function gradCheck(model: Model, batch: Batch, targets: Float64Array, opt
   const Bm = batch.B * m;
   const init: StackState = opts.init ?? {
     h: Array.from({ length: cfg.layers }, () => new Float64Array(Bm)),
-    c: Array.from({ length: cfg.layers }, () => new Float64Array(cellOf(cfg.cell).cellState ? Bm : 0)),
+    c: Array.from({ length: cfg.layers }, () => new Float64Array(batch.B * extraStateWidth(cfg))),
   };
   const ws = createWorkspace(cfg, batch.T, batch.B);
   forwardStack(model, ws, batch, init);
@@ -111,7 +110,8 @@ export function gradCheck(model: Model, batch: Batch, targets: Float64Array, opt
   }
   for (let l = 0; l < cfg.layers; l++) {
     check(`h0_l${l}`, init.h[l], d0.h[l], pick(Bm, opts.maxPerTensor), (i) => `h0_l${l}[${Math.floor(i / m)},${i % m}]`);
-    if (cellOf(cfg.cell).cellState) check(`c0_l${l}`, init.c[l], d0.c[l], pick(Bm, opts.maxPerTensor), (i) => `c0_l${l}[${Math.floor(i / m)},${i % m}]`);
+    const cw = extraStateWidth(cfg);
+    if (cw) check(`c0_l${l}`, init.c[l], d0.c[l], pick(batch.B * cw, opts.maxPerTensor), (i) => `c0_l${l}[${Math.floor(i / cw)},${i % cw}]`);
   }
   if (opts.inputs !== false) {
     const D = batch.inputSize;
@@ -160,7 +160,7 @@ export function randomGradCheck(spec: GradCheckSpec): GradCheckReport {
   const n = spec.batch * cfg.hiddenSize;
   const init: StackState = {
     h: Array.from({ length: cfg.layers }, () => Float64Array.from({ length: n }, () => 0.5 * rng.normal())),
-    c: Array.from({ length: cfg.layers }, () => Float64Array.from({ length: cellOf(cfg.cell).cellState ? n : 0 }, () => 0.5 * rng.normal())),
+    c: Array.from({ length: cfg.layers }, () => Float64Array.from({ length: (n / cfg.hiddenSize) * extraStateWidth(cfg) }, () => 0.5 * rng.normal())),
   };
   return gradCheck(model, batch, targets, { init, maxPerTensor: spec.maxPerTensor || undefined });
 }

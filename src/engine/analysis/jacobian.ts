@@ -4,12 +4,13 @@
  */
 import type { Workspace } from '../bptt';
 import type { Model } from '../model';
-import { cellOf } from '../cells/index';
+import { cellFor, stateCount } from '../cells/index';
+import { customJacobian } from '../cells/custom/layer';
 import { matmulSquare } from '../linalg';
 
-/** Size of the recurrent state whose Jacobians are taken: m, or 2m for the LSTM's (h, c). */
+/** Size of the recurrent state whose Jacobians are taken: m, 2m for the LSTM's (h, c), S·m for a custom cell's S states. */
 export function stateSize(model: Model): number {
-  return cellOf(model.config.cell).cellState ? 2 * model.config.hiddenSize : model.config.hiddenSize;
+  return stateCount(cellFor(model.config)) * model.config.hiddenSize;
 }
 
 /**
@@ -25,7 +26,8 @@ export function stepJacobian(model: Model, ws: Workspace, layer: number, t: numb
     for (let i = 0; i < n; i++) J[i * n + i] = 1;
     return;
   }
-  w.desc.jacobian(w, model.theta, whOff, t, b, J);
+  if (w.custom) customJacobian(w.custom, w, model.theta, t, b, J);
+  else w.desc.jacobian(w, model.theta, whOff, t, b, J);
 }
 
 /**

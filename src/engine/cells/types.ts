@@ -5,6 +5,7 @@
 import type { Activation } from '../config';
 import type { LayerWork } from '../workspace';
 import type { BoundRight } from '../kernels/simd';
+import type { CellProgram } from './custom/program';
 
 /** The settings a cell's shape and equations depend on. */
 export interface CellVariant {
@@ -35,7 +36,9 @@ export interface EquationLine {
 /** The cell in PyTorch: one of its own modules, or an explicit one-layer module written out. */
 export type TorchMapping =
   | { native: 'nn.RNN' | 'nn.LSTM' | 'nn.GRU' }
-  | { explicit: { name: string; doc: [string, string]; step: string[] } };
+  | { explicit: { name: string; doc: [string, string]; step: string[] } }
+  /** a user-defined cell: the module is generated from its equations */
+  | { custom: true };
 
 /** A Model-view preset: a name, what it is for, and the experiment settings it writes. */
 export interface CellPreset {
@@ -50,7 +53,9 @@ export type BoundKind =
   /** every step multiplies the gradient by diag(φ′(z)) · W_h: the chapter's bound applies */
   | { kind: 'chapter' }
   /** a gated update with an additive path: no bound; the gate block whose product carries the gradient */
-  | { kind: 'additive'; block: number; tex: string; words: string };
+  | { kind: 'additive'; block: number; tex: string; words: string; gateNode?: number }
+  /** a user-defined cell without an additive path: measured against the product of the one-step Jacobians' norms */
+  | { kind: 'product' };
 
 /** Step the whole recurrence of time step t with a SIMD kernel (WebAssembly), given W_h prepared for it. */
 export type SimdStep = (prepared: BoundRight, w: LayerWork, t: number, theta: Float64Array, bhOff: number) => void;
@@ -69,6 +74,10 @@ export interface CellDescriptor {
   gates(v: CellVariant): GateInfo[];
   /** Whether the state carries a cell state c beside h: the recurrent state s is then (h, c), 2m wide. */
   cellState: boolean;
+  /** The state's parts when they are not just h or (h, c): a user-defined cell's (h first). */
+  states?: readonly string[];
+  /** A user-defined cell's compiled equations: whole layers run through cells/custom/layer.ts. */
+  program?: CellProgram;
   /** Recurrent weights per gate block: a full [m, m] matrix, or a vector [m] applied elementwise (diagonal). */
   recurrent: 'matrix' | 'diagonal';
   /** The activations φ the cell accepts (null: its gates fix them). */

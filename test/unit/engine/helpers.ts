@@ -1,5 +1,5 @@
 /** Small builders shared by the unit tests. */
-import { createRng, packBatch, type ModelConfig, type Sample, type StackState } from '../../../src/engine/index';
+import { createRng, extraStateWidth, packBatch, type ModelConfig, type Sample, type StackState } from '../../../src/engine/index';
 
 /** Random samples of the given lengths with targets that fit the head. */
 export function randomSamples(cfg: ModelConfig, lengths: number[], seed: number): Sample[] {
@@ -25,6 +25,6 @@ export function randomState(cfg: ModelConfig, B: number, seed: number): StackSta
   const n = B * cfg.hiddenSize;
   return {
     h: Array.from({ length: cfg.layers }, () => Float64Array.from({ length: n }, () => 0.5 * rng.normal())),
-    c: Array.from({ length: cfg.layers }, () => Float64Array.from({ length: cfg.cell === 'lstm' ? n : 0 }, () => 0.5 * rng.normal())),
+    c: Array.from({ length: cfg.layers }, () => Float64Array.from({ length: B * extraStateWidth(cfg) }, () => 0.5 * rng.normal())),
   };
 }

@@ -52,7 +52,7 @@ test('every descriptor is complete: gates match the parameter layout, the equati
     assert.deepEqual(c?.gates, gates);
     assert.deepEqual(c?.equations, d.equations(variant));
     const mapping = d.torch(variant);
-    assert.ok('native' in mapping || mapping.explicit.step.length > 0);
+    assert.ok('native' in mapping || ('explicit' in mapping && mapping.explicit.step.length > 0));
   }
   // each preset's settings are valid edits of an experiment file
   const base = experimentToText(suggestExperiment(parseCsvText('t,x\n1,0.5\n2,0.7\n3,0.2\n4,0.9\n', 'x.csv'), 'x.csv'));
