@@ -10,8 +10,8 @@ export {
   type CellDescriptor, type CellVariant, type EquationLine, type BuiltinCellKind,
 } from './cells/index';
 export {
-  parseCell, checkCell, cellTex, compileCell, additivePath, EquationError, problemText,
-  type EquationProblem, type CellSpec, type CellProgram,
+  parseCell, checkCell, cellTex, compileCell, additivePath, EquationError, problemText, EQUATION_PRESETS,
+  type EquationProblem, type CellSpec, type CellProgram, type EquationPreset,
 } from './cells/custom/index';
 export {
   modelConfig, gateCount,

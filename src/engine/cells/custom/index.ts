@@ -9,6 +9,7 @@ import { cellTex } from './language';
 
 export { compileCell, type CellProgram } from './program';
 export { parseCell, checkCell, cellTex, EquationError, problemText, type EquationProblem, type CellSpec } from './language';
+export { EQUATION_PRESETS, type EquationPreset } from './presets';
 
 const cache = new Map<string, CellDescriptor>();
 

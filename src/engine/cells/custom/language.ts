@@ -428,7 +428,10 @@ export function parseCell(equations: readonly string[]): CellSpec {
       problems.push({ equation: a.equation, column: a.col, message: `${a.target} cannot be assigned (${a.target === 'x' ? "it is the step's input" : 'it is a function'})` });
       continue;
     }
+    const before = problems.length;
     const s = check(a.expr, a.equation);
+    // one problem per equation: the first (the others often follow from it)
+    if (problems.length > before + 1) problems.length = before + 1;
     if (assigned.has(k)) {
       problems.push({ equation: a.equation, column: a.col, message: `${k} is assigned twice (first in equation ${assigned.get(k)})` });
       continue;
