@@ -8,6 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CELLS, CELL_KINDS, type CellDescriptor, type CellVariant } from '../src/engine/cells/index';
+import { EQUATION_PRESETS } from '../src/engine/cells/custom/presets';
 
 const ROOT = join(import.meta.dirname, '..');
 const ACTIVATIONS = ['sigmoid', 'tanh', 'relu'] as const;
@@ -80,9 +81,17 @@ export function packageJsonSource(current: string): string {
 /** The experiment schema with model.cell's enum from the registry (ASCII-escaped, as the file has always been). */
 export function schemaSource(current: string): string {
   const schema = JSON.parse(current);
-  const cell = schema.properties.model.properties.cell;
-  cell.enum = [...CELL_KINDS];
-  cell.description = CELL_KINDS.map((k) => `${k}: ${CELLS[k].summary}`).join('; ');
+  const model = schema.properties.model;
+  const cell = model.properties.cell;
+  cell.enum = [...CELL_KINDS, 'custom'];
+  cell.description = `${CELL_KINDS.map((k) => `${k}: ${CELLS[k].summary}`).join('; ')}; custom: your own cell, from model.equations`;
+  model.properties.equations = {
+    type: 'array', minItems: 1, items: { type: 'string', minLength: 1 },
+    description: "Cell \"custom\": one assignment per line, e.g. \"a = sigmoid(W_a @ x + U_a @ h + b_a)\", then \"h' = a * h + (1 - a) * tanh(W_c @ x + U_c @ h + b_c)\". x is the input; primed names (h', c', …) are the new state, unprimed ones the previous step's; W_k multiplies x, U_k a hidden-size vector (@); u_k and b_k are vectors used elementwise; + - * / elementwise; sigmoid tanh relu exp softplus.",
+    examples: [EQUATION_PRESETS[0].equations],
+  };
+  model.if = { properties: { cell: { const: 'custom' } }, required: ['cell'] };
+  model.then = { required: ['equations'] };
   const activation = schema.properties.model.properties.activation;
   activation.enum = [...ACTIVATIONS];
   activation.description = `Nonlinearity φ of the cells that take one (${CELL_KINDS.filter((k) => CELLS[k].activations).map((k) => `${k}: ${(CELLS[k].activations ?? []).join(', ')}`).join('; ')}).`;

@@ -15,14 +15,14 @@ import { trainCommand } from './commands/train';
 import { verifyCommand } from './commands/verify';
 import { compareCommand } from './commands/compare';
 import { exportCommand } from './commands/export';
-import { settingsFor } from './commands/dataCommon';
+import { equationsFlag, settingsFor } from './commands/dataCommon';
 import { predictCommand } from './commands/predict';
 import { makeTaskCommand } from './commands/makeTask';
 import { DATA_OPTIONS, MODEL_OPTIONS } from './commands/dataCommon';
 import { benchCsvIngest, runCsvBenchChild } from './commands/benchCsv';
 import { benchTrainMemory, runTrainBenchChild } from './commands/benchMemory';
 
-const CELL_CHOICES = CELL_KINDS.join('|');
+const CELL_CHOICES = [...CELL_KINDS, 'custom'].join('|');
 
 const USAGE = `Usage: rnn-playground <command> [options]
 
@@ -35,14 +35,16 @@ Commands:
                       [--task next-step|regress|classify] [--transform col=none|diff|returns|log-returns]
                       [--missing error|drop|ffill|interpolate] [--window T|none] [--stride S] [--validation 0.2]
                       [--split sequence|time] [--layout long|wide]
-                      [--cell ${CELL_CHOICES}] [--activation sigmoid|tanh|relu] [--coupled] [--hidden N]
+                      [--cell ${CELL_CHOICES}] [--equations "a = …; h' = …" (cell custom)]
+                      [--activation sigmoid|tanh|relu] [--coupled] [--hidden N]
                       [--layers N] [--residual] [--init pytorch|glorot-orthogonal|identity] [--epochs N|auto] [--lr X]
                       [--batch N|auto] [--clip X] [--optimizer adam|sgd|momentum] [--tbptt K] [--patience N|auto]
                       [--seed S] [--save MODEL.json] [--force]
   verify FILE         the vanishing-gradient bound on real rows: measured ‖∂h_T/∂h_t‖ vs the bounds, verdict,
                       effective memory   [--model MODEL.json | model flags] [--window T] [--sequence K]
                       [--layer L] [--norm spectral|frobenius] [--epsilon E]
-  compare FILE        several cells on the same data, seed and budget   --cells ${CELL_KINDS.join(',')}
+  compare FILE        several cells on the same data, seed and budget   --cells ${CELL_KINDS.join(',')}[,custom]
+                      (default: all built-in cells, and the file's custom cell when its model is one)
   predict FILE        predictions of a saved model for every sequence   --model MODEL.json --out PRED.csv [--force]
   export MODEL.json   what VS Code's Export Model writes: model.json, state_dict.json and model.py (PyTorch)
                       --out DIR [--force]
@@ -51,7 +53,8 @@ Commands:
   golden FILE         compare the engine with a PyTorch reference file (torch-golden.json format, any sizes)
                       --tolerance X (default 1e-12)
   gradcheck           finite-difference check of every gradient of a model
-                      [--experiment FILE.rnn.json (its model; flags override)]  --cell ${CELL_CHOICES}  --activation sigmoid|tanh|relu  --coupled
+                      [--experiment FILE.rnn.json (its model; flags override)]  --cell ${CELL_CHOICES}  --equations "…; …"
+                      --activation sigmoid|tanh|relu  --coupled
                       --hidden N  --layers L  --residual  --input D  --steps T  --batch B
                       --readout last|every  --loss mse|binary|softmax  --outputs P  --seed S  --tolerance X (default 1e-5)
   examples            the chapter's worked examples computed by the engine, with the erratum
@@ -69,7 +72,7 @@ const flag = { type: 'boolean' } as const;
 const OPTIONS = {
   golden: { tolerance: str },
   gradcheck: {
-    experiment: str, cell: str, activation: str, coupled: flag, hidden: str, layers: str, residual: flag, input: str, steps: str,
+    experiment: str, cell: str, equations: str, activation: str, coupled: flag, hidden: str, layers: str, residual: flag, input: str, steps: str,
     batch: str, readout: str, loss: str, outputs: str, seed: str, tolerance: str, 'max-per-tensor': str,
   },
   examples: {},
@@ -149,7 +152,8 @@ async function run(argv: string[]): Promise<number> {
       // the model settings of an experiment file, the flags over them
       const m = typeof v.experiment === 'string' ? settingsFor(v.experiment, {}).experiment.model : null;
       result = gradcheckCommand({
-        cell: choice(v, 'cell', m?.cell ?? 'lstm', CELL_KINDS),
+        cell: choice(v, 'cell', equationsFlag(v) && v.cell === undefined ? 'custom' : m?.cell ?? 'lstm', [...CELL_KINDS, 'custom'] as const),
+        equations: equationsFlag(v) ?? m?.equations,
         activation: choice(v, 'activation', m?.activation ?? 'tanh', ['sigmoid', 'tanh', 'relu'] as const),
         coupled: v.coupled === true || (v.coupled === undefined && m?.coupled === true),
         hidden: intOpt(v, 'hidden', m?.hiddenSize ?? 8, 1, 512),

@@ -3,7 +3,7 @@
  * shareable JSON document. Parsing fills defaults and names the field and file of anything wrong; the JSON schema
  * shipped in `media/experiment.schema.json` describes the same document for the editor.
  */
-import { CELL_KINDS, type Activation, type CellKind, type InitKind, type OptimizerKind } from '../engine/index';
+import { CELL_KINDS, EquationError, parseCell, problemText, type Activation, type CellKind, type InitKind, type OptimizerKind } from '../engine/index';
 import type { CsvTable } from './csvTypes';
 import type { Dataset, DatasetSpec, MissingPolicy, TaskKind, Transform } from './dataset';
 import { detectWideLayout, toLongTable, type WideLayout } from './layout';
@@ -44,6 +44,8 @@ export interface ExperimentModel {
   init: InitKind;
   /** LSTM only: forget-gate bias 1 at initialisation. */
   forgetBias1: boolean;
+  /** Cell "custom": its equations, one assignment each (kept, and ignored, when another cell is chosen). */
+  equations?: string[];
 }
 
 /** How to train it. */
@@ -88,7 +90,7 @@ export class ExperimentError extends Error {
 
 /** Allowed values, shared with the JSON schema test. */
 export const EXPERIMENT_ENUMS = {
-  cell: CELL_KINDS,
+  cell: [...CELL_KINDS, 'custom'] as const,
   activation: ['sigmoid', 'tanh', 'relu'],
   init: ['pytorch', 'glorot-orthogonal', 'identity'],
   optimizer: ['sgd', 'momentum', 'adam'],
@@ -212,6 +214,29 @@ export function mergePatches(...patches: (ExperimentPatch | undefined)[]): Exper
   return out as ExperimentPatch;
 }
 
+/** model.equations: a list of strings; checked (equation and column in the message) when the cell is custom. */
+function readEquations(where: string, v: unknown, check: boolean): string[] {
+  if (!Array.isArray(v) || v.some((e) => typeof e !== 'string')) {
+    throw new ExperimentError(`${where}: model.equations must be a list of strings, one equation each; got ${JSON.stringify(v)}`, 'model.equations');
+  }
+  const equations = v as string[];
+  if (check) {
+    try {
+      parseCell(equations);
+    } catch (e) {
+      if (e instanceof EquationError) {
+        // the first problem shown under its equation, with a caret at its column
+        const p = e.problems[0];
+        const line = equations[p.equation - 1] ?? '';
+        const caret = `\n    ${line}\n    ${' '.repeat(Math.max(0, p.column - 1))}^`;
+        throw new ExperimentError(`${where}: model.equations: ${e.problems.map(problemText).join('; ')}${caret}`, 'model.equations');
+      }
+      throw e;
+    }
+  }
+  return [...equations];
+}
+
 /**
  * Validates an experiment document and fills defaults (the settings' `defaults`, then the built-in ones).
  * `where` names the file in messages. Unknown keys are errors: a typo must not be ignored silently.
@@ -274,8 +299,12 @@ export function parseExperiment(doc: unknown, where: string, defaults: Experimen
 
   const mObj = mergePatches({ model: dflt.model }, { model: section(where, doc, 'model') as Partial<ExperimentModel> }).model as Obj;
   const m = new Reader(where, 'model', mObj);
-  m.unknownKeys(Object.keys(EXPERIMENT_DEFAULTS.model));
-  const cell = m.oneOf('cell', E.cell, 'lstm');
+  m.unknownKeys([...Object.keys(EXPERIMENT_DEFAULTS.model), 'equations']);
+  const cell = m.oneOf('cell', E.cell, 'lstm') as CellKind;
+  const equations = mObj.equations === undefined ? undefined : readEquations(where, mObj.equations, cell === 'custom');
+  if (cell === 'custom' && !equations) {
+    throw new ExperimentError(`${where}: model.cell is "custom": model.equations must list its equations, e.g. ["a = sigmoid(W_a @ x + U_a @ h + b_a)", "h' = a * h + (1 - a) * tanh(W_c @ x + U_c @ h + b_c)"]`, 'model.equations');
+  }
   const activation = m.oneOf('activation', E.activation, 'tanh');
   const model: ExperimentModel = {
     cell, activation,
@@ -285,6 +314,7 @@ export function parseExperiment(doc: unknown, where: string, defaults: Experimen
     residual: m.bool('residual', false),
     init: m.oneOf('init', E.init, 'pytorch'),
     forgetBias1: m.bool('forgetBias1', true),
+    ...(equations ? { equations } : {}),
   };
 
   const tObj = mergePatches({ training: dflt.training }, { training: section(where, doc, 'training') as Partial<ExperimentTraining> }).training as Obj;

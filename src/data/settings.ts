@@ -50,6 +50,7 @@ export function experimentModel(exp: Experiment, ds: Pick<Dataset, 'model'>, cel
   const m = exp.model;
   const config = modelConfig({
     cell, activation: m.activation, coupled: m.coupled, hiddenSize: m.hiddenSize, layers: m.layers, residual: m.residual,
+    ...(cell === 'custom' ? { equations: m.equations } : {}),
     inputSize: ds.model.inputSize, outputSize: ds.model.outputSize, readout: ds.model.readout, loss: ds.model.loss,
   });
   return createModel(config, { seed: exp.training.seed, kind: m.init, forgetBias1: cell === 'lstm' && m.forgetBias1 });

@@ -182,7 +182,7 @@ function reasonFor(f: RunFacts, ratio: number | null): Pick<Verdict, 'reason' | 
 
 /** "The LSTM": the cell's noun from the registry, starting a sentence. */
 function modelNoun(kind: string): string {
-  const noun = cellOf(kind).noun;
+  const noun = kind === 'custom' ? 'your custom cell' : cellOf(kind).noun;
   return noun.charAt(0).toUpperCase() + noun.slice(1);
 }
 
@@ -193,7 +193,7 @@ function modelNoun(kind: string): string {
 export function runFacts(ds: Dataset, settings: { cell: string; learningRate: number; hiddenSize: number }, result: Pick<TrainResult, 'status' | 'epochs' | 'divergence'>,
   losses: { trainLoss: number; valLoss: number; accuracy: number | null }, before: number, planned: number): RunFacts {
   return {
-    model: isCellKind(settings.cell) ? modelNoun(settings.cell) : settings.cell, task: ds.task, status: result.status, epochs: before + result.epochs.length, epochsPlanned: before + planned,
+    model: isCellKind(settings.cell) || settings.cell === 'custom' ? modelNoun(settings.cell) : settings.cell, task: ds.task, status: result.status, epochs: before + result.epochs.length, epochsPlanned: before + planned,
     trainLoss: losses.trainLoss, valLoss: losses.valLoss, baselineLoss: ds.baseline.loss, baseline: ds.baseline.kind.replace(/ \(loss:.*\)$/, ''),
     accuracy: losses.accuracy, baselineAccuracy: ds.baseline.accuracy,
     divergence: result.divergence?.message ?? null, divergenceEpoch: result.divergence ? before + result.divergence.epoch : null,

@@ -8,9 +8,14 @@ import { memoryInfo } from '../../data/runSummary';
 
 /** Runs the command. */
 export async function compareCommand(given: string, v: Values, json: boolean) {
-  const cells = (typeof v.cells === 'string' ? v.cells : CELL_KINDS.join(',')).split(',').map((c) => c.trim()).filter(Boolean);
-  for (const c of cells) if (!isCellKind(c)) throw new UsageError(`--cells: unknown cell "${c}" (${CELL_KINDS.join(', ')})`);
   const { experiment, experimentFile, csvFile: file } = settingsFor(given, v);
+  // the built-in cells, and the file's own custom cell when it has one
+  const hasCustom = experiment.model.equations !== undefined && experiment.model.cell === 'custom';
+  const cells = (typeof v.cells === 'string' ? v.cells : [...CELL_KINDS, ...(hasCustom ? ['custom'] : [])].join(',')).split(',').map((c) => c.trim()).filter(Boolean);
+  for (const c of cells) {
+    if (c === 'custom' && !experiment.model.equations) throw new UsageError('--cells: "custom" needs equations: give them in the experiment file (model.equations) or with --equations');
+    if (!isCellKind(c) && c !== 'custom') throw new UsageError(`--cells: unknown cell "${c}" (${CELL_KINDS.join(', ')}, custom)`);
+  }
   const resolved = resolve(await loadTable(file, json), experiment.data);
   const ds = dataset(resolved.table, resolved.spec);
   const rows = cells.map((cell) => {

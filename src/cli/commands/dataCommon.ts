@@ -6,7 +6,7 @@ import {
   type ExperimentPatch, type ExperimentTraining, type ResolvedData,
 } from '../../data/experiment';
 import { loadExperiment } from '../../data/settings';
-import { CELL_KINDS, type Activation, type CellKind, type InitKind, type OptimizerKind } from '../../engine/index';
+import { type Activation, type CellKind, type InitKind, type OptimizerKind } from '../../engine/index';
 import { UsageError } from '../errors';
 import { choice, intOpt, numOpt, type Values } from '../options';
 
@@ -23,7 +23,7 @@ export const DATA_OPTIONS = {
 
 /** Options that shape a model and its training. */
 export const MODEL_OPTIONS = {
-  cell: { type: 'string' }, activation: { type: 'string' }, coupled: { type: 'boolean' }, hidden: { type: 'string' },
+  cell: { type: 'string' }, equations: { type: 'string' }, activation: { type: 'string' }, coupled: { type: 'boolean' }, hidden: { type: 'string' },
   layers: { type: 'string' }, residual: { type: 'boolean' }, init: { type: 'string' },
   epochs: { type: 'string' }, lr: { type: 'string' }, batch: { type: 'string' }, clip: { type: 'string' }, seed: { type: 'string' },
   optimizer: { type: 'string' }, tbptt: { type: 'string' }, patience: { type: 'string' },
@@ -116,10 +116,22 @@ export function dataset(table: CsvTable, spec: DatasetSpec): Dataset {
   }
 }
 
+/** `--equations "a = …; h' = …"`: a custom cell's equations, separated by semicolons (or newlines). */
+export function equationsFlag(v: Values): string[] | undefined {
+  if (v.equations === undefined) return undefined;
+  if (typeof v.equations !== 'string' || !v.equations.trim()) throw new UsageError('--equations needs the cell\'s equations, e.g. --equations "a = sigmoid(W_a @ x + U_a @ h + b_a); h\' = a * h + (1 - a) * tanh(W_c @ x + U_c @ h + b_c)"');
+  return v.equations.split(/[;\n]/).map((e) => e.trim()).filter(Boolean);
+}
+
 /** The model settings the flags give (absent flags: the experiment file, then the defaults, decide). */
 export function modelPatch(v: Values): Partial<ExperimentModel> {
   const m: Partial<ExperimentModel> = {};
-  if (v.cell !== undefined) m.cell = choice<CellKind>(v, 'cell', EXPERIMENT_DEFAULTS.model.cell, CELL_KINDS);
+  if (v.cell !== undefined) m.cell = choice<CellKind>(v, 'cell', EXPERIMENT_DEFAULTS.model.cell, EXPERIMENT_ENUMS.cell);
+  const equations = equationsFlag(v);
+  if (equations) {
+    m.equations = equations;
+    m.cell ??= 'custom';
+  }
   if (v.activation !== undefined) m.activation = choice<Activation>(v, 'activation', 'tanh', EXPERIMENT_ENUMS.activation);
   if (v.coupled !== undefined) m.coupled = v.coupled === true;
   if (v.hidden !== undefined) m.hiddenSize = intOpt(v, 'hidden', EXPERIMENT_DEFAULTS.model.hiddenSize, ...EXPERIMENT_LIMITS.hiddenSize);

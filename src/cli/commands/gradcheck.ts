@@ -10,6 +10,8 @@ import { num, table } from '../format';
 /** Settings of a gradient check run. */
 export interface GradcheckSettings {
   cell: CellKind;
+  /** Cell "custom": its equations. */
+  equations?: string[];
   activation: Activation;
   coupled: boolean;
   hidden: number;
@@ -32,6 +34,7 @@ export function gradcheckCommand(s: GradcheckSettings) {
   try {
     cfg = modelConfig({
       cell: s.cell, activation: s.activation, coupled: s.coupled, inputSize: s.input, hiddenSize: s.hidden,
+      ...(s.cell === 'custom' ? { equations: s.equations } : {}),
       layers: s.layers, residual: s.residual, readout: s.readout, loss: s.loss,
       outputSize: s.loss === 'binary' ? 1 : s.outputs,
     });

@@ -88,7 +88,7 @@ export async function verifyCommand(given: string, v: Values, json: boolean) {
     '',
     `verdict: ${report.verdict}`,
     `effective memory (‖∂s_T/∂s_t‖ ≥ ${report.epsilon.toExponential(0)}): ${report.effectiveMemory} of ${report.steps} steps`,
-    ...(ds.dataMemory ? [`the data remembers about ${plural(ds.dataMemory.lag, 'step')}; ${cellOf(report.cell).noun.replace(/^the /, 'this ')}'s gradient still reaches ${report.effectiveMemory} of ${report.steps}`] : []),
+    ...(ds.dataMemory ? [`the data remembers about ${plural(ds.dataMemory.lag, 'step')}; ${report.cell === 'custom' ? 'this custom cell' : cellOf(report.cell).noun.replace(/^the /, 'this ')}'s gradient still reaches ${report.effectiveMemory} of ${report.steps}`] : []),
     ...report.warnings.map((w) => `warning: ${w}`),
   ].join('\n');
   return { pass: report.holds !== false, report: out, text };

@@ -465,7 +465,7 @@ test('schema: each section is closed and lists exactly the keys the parser accep
   }
   assert.equal(windowObject.additionalProperties, false, 'data.window.additionalProperties');
   const sorted = (xs: string[]) => [...xs].sort();
-  const model = Object.keys(EXPERIMENT_DEFAULTS.model);
+  const model = [...Object.keys(EXPERIMENT_DEFAULTS.model), 'equations'];
   const training = Object.keys(EXPERIMENT_DEFAULTS.training);
   assert.deepEqual(sorted(Object.keys(S.model.properties)), sorted(model));
   assert.deepEqual(sorted(Object.keys(S.training.properties)), sorted(training));
@@ -571,7 +571,8 @@ test('schema: minimum, maximum and integer-ness equal EXPERIMENT_LIMITS and what
 
 test('schema: defaults equal EXPERIMENT_DEFAULTS and the parser\'s data defaults', () => {
   for (const section of ['model', 'training'] as const) {
-    const fromSchema = Object.fromEntries(Object.entries(S[section].properties as Record<string, Json>).map(([k, p]) => [k, p.default]));
+    // model.equations has no default: only a custom cell has equations
+    const fromSchema = Object.fromEntries(Object.entries(S[section].properties as Record<string, Json>).filter(([k]) => k !== 'equations').map(([k, p]) => [k, p.default]));
     assert.deepEqual(fromSchema, EXPERIMENT_DEFAULTS[section], section);
   }
   const data = parseExperiment({ data: { file: 'a.csv' } }, FILE).data;
@@ -722,7 +723,8 @@ test('manifest: defaults.* settings allow exactly the values the parser accepts 
   for (const key of defaultSettings) {
     const field = key.slice('rnnPlayground.defaults.'.length);
     const p = settings[key];
-    const en = (EXPERIMENT_ENUMS as Record<string, readonly string[]>)[field];
+    // a default cell cannot carry equations: the settings offer every cell but "custom"
+    const en = (EXPERIMENT_ENUMS as Record<string, readonly string[]>)[field]?.filter((v) => !(field === 'cell' && v === 'custom'));
     if (en && JSON.stringify([...p.enum ?? []].sort()) !== JSON.stringify([...en].sort())) problems.push(`${key}: enum ${JSON.stringify(p.enum)} ≠ ${JSON.stringify(en)}`);
     const lim = (EXPERIMENT_LIMITS as Record<string, readonly [number, number]>)[field];
     if (lim) {

@@ -24,8 +24,10 @@ test('the files generated from the registry are up to date (run `npm run gen:cel
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   assert.deepEqual(pkg.contributes.configuration.properties['rnnPlayground.defaults.cell'].enum, CELL_KINDS);
   const schema = JSON.parse(readFileSync(join(ROOT, 'media', 'experiment.schema.json'), 'utf8'));
-  assert.deepEqual(schema.properties.model.properties.cell.enum, CELL_KINDS);
-  assert.deepEqual([...EXPERIMENT_ENUMS.cell], CELL_KINDS);
+  // experiment files also take "custom" (with model.equations); the settings' default cell does not
+  assert.deepEqual(schema.properties.model.properties.cell.enum, [...CELL_KINDS, 'custom']);
+  assert.deepEqual([...EXPERIMENT_ENUMS.cell], [...CELL_KINDS, 'custom']);
+  assert.deepEqual(schema.properties.model.then.required, ['equations']);
   assert.deepEqual(CATALOG_KINDS, CELL_KINDS);
 });
 
