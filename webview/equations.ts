@@ -8,7 +8,7 @@
  * attribute, which the CSP blocks.
  */
 import katex from 'katex';
-import { catalogCell, catalogVariant } from '../src/shared/protocol';
+import { catalogCell, catalogVariant, previewCell, type CellPreview } from '../src/shared/protocol';
 
 /** The model settings the equations depend on (the experiment file's `model` section). */
 export interface EquationModel {
@@ -20,6 +20,8 @@ export interface EquationModel {
   residual: boolean;
   init: 'pytorch' | 'glorot-orthogonal' | 'identity';
   forgetBias1: boolean;
+  /** Cell "custom": its equations (the editor's draft while typing). */
+  equations?: string[];
 }
 
 /** One displayed equation and what it says in plain words. */
@@ -51,7 +53,8 @@ function cellLines(m: EquationModel): EquationLine[] {
 /** The layer-stacking and residual lines; the engine adds the residual to the layer's output, not to its recurrent state. */
 function stackLines(m: EquationModel): { lines: EquationLine[]; top: string } {
   const L = Math.max(1, Math.floor(m.layers));
-  const state = catalogCell(m.cell)?.cellState ? 'h^{(l)}_{t-1}, c^{(l)}_{t-1}' : 'h^{(l)}_{t-1}';
+  const custom = m.cell === 'custom' ? previewCell(m.equations ?? []).states : null;
+  const state = custom && custom.length > 1 ? custom.map((s) => `${s}^{(l)}_{t-1}`).join(', ') : catalogCell(m.cell)?.cellState ? 'h^{(l)}_{t-1}, c^{(l)}_{t-1}' : 'h^{(l)}_{t-1}';
   if (L === 1) {
     if (!m.residual) return { lines: [], top: 'h_t' };
     return {
@@ -154,9 +157,55 @@ function initNote(m: EquationModel): string {
   return note;
 }
 
+/** A custom cell's lines: each equation that parses, typeset, with its source as the note. */
+function customLines(p: CellPreview): EquationLine[] {
+  return p.lines.flatMap((l, i) => (l.tex ? [{ tex: l.tex, note: `Equation ${i + 1}: ${l.text.trim()}` }] : []));
+}
+
+/** A custom cell's parameter shapes and count, from its prefixes: W_k m × d, U_k m × m, u_k and b_k m. */
+function customShapes(m: EquationModel, p: CellPreview): string {
+  const h = Math.max(1, Math.floor(m.hiddenSize));
+  const L = Math.max(1, Math.floor(m.layers));
+  const shape = (k: string): string => (k === 'W' ? times(h, 'd') : k === 'U' ? times(h, h) : String(h));
+  const nW = p.params.filter((q) => q.kind === 'W').length;
+  const nU = p.params.filter((q) => q.kind === 'U').length;
+  const nv = p.params.length - nW - nU;
+  const perLayer = nU * h * h + nv * h;
+  const constant = perLayer + (L - 1) * (nW * h * h + perLayer);
+  const parts = [
+    `m = ${h} hidden units, d inputs, p outputs. State: ${p.states.join(', ') || 'h'} (${p.states.length > 1 ? `${p.states.length} vectors of m` : 'm values'}).`,
+    p.params.length ? `${L > 1 ? 'Each layer' : 'Layer'}: ${p.params.map((q) => `${q.name} ${shape(q.kind)}`).join(', ')}${L > 1 ? ' (d = m above the first)' : ''}.` : 'No parameters yet.',
+    `Head: W_y ${times('p', h)}, b_y p.`,
+    `Parameters: ${nW * h}·d + ${constant} + ${h + 1}·p.`,
+  ];
+  return parts.join(' ');
+}
+
+/** How model.init sets a custom cell's parameters (src/engine/init.ts). */
+function customInit(m: EquationModel): string {
+  const h = Math.max(1, Math.floor(m.hiddenSize));
+  const bound = (1 / Math.sqrt(h)).toPrecision(3).replace(/\.?0+$/, '');
+  const u = 'u_k ~ U(0, 1), each unit a decay of its own';
+  switch (m.init) {
+    case 'pytorch': return `PyTorch default: every W_k, U_k and b_k ~ U(−1/√m, 1/√m) = U(−${bound}, ${bound}); ${u}; the head as PyTorch's nn.Linear.`;
+    case 'glorot-orthogonal': return `Glorot-uniform W_k, U(±√(6/(d + m))); orthogonal U_k (Saxe et al. 2014); b_k = 0; ${u}.`;
+    case 'identity': return 'Identity: every U_k = I, W_k ~ N(0, 0.001²), b_k = 0, every u_k = 1.';
+  }
+}
+
 /** The equations, shapes and initialiser note for a model, in the chapter's notation; pure. */
 export function cellEquations(m: EquationModel): CellEquations {
   const stack = stackLines(m);
+  if (m.cell === 'custom') {
+    const p = previewCell(m.equations ?? []);
+    const L = Math.max(1, Math.floor(m.layers));
+    return {
+      title: `Custom cell${L > 1 ? `, ${L} layers` : ''}${m.residual ? ', residual' : ''}`,
+      lines: [...customLines(p), ...stack.lines, { tex: `\\hat{y}_t = W_y ${stack.top} + b_y`, note: 'Linear readout of h, at every step or only at each sequence’s last step (the readout setting).' }],
+      shapes: customShapes(m, p),
+      initNote: customInit(m),
+    };
+  }
   const lines = [
     ...cellLines(m),
     ...stack.lines,
@@ -182,7 +231,11 @@ export function renderEquations(container: HTMLElement, m: EquationModel): void 
     item.className = 'equation';
     const maths = doc.createElement('div');
     maths.className = 'equation-tex';
-    katex.render(line.tex, maths, { throwOnError: true, displayMode: true, output: 'htmlAndMathml' });
+    try {
+      katex.render(line.tex, maths, { throwOnError: true, displayMode: true, output: 'htmlAndMathml' });
+    } catch {
+      maths.textContent = line.note; // a custom cell's TeX that KaTeX refuses: show the equation as written
+    }
     const note = doc.createElement('p');
     note.className = 'equation-note';
     note.textContent = line.note;

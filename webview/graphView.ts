@@ -19,12 +19,12 @@ export const graphView: View = (ctx) => {
     return view;
   }
   const steps = last.stepGradNorm.length;
-  const info = el('p', { className: 'summary', textContent: `${catalogCell(config.cell)?.label ?? config.cell} unrolled over ${steps} steps; edges coloured and sized by ‖∂L/∂h_t‖ of epoch ${last.epoch}. Click a step to inspect it.` });
+  const info = el('p', { className: 'summary', textContent: `${config.cell === 'custom' ? 'Custom cell' : catalogCell(config.cell)?.label ?? config.cell} unrolled over ${steps} steps; edges coloured and sized by ‖∂L/∂h_t‖ of epoch ${last.epoch}. Click a step to inspect it.` });
   const picked = el('p', { className: 'summary' });
   picked.setAttribute('aria-live', 'polite');
   const box = el('section', { className: 'graph' });
   view.append(info, box, picked);
-  const graph = renderUnrolledGraph(box, { cell: config.cell, coupled: config.coupled, steps, readout: config.readout, gradNorm: last.stepGradNorm }, {
+  const graph = renderUnrolledGraph(box, { cell: config.cell, coupled: config.coupled, equations: config.equations, steps, readout: config.readout, gradNorm: last.stepGradNorm }, {
     highContrast: colours().highContrast,
     expanded: graphExpanded.get(s.file) ?? false,
     onExpand: () => graphExpanded.set(s.file, true),

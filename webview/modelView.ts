@@ -1,10 +1,11 @@
 /**
- * Model view: define the cell (vanilla with its activation, LSTM, GRU, gated additive with free or coupled gates),
+ * Model view: define the cell (vanilla with its activation, LSTM, GRU, gated additive with free or coupled gates,
+ * IndRNN, or a custom cell typed as equations, checked and typeset as you type),
  * hidden size, layers, residual, initialiser and the training settings; the cell's equations update with every choice.
  * Each change is sent to the host, which writes it into the experiment file; the view redraws from the file's new
  * contents, so the panel and the file never disagree.
  */
-import { CATALOG_KINDS, CELL_CATALOG, catalogCell, type CatalogCellKind, type ExperimentChange, type PanelExperiment } from '../src/shared/protocol';
+import { CATALOG_KINDS, CELL_CATALOG, catalogCell, EQUATION_PRESETS, previewCell, problemText, type CatalogCellKind, type EquationProblem, type ExperimentChange, type PanelExperiment } from '../src/shared/protocol';
 
 /** The activation menu's order. */
 const ACTIVATION_ORDER = ['tanh', 'sigmoid', 'relu'];
@@ -15,6 +16,14 @@ import { el, field, pending, select } from './ui';
 /** Named starting points, each a set of field changes: every cell's presets, from the registry. */
 export const PRESETS: { id: string; label: string; description: string; changes: ExperimentChange[] }[] = CATALOG_KINDS.flatMap((k) =>
   CELL_CATALOG[k].presets.map((p) => ({ id: p.id, label: p.label, description: p.title, changes: p.changes.map((c) => ({ field: c.field, value: c.value }) as ExperimentChange) })));
+
+/** The changes that select a custom cell: the file's equations, or the chapter's gated cell to start from. */
+function selectCustom(equations: string[] | undefined): ExperimentChange[] {
+  return [{ field: 'model.cell', value: 'custom' }, ...(equations?.length ? [] : [{ field: 'model.equations', value: EQUATION_PRESETS[0].equations } as ExperimentChange])];
+}
+
+/** What the equation editor holds while you type (kept across redraws), per experiment file. */
+let draft: { file: string; text: string; start: number; end: number; focused: boolean } | null = null;
 
 /** The changes that select a cell: the cell, and an activation it takes when the current one is not. */
 function selectCell(kind: CatalogCellKind, activation: string): ExperimentChange[] {
@@ -71,19 +80,21 @@ export function renderModelView(exp: PanelExperiment | null | undefined, editErr
   const cells = el('div', { className: 'segmented', id: 'model-cell' });
   cells.setAttribute('role', 'radiogroup');
   cells.setAttribute('aria-label', 'Cell');
-  for (const c of CATALOG_KINDS) {
-    const b = el('button', { textContent: CELL_CATALOG[c].label, title: CELL_CATALOG[c].summary, className: c === m.cell ? 'on' : '', disabled: !editable, id: `cell-${c}` });
+  const kinds: string[] = [...CATALOG_KINDS, 'custom'];
+  const choose = (c: string): ExperimentChange[] => (c === 'custom' ? selectCustom(m.equations) : selectCell(c as CatalogCellKind, m.activation));
+  for (const c of kinds) {
+    const label = c === 'custom' ? 'Custom' : CELL_CATALOG[c as CatalogCellKind].label;
+    const summary = c === 'custom' ? 'Your own cell: type its equations (h\' = …), see them typeset and checked as you type' : CELL_CATALOG[c as CatalogCellKind].summary;
+    const b = el('button', { textContent: label, title: summary, className: c === m.cell ? 'on' : '', disabled: !editable, id: `cell-${c}` });
     b.setAttribute('role', 'radio');
     b.setAttribute('aria-checked', String(c === m.cell));
     b.tabIndex = c === m.cell ? 0 : -1;
-    b.addEventListener('click', () => c !== m.cell && send(selectCell(c, m.activation)));
+    b.addEventListener('click', () => c !== m.cell && send(choose(c)));
     b.addEventListener('keydown', (ev) => {
-      const order: string[] = CATALOG_KINDS;
       const step = ev.key === 'ArrowRight' || ev.key === 'ArrowDown' ? 1 : ev.key === 'ArrowLeft' || ev.key === 'ArrowUp' ? -1 : 0;
       if (!step) return;
       ev.preventDefault();
-      const next = order[(order.indexOf(m.cell) + step + order.length) % order.length] as CatalogCellKind;
-      send(selectCell(next, m.activation));
+      send(choose(kinds[(kinds.indexOf(m.cell) + step + kinds.length) % kinds.length]));
     });
     cells.append(b);
   }
@@ -109,8 +120,9 @@ export function renderModelView(exp: PanelExperiment | null | undefined, editErr
 
   const eq = el('section', { className: 'equations' });
   eq.setAttribute('aria-label', 'The cell\'s equations');
+  if (m.cell === 'custom') view.append(equationEditor(exp.file ?? exp.csvFile, m, eq, send, editable));
   view.append(eq);
-  renderEquations(eq, m);
+  if (m.cell !== 'custom') renderEquations(eq, m);
 
   // training
   const training = el('div', { className: 'controls' });
@@ -126,6 +138,99 @@ export function renderModelView(exp: PanelExperiment | null | undefined, editErr
   );
   view.append(el('h3', { textContent: 'Training' }), training);
   return view;
+}
+
+/**
+ * The custom cell's editor: one equation per line, checked and typeset as you type (the equations below follow the
+ * draft), problems listed at their equation and column with a caret; Apply (or Ctrl+Enter) writes them to the file.
+ */
+function equationEditor(file: string, m: PanelExperiment['experiment']['model'], eq: HTMLElement, send: (c: ExperimentChange[]) => void, editable: boolean): HTMLElement {
+  const saved = (m.equations ?? []).join('\n');
+  if (draft && draft.file === file && draft.text === saved) draft = null; // the file caught up with the draft
+  const text = draft && draft.file === file ? draft.text : saved;
+  const box = el('section', { className: 'equation-editor' });
+  const presets = el('div', { className: 'presets' });
+  presets.setAttribute('role', 'group');
+  presets.setAttribute('aria-label', 'Start from');
+  for (const p of EQUATION_PRESETS) {
+    const b = el('button', { textContent: p.label, title: p.title, disabled: !editable, id: `eqpreset-${p.id}` });
+    b.addEventListener('click', () => {
+      draft = null;
+      send([{ field: 'model.cell', value: 'custom' }, { field: 'model.equations', value: p.equations }]);
+    });
+    presets.append(b);
+  }
+  const area = el('textarea', { id: 'in-model-equations', value: text, disabled: !editable, spellcheck: false });
+  area.rows = Math.max(3, text.split('\n').length + 1);
+  area.setAttribute('aria-label', 'Equations, one per line');
+  area.setAttribute('aria-describedby', 'equation-problems');
+  area.setAttribute('autocapitalize', 'off');
+  area.setAttribute('autocomplete', 'off');
+  const problems = el('div', { className: 'equation-problems', id: 'equation-problems' });
+  problems.setAttribute('aria-live', 'polite');
+  const apply = el('button', { textContent: 'Apply equations', id: 'apply-equations', disabled: true });
+  const revert = el('button', { textContent: 'Revert', className: 'secondary', id: 'revert-equations', disabled: true });
+  const lines = (): string[] => area.value.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  const refresh = (): void => {
+    const ls = lines();
+    const p = previewCell(ls);
+    problems.replaceChildren(...p.errors.map((e) => problemLine(e, ls, 'error')), ...p.warnings.map((w) => problemLine(w, ls, 'warning')));
+    if (!p.errors.length) problems.append(el('p', { className: 'note', textContent: `State ${p.states.join(', ')}; ${p.intermediates.length ? `intermediate ${p.intermediates.join(', ')}; ` : ''}${p.params.length} parameter${p.params.length === 1 ? '' : 's'} per layer${p.additive ? `; additive path through ${p.additive.gate} on ${p.additive.state}` : ''}.` }));
+    const changed = area.value !== saved;
+    apply.disabled = !editable || !changed || p.errors.length > 0 || ls.length === 0;
+    revert.disabled = !changed;
+    renderEquations(eq, { ...m, equations: ls });
+  };
+  const remember = (): void => {
+    draft = { file, text: area.value, start: area.selectionStart, end: area.selectionEnd, focused: document.activeElement === area };
+  };
+  area.addEventListener('input', () => {
+    area.rows = Math.max(3, area.value.split('\n').length + 1);
+    remember();
+    refresh();
+  });
+  area.addEventListener('select', remember);
+  area.addEventListener('keyup', remember);
+  area.addEventListener('blur', () => {
+    if (draft) draft.focused = false;
+  });
+  const commit = (): void => {
+    if (apply.disabled) return;
+    send([{ field: 'model.cell', value: 'custom' }, { field: 'model.equations', value: lines() }]);
+  };
+  apply.addEventListener('click', commit);
+  revert.addEventListener('click', () => {
+    draft = null;
+    area.value = saved;
+    refresh();
+  });
+  area.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) {
+      ev.preventDefault();
+      commit();
+    }
+  });
+  const help = el('p', { className: 'note', textContent: "One assignment per line. x is the input; h' (and c', …) the new state, h the previous one; W_k @ x, U_k @ v (v of the hidden size); u_k, b_k vectors used elementwise; + − * / elementwise; sigmoid tanh relu exp softplus. Ctrl+Enter applies." });
+  const buttons = el('div', { className: 'toolbar' }, apply, revert);
+  box.append(el('h3', { textContent: 'Equations' }), el('p', { className: 'note', textContent: 'Start from:' }), presets, area, problems, buttons, help);
+  refresh();
+  if (draft && draft.file === file && draft.focused) {
+    const { start, end } = draft;
+    setTimeout(() => {
+      area.focus();
+      area.setSelectionRange(start, end);
+    }, 0);
+  }
+  return box;
+}
+
+/** "Equation 2, column 14: …" with the equation and a caret under the column. */
+function problemLine(p: EquationProblem, lines: string[], kind: 'error' | 'warning'): HTMLElement {
+  const row = el('div', { className: `equation-problem ${kind}` });
+  row.append(el('p', { className: kind === 'error' ? 'warning' : 'note', textContent: `${kind === 'error' ? '' : 'Note: '}${problemText(p).replace(/^e/, 'E')}` }));
+  const line = lines[p.equation - 1];
+  if (line !== undefined) row.append(el('pre', { className: 'caret', textContent: `${line}\n${' '.repeat(Math.max(0, p.column - 1))}^` }));
+  return row;
 }
 
 function choice(label: string, fieldName: ExperimentChange['field'], values: string[], current: string, send: (c: ExperimentChange[]) => void, enabled: boolean, labels: Record<string, string> = {}): HTMLElement {

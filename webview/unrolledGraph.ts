@@ -5,7 +5,7 @@
  * Colours come from `currentColor` and CSS classes (`.node .edge .gate .selected .ellipsis`); only the gradient
  * colouring is computed, as stroke/fill presentation attributes (allowed by the webview CSP, unlike style attributes).
  */
-import { catalogCell, catalogVariant } from '../src/shared/protocol';
+import { catalogCell, catalogVariant, previewCell } from '../src/shared/protocol';
 import { formatExponent, hasValue, logBounds, logColour, logPosition, positiveRange } from './heatmap';
 
 /** What to draw: the cell kind, the number of steps, where the readout is, and optional per-step gradients and states. */
@@ -13,6 +13,8 @@ export interface GraphData {
   cell: string;
   /** The gated cell's coupled variant (β = 1 − α). */
   coupled?: boolean;
+  /** A custom cell's equations: its intermediate names are drawn as its gates. */
+  equations?: string[];
   steps: number;
   readout: 'last' | 'every';
   /** ‖∂L/∂h_t‖ per step t = 1..steps (index t − 1), from the latest backward pass. */
@@ -61,7 +63,12 @@ const WINDOW_MARGIN = 8;
  * Gate sub-boxes drawn inside a cell box, with their tooltip names, from the cell registry: a cell with one block
  * (the vanilla cell, for one) has none to draw; the gated cell's coupled variant draws α and h̃ only.
  */
-export function gatesOf(cell: string, coupled = false): { id: string; label: string; name: string }[] {
+export function gatesOf(cell: string, coupled = false, equations?: string[]): { id: string; label: string; name: string }[] {
+  if (cell === 'custom') {
+    // a custom cell's own intermediate names (up to 6 fit in a box), in the order its equations assign them
+    const names = previewCell(equations ?? []).intermediates.slice(0, 6);
+    return names.length > 1 ? names.map((n) => ({ id: n, label: n.length > 3 ? `${n.slice(0, 2)}…` : n, name: `${n} (your equations)` })) : [];
+  }
   const gates = catalogVariant(cell, { activation: 'tanh', coupled, forgetBias1: false })?.gates ?? [];
   return gates.length > 1 ? gates.map((g) => ({ id: g.name, label: g.symbol, name: g.title })) : [];
 }
@@ -115,7 +122,7 @@ function mathText(attrs: Record<string, string | number>, parts: (string | [stri
 export function renderUnrolledGraph(container: HTMLElement, data: GraphData, opts: GraphOptions): { svg: SVGSVGElement; destroy(): void } {
   const steps = Math.max(0, Math.floor(data.steps));
   const maxVisible = opts.maxVisible ?? 12;
-  const gates = gatesOf(data.cell, data.coupled);
+  const gates = gatesOf(data.cell, data.coupled, data.equations);
   const grads = data.gradNorm ?? [];
   const range = positiveRange(grads);
   const bounds = range ? logBounds(range.min, range.max) : null;
@@ -379,7 +386,7 @@ export function renderUnrolledGraph(container: HTMLElement, data: GraphData, opt
     svg.setAttribute('viewBox', `0 0 ${width} ${HEIGHT}`);
     // collapsed graphs scale down to fit the view (CSS); expanded ones keep their size and scroll
     svg.classList.toggle('expanded', expanded || columns.length === steps);
-    svg.setAttribute('aria-label', `Unrolled ${catalogCell(data.cell)?.label ?? data.cell} over ${steps} steps`
+    svg.setAttribute('aria-label', `Unrolled ${data.cell === 'custom' ? 'custom cell' : catalogCell(data.cell)?.label ?? data.cell} over ${steps} steps`
       + `${columns.length < steps ? `, showing ${columns.filter((c) => c.kind === 'step').length}` : windowed() ? `, steps ${kFrom + 1} to ${kTo + 1} drawn (scroll for more)` : ''}; readout at ${data.readout === 'last' ? 'the last step' : 'every step'}`);
     if (steps === 0) {
       svg.append(svgEl('text', { x: width / 2, y: HEIGHT / 2, fill: 'currentColor' }, 'no time steps'));

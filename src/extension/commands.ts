@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { CellKind, ModelConfig } from '../engine/index';
 import type { ExperimentPatch } from '../data/experiment';
 import { CATALOG_KINDS, type BoundSummary, type CompareSummary, type ExperimentChange, type ExperimentSource, type ModelInfo, type ProgressMessage, type RunSummary, type WorkerReply, type WorkerRequestBody, type WorkerRequestType } from '../shared/protocol';
@@ -331,8 +331,13 @@ export class Commands {
     const file = await resolveFile(uri, ['csv', 'experiment'], 'compare cells on');
     if (!file) return null;
     this.currentFile = file;
-    const cells = Array.isArray(o.cells) ? (o.cells as unknown[]) : CELLS;
-    for (const c of cells) if (!CELLS.includes(c as CellKind)) throw new Error(`options.cells: unknown cell ${JSON.stringify(c)} (${CELLS.join(', ')})`);
+    // every built-in cell, and the experiment's own custom cell when it has one
+    const equations = customEquationsOf(file);
+    const cells = Array.isArray(o.cells) ? (o.cells as unknown[]) : [...CELLS, ...(equations ? ['custom' as const] : [])];
+    for (const c of cells) {
+      if (c === 'custom' && equations) continue;
+      if (!CELLS.includes(c as CellKind)) throw new Error(`options.cells: unknown cell ${JSON.stringify(c)} (${CELLS.join(', ')}${equations ? ', custom' : ''})`);
+    }
     const reply = await this.job(`RNN Playground: comparing ${cells.length} cells on ${path.basename(file)}`, 'compare/run', {
       source: this.source(file, o), cells: cells as CellKind[],
     }, (p) => p.phase === 'training' && this.status.training(p.epoch?.epoch ?? null, p.message, p.loss ?? null));
@@ -355,10 +360,16 @@ export class Commands {
 
   /** Run Gradient Check: finite differences against backpropagation on a seeded random model. */
   async gradientCheck(o: Options): Promise<{ maxRelErr: number; checked: number; passed: boolean; cell: string } | CommandFailure> {
-    const cell = (CELLS.includes(o.cell as CellKind) ? o.cell : 'lstm') as CellKind;
+    // a custom cell: the equations given, else those of the current experiment
+    const current = this.currentFile ?? activeFile()?.fsPath ?? null;
+    const equations = Array.isArray(o.equations) && o.equations.every((e) => typeof e === 'string') ? o.equations as string[]
+      : (o.cell === 'custom' || o.cell === undefined) && current ? customEquationsOf(current) : null;
+    const cell = (o.cell === 'custom' || (o.cell === undefined && equations) ? 'custom' : CELLS.includes(o.cell as CellKind) ? o.cell : 'lstm') as CellKind;
+    if (cell === 'custom' && !equations) throw new Error('a custom cell needs its equations: open an experiment whose model is "custom", or pass options.equations');
     const hiddenSize = typeof o.hiddenSize === 'number' ? o.hiddenSize : 8;
     const config: ModelConfig = {
       cell, activation: 'tanh', coupled: false, inputSize: 3, hiddenSize, layers: 1, residual: false, readout: 'last', loss: 'mse', outputSize: 1,
+      ...(cell === 'custom' && equations ? { equations } : {}),
     };
     const reply = await this.job('RNN Playground: gradient check', 'gradcheck/run', {
       config, steps: 6, batch: 3, seed: typeof o.seed === 'number' ? o.seed : 0,
@@ -475,5 +486,16 @@ async function exists(file: string): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** The equations of an experiment file whose model is a custom cell, else null (a CSV, another cell, a file that does not read). */
+function customEquationsOf(file: string): string[] | null {
+  if (kindOf(file) !== 'experiment') return null;
+  try {
+    const model = (JSON.parse(readFileSync(file, 'utf8')) as { model?: { cell?: unknown; equations?: unknown } }).model;
+    return model?.cell === 'custom' && Array.isArray(model.equations) && model.equations.every((e) => typeof e === 'string') ? model.equations as string[] : null;
+  } catch {
+    return null;
   }
 }

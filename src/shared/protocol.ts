@@ -179,6 +179,8 @@ export interface BoundSummary {
   modelFile: string | null;
   sequence: { index: number; of: number; id: string; firstLine: number; steps: number; split: 'train' | 'validation' };
   cell: string;
+  /** A custom cell's equations. */
+  equations?: string[] | null;
   activation: string | null;
   measuredOf: string;
   holds: boolean | null;
@@ -571,7 +573,7 @@ export const PANEL_TABS = Object.keys(PANEL_TAB_LABELS) as PanelTab[];
 
 /** Experiment fields the panel may change (checked on arrival). */
 export const EXPERIMENT_FIELDS = [
-  'model.cell', 'model.activation', 'model.coupled', 'model.hiddenSize', 'model.layers', 'model.residual', 'model.init', 'model.forgetBias1',
+  'model.cell', 'model.activation', 'model.coupled', 'model.hiddenSize', 'model.layers', 'model.residual', 'model.init', 'model.forgetBias1', 'model.equations',
   'training.epochs', 'training.batchSize', 'training.optimizer', 'training.learningRate', 'training.clip', 'training.tbptt', 'training.patience', 'training.seed',
   'data.features', 'data.targets', 'data.sequenceId', 'data.label', 'data.time', 'data.task', 'data.missing', 'data.layout',
   'data.transforms',
@@ -721,11 +723,15 @@ export function assertNever(x: never): never {
 // ── the cells, from the registry (generated: src/shared/cellCatalog.ts) ──
 
 export { CELL_CATALOG, CATALOG_KINDS, catalogCell, catalogVariant, type CatalogCellKind } from './cellCatalog';
+/** User-defined cells: the equation language (pure, no engine state) and the spelled-out presets, for the Model view. */
+export { previewCell, problemText, type CellPreview, type EquationProblem } from '../engine/cells/custom/language';
+export { EQUATION_PRESETS, type EquationPreset } from '../engine/cells/custom/presets';
 import { catalogCell } from './cellCatalog';
 
 /** A cell's name followed by the settings that change it: its activation, and coupled gates. */
 function withSettings(name: string, c: { cell: string; activation: string; coupled: boolean }): string {
   const d = catalogCell(c.cell);
+  if (c.cell === 'custom') return name === 'custom' ? 'custom' : 'Custom cell';
   if (!d) return c.cell;
   return `${name}${d.activations ? ` (${c.activation})` : ''}${d.coupledOption && c.coupled ? ' (coupled)' : ''}`;
 }

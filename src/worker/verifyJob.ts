@@ -20,7 +20,7 @@ export async function verifyJob(source: ExperimentSource, modelFile: string | nu
   return {
     csvFile, model: origin, modelFile,
     sequence: { index: sequence, of: all.length, id: chosen.source.sequence, firstLine: table.lineOf(chosen.source.startRow), steps: chosen.source.length, split: chosen.split },
-    cell: r.cell, activation: r.activation, measuredOf: r.measuredOf, holds: r.holds, verdict: r.verdict, worstRatio: r.worstRatio, worstLag: r.worstLag,
+    cell: r.cell, equations: model.config.equations ?? null, activation: r.activation, measuredOf: r.measuredOf, holds: r.holds, verdict: r.verdict, worstRatio: r.worstRatio, worstLag: r.worstLag,
     effectiveMemory: r.effectiveMemory, epsilon: r.epsilon, normWh: r.normWh, rhoWh: r.rhoWh, gamma: r.gamma, lags: r.lags,
     measuredLog10: logs(r.measuredLog10) as (number | null)[], tightLog10: logs(r.tightLog10), looseLog10: logs(r.looseLog10), additiveLog10: logs(r.additiveLog10),
     warnings: r.warnings, dataMemory: memoryInfo(ds.dataMemory),

@@ -6,7 +6,7 @@ import katex from 'katex';
 // webview/equations.ts also holds DOM code, which the root tsconfig (no DOM lib) must not see; load it by URL as
 // webviewPure.test.ts does and restate the signature used here.
 interface EquationModel {
-  cell: 'vanilla' | 'lstm' | 'gru' | 'gated';
+  cell: 'vanilla' | 'lstm' | 'gru' | 'gated' | 'custom';
   activation: 'sigmoid' | 'tanh' | 'relu';
   coupled: boolean;
   hiddenSize: number;
@@ -14,6 +14,7 @@ interface EquationModel {
   residual: boolean;
   init: 'pytorch' | 'glorot-orthogonal' | 'identity';
   forgetBias1: boolean;
+  equations?: string[];
 }
 interface EquationsModule {
   cellEquations(m: EquationModel): { title: string; lines: { tex: string; note: string }[]; shapes: string; initNote: string };
@@ -120,4 +121,30 @@ test('shapes: stacked gate rows and parameter count for m = 16', () => {
   assert.match(lstm, /Parameters: 64·d \+ 3328 \+ 17·p/);
   const vanilla = eq.cellEquations({ ...base, hiddenSize: 8 }).shapes;
   assert.match(vanilla, /W_x 8 × d, W_h 8 × 8/);
+});
+
+test('a custom cell: every equation typesets as you type (incomplete ones are left out), with its parameters and init', async () => {
+  const { EQUATION_PRESETS } = await import('../../../src/shared/protocol');
+  const cells = [
+    ...EQUATION_PRESETS.map((p) => p.equations),
+    ['k = sigmoid(u_k * h + W_k @ x + b_k)', "h' = k * h + (1 - k) * relu(W_c @ x + U_c @ (k * h) + b_c)"],
+    ["c' = tanh(W_c @ x + U_c @ h + b_c)", "h' = 0.5 * c' + softplus(U_h @ c') / (2 + exp(-h)) - c"],
+    ["alpha2 = -sigmoid(-(W_a @ x))", "h' = alpha2 * h - (h - 1) / (2 - -h)"],
+  ];
+  for (const equations of cells) {
+    for (const layers of [1, 3]) {
+      const out = eq.cellEquations({ ...base, cell: 'custom', equations, layers, residual: layers > 1 });
+      assert.equal(out.lines.length, equations.length + (layers > 1 ? 2 : 0) + 1, JSON.stringify(equations));
+      for (const line of out.lines) assert.doesNotThrow(() => katex.renderToString(line.tex, { throwOnError: true }), line.tex);
+      assert.match(out.title, /^Custom cell/);
+      assert.match(out.shapes, /Parameters: \d+·d \+ \d+ \+ 17·p\./);
+    }
+  }
+  const gru = eq.cellEquations({ ...base, cell: 'custom', equations: EQUATION_PRESETS.find((p) => p.id === 'gru')!.equations });
+  assert.match(gru.shapes, /W_r 16 × d, .*U_r 16 × 16, .*b_hn 16/);
+  // the same count as the built-in GRU: W 48·d, U 3·16·16 = 768, two biases per gate 6·16 = 96
+  assert.match(gru.shapes, /Parameters: 48·d \+ 864 \+ 17·p/);
+  assert.match(gru.lines[2].tex, /r_t \\odot \\left\(U_\{n\} h_\{t-1\} \+ b_\{hn\}\\right\)/);
+  assert.match(eq.cellEquations({ ...base, cell: 'custom', equations: ['a = 1', "h' = tanh(W_a @ x"] }).lines[0].tex, /^a_t = 1$/);
+  assert.match(eq.cellEquations({ ...base, cell: 'custom', init: 'glorot-orthogonal', equations: ["h' = h"] }).initNote, /u_k ~ U\(0, 1\)/);
 });

@@ -558,3 +558,81 @@ export function assignmentTex(a: Assignment, states: readonly string[]): string 
 export function cellTex(spec: CellSpec): string[] {
   return spec.assignments.map((a) => assignmentTex(a, spec.states));
 }
+
+// ---- what the editor shows while you type ----
+
+/** One equation as the editor shows it: its TeX when it parses on its own, else null. */
+export interface PreviewLine {
+  text: string;
+  tex: string | null;
+}
+
+/** Everything the Model view's equation editor needs, for equations that may be incomplete. */
+export interface CellPreview {
+  lines: PreviewLine[];
+  errors: EquationProblem[];
+  warnings: EquationProblem[];
+  /** From the equations that parse: the states (h first), intermediate names and parameters with their shapes. */
+  states: string[];
+  intermediates: string[];
+  params: CellParam[];
+  /** `s' = g * s + …`: the gate g (a name, or its TeX) whose product is the additive path through state s. */
+  additive: { state: string; gate: string; gateTex: string } | null;
+}
+
+/** In the sum tree of an expression, a term g * s (either order) with s the previous value of `state`; returns g. */
+function additiveTerm(e: Expr, state: string): Expr | null {
+  if (e.k === 'bin' && e.op === '+') return additiveTerm(e.a, state) ?? additiveTerm(e.b, state);
+  if (e.k === 'bin' && e.op === '-') return additiveTerm(e.a, state);
+  if (e.k === 'bin' && e.op === '*') {
+    const prev = (x: Expr): boolean => x.k === 'name' && x.name === state && !x.primed;
+    if (prev(e.b) && !prev(e.a)) return e.a;
+    if (prev(e.a) && !prev(e.b)) return e.b;
+  }
+  return null;
+}
+
+/** The equations as far as they go: TeX per line, every problem, and the cell's parts. Never throws. */
+export function previewCell(equations: readonly string[]): CellPreview {
+  const parsed: (Assignment | null)[] = equations.map((text, i) => {
+    try {
+      return parseLine(text, i + 1);
+    } catch {
+      return null;
+    }
+  });
+  const states: string[] = [];
+  for (const a of parsed) if (a?.primed && !states.includes(a.target)) states.push(a.target);
+  if (states.includes('h')) {
+    states.splice(states.indexOf('h'), 1);
+    states.unshift('h');
+  }
+  const check = checkCell(equations);
+  const lines = equations.map((text, i) => ({ text, tex: parsed[i] ? assignmentTex(parsed[i] as Assignment, states) : null }));
+  const spec = check.spec;
+  let additive: CellPreview['additive'] = null;
+  for (const s of states) {
+    const a = parsed.find((x) => x?.primed && x.target === s);
+    const g = a ? additiveTerm(a.expr, s) : null;
+    if (g) {
+      additive = { state: s, gate: g.k === 'name' ? g.name : exprText(g), gateTex: exprTex(g, states) };
+      break;
+    }
+  }
+  return {
+    lines, errors: check.errors, warnings: check.warnings,
+    states, intermediates: spec?.intermediates ?? parsed.filter((a): a is Assignment => !!a && !a.primed).map((a) => a.target),
+    params: spec?.params ?? [], additive,
+  };
+}
+
+/** An expression back as text (for the additive gate when it is not a single name). */
+function exprText(e: Expr): string {
+  switch (e.k) {
+    case 'num': return String(e.value);
+    case 'name': return e.primed ? `${e.name}'` : e.name;
+    case 'neg': return `-${exprText(e.arg)}`;
+    case 'call': return `${e.fn}(${exprText(e.arg)})`;
+    case 'bin': return `(${exprText(e.a)} ${e.op} ${exprText(e.b)})`;
+  }
+}
