@@ -1,6 +1,6 @@
 /**
  * Model view: define the cell (vanilla with its activation, LSTM, GRU, gated additive with free or coupled gates,
- * IndRNN, or a custom cell typed as equations, checked and typeset as you type),
+ * any other registered cell, or a custom cell typed as equations, checked and typeset as you type),
  * hidden size, layers, residual, initialiser and the training settings; the cell's equations update with every choice.
  * Each change is sent to the host, which writes it into the experiment file; the view redraws from the file's new
  * contents, so the panel and the file never disagree.

@@ -13,7 +13,7 @@ export function dropTrainingCharts(): void {
 }
 
 function summaryLine(run: RunSummary): string {
-  return `${run.cell.toUpperCase()} · ${run.epochs}/${run.epochsPlanned} epochs (${run.status}) · validation loss ${fmt(run.valLoss)} vs ${fmt(run.baselineLoss)} for ${run.baseline.replace(/ \(loss:.*\)$/, '')}${run.accuracy !== null ? ` · accuracy ${(run.accuracy * 100).toFixed(1)}% (majority class ${((run.baselineAccuracy ?? 0) * 100).toFixed(1)}%)` : ''}`;
+  return `${run.cell === 'custom' ? 'Custom cell' : run.cell.toUpperCase()} · ${run.epochs}/${run.epochsPlanned} epochs (${run.status}) · validation loss ${fmt(run.valLoss)} vs ${fmt(run.baselineLoss)} for ${run.baseline.replace(/ \(loss:.*\)$/, '')}${run.accuracy !== null ? ` · accuracy ${(run.accuracy * 100).toFixed(1)}% (majority class ${((run.baselineAccuracy ?? 0) * 100).toFixed(1)}%)` : ''}`;
 }
 
 /** The run's verdict in words, with the reason and the next step (a button when it is a change of settings). */

@@ -264,7 +264,7 @@ export class Commands {
     const v = s.verdict;
     const good = v?.verdict === 'better';
     const message = v
-      ? `On ${path.basename(s.csvFile)}, ${v.headline.replace(/^The /, 'the ')}.${v.reason ? ` Why: ${v.reason}.` : ''}${v.hint ? ` Next: ${v.hint}.` : ''}`
+      ? `On ${path.basename(s.csvFile)}, ${v.headline.replace(/^(The|Your) /, (_, w: string) => `${w.toLowerCase()} `)}.${v.reason ? ` Why: ${v.reason}.` : ''}${v.hint ? ` Next: ${v.hint}.` : ''}`
       : `${s.cell.toUpperCase()} trained on ${path.basename(s.csvFile)}: validation loss ${fmt(s.valLoss)} vs ${fmt(s.baselineLoss)} for ${s.baseline}.`;
     const act = v?.action ?? null;
     const actions = [...(act && !s.cancelled ? [act.label] : []), ...(s.modelFile && good ? ['Verify Bound'] : []), 'Show Output'];

@@ -38,16 +38,21 @@ export function runLines(s: RunSummary): string[] {
 /** Lines describing a bound analysis. */
 export function boundLines(r: BoundSummary): string[] {
   const picks = Array.from(new Set([1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, r.lags.length].filter((l) => l >= 1 && l <= r.lags.length)));
-  const vanilla = r.tightLog10 !== null;
+  const custom = r.cell === 'custom';
+  // columns: measured, then the bounds the cell has (tight and loose; a custom cell's product bound), then its additive path
+  const cols: [string, (number | null)[] | null][] = [
+    [custom ? 'product bound' : 'tight bound', r.tightLog10],
+    ['loose bound', r.looseLog10],
+    ['additive path', r.additiveLog10],
+  ];
+  const shown = cols.filter(([, v]) => v !== null);
   return [
     `${r.model}; sample ${r.sequence.index} of ${r.sequence.of} (sequence "${r.sequence.id}", line ${r.sequence.firstLine}, ${r.sequence.steps} steps, ${r.sequence.split})`,
-    `‖W_h‖₂ = ${fmt(r.normWh)}, ρ(W_h) = ${fmt(r.rhoWh)}${r.gamma !== null ? `, γ = ${r.gamma}` : ''}`,
-    `lag  measured ${r.measuredOf}  ${vanilla ? 'tight bound  loose bound' : 'additive path ∏α'}`,
+    custom ? `‖U‖₂ = ${fmt(r.normWh)}, ρ(U) = ${fmt(r.rhoWh)} (the first U matrix of the equations)` : `‖W_h‖₂ = ${fmt(r.normWh)}, ρ(W_h) = ${fmt(r.rhoWh)}${r.gamma !== null ? `, γ = ${r.gamma}` : ''}`,
+    `lag  measured ${r.measuredOf}  ${shown.map(([name]) => name).join('  ')}`,
     ...picks.map((lag) => {
       const i = lag - 1;
-      return vanilla
-        ? `${String(lag).padStart(4)}  ${fromLog(r.measuredLog10[i]).padStart(10)}  ${fromLog(r.tightLog10?.[i] ?? null).padStart(11)}  ${fromLog(r.looseLog10?.[i] ?? null).padStart(11)}`
-        : `${String(lag).padStart(4)}  ${fromLog(r.measuredLog10[i]).padStart(10)}  ${fromLog(r.additiveLog10?.[i] ?? null).padStart(11)}`;
+      return `${String(lag).padStart(4)}  ${fromLog(r.measuredLog10[i]).padStart(10)}${shown.map(([, v]) => `  ${fromLog(v?.[i] ?? null).padStart(11)}`).join('')}`;
     }),
     `verdict: ${r.verdict}`,
     `effective memory (≥ ${r.epsilon.toExponential(0)}): ${r.effectiveMemory} of ${r.sequence.steps} steps`,

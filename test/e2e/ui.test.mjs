@@ -895,11 +895,65 @@ test('right-click a CSV whose first column is a year → the Data view shows it 
   });
 });
 
+test('a cell of your own: typed in the Model view, checked as you type with the place of a mistake, typeset, written to the file, trained; the heatmap and the Bound view follow', async () => {
+  await step('custom-cell', async () => {
+    const file = join(workspace, 'my-cell.rnn.json');
+    writeFileSync(file, JSON.stringify({ version: 1, data: { file: 'adding-50.csv' }, model: { cell: 'lstm', hiddenSize: 8 }, training: { epochs: 4 } }, null, 2));
+    const json = () => JSON.parse(readFileSync(file, 'utf8'));
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'my-cell.rnn.json' }).first().click();
+    await page.locator('.tab', { hasText: 'my-cell.rnn.json' }).first().waitFor({ timeout: 10000 });
+    await runCommand('RNN Playground: Open Playground');
+    const frame = await panelOf('my-cell.rnn.json');
+    await openTab(frame, 'Model', 'model');
+    // Custom: the file gets the chapter's gated cell to start from
+    await frame.locator('#cell-custom').click();
+    await until(() => json().model.cell === 'custom' && Array.isArray(json().model.equations), 10000, 'the file to hold a custom cell');
+    const area = frame.locator('#in-model-equations');
+    await area.waitFor({ timeout: 10000 });
+    assert.match(await area.inputValue(), /^a {2}= sigmoid\(W_a @ x \+ U_a @ h \+ b_a\)/);
+    // type a cell the project has never seen, with a mistake: W_c multiplies h
+    await area.fill('');
+    await area.pressSequentially("k = sigmoid(u_k * h + W_k @ x + b_k)\nh' = k * h + (1 - k) * relu(W_c @ h + b_c)", { delay: 5 });
+    await until(async () => /Equation 2, column 35: W_c is a hidden × input matrix/.test(await frame.locator('#equation-problems').innerText()), 10000, 'the problem at its place');
+    assert.match(await frame.locator('#equation-problems pre.caret').first().innerText(), /relu\(W_c @ h \+ b_c\)\n {34}\^/);
+    assert.equal(await frame.locator('#apply-equations').isDisabled(), true, 'a wrong cell cannot be applied');
+    // the first equation is already typeset while the second is wrong
+    assert.ok(await frame.locator('.equations .equation .katex').count() >= 1);
+    await page.screenshot({ path: join(shots, `panel-model-custom-error-${THEME_KEY}.png`) });
+    // fix it: the typeset equations follow the text, and Apply writes them
+    await area.fill("k = sigmoid(u_k * h + W_k @ x + b_k)\nh' = k * h + (1 - k) * relu(W_c @ x + U_c @ (k * h) + b_c)");
+    await until(async () => /additive path through k on h/.test(await frame.locator('#equation-problems').innerText()), 10000, 'the cell described');
+    assert.equal(await frame.locator('.equations .equation .katex').count(), 3, 'two equations and the readout, typeset');
+    assert.match(await frame.locator('.equations h3').first().innerText(), /Custom cell/);
+    assert.match(await frame.locator('.equations-shapes').innerText(), /u_k 8, W_k 8 × d, b_k 8, W_c 8 × d, U_c 8 × 8, b_c 8/);
+    assert.deepEqual(await rawTexIn(frame), []);
+    await frame.locator('#apply-equations').click();
+    await until(() => json().model.equations?.length === 2 && /U_c @ \(k \* h\)/.test(json().model.equations[1]), 10000, 'the file to hold the new equations');
+    await frame.locator('#apply-equations:disabled').waitFor({ timeout: 10000 });
+    await page.screenshot({ path: join(shots, `panel-model-custom-${THEME_KEY}.png`) });
+    // train it from the panel; the gradient heatmap and the unrolled graph's gates (k) follow
+    await openTab(frame, 'Training', 'training');
+    await frame.getByRole('button', { name: 'Train', exact: true }).click();
+    await until(async () => /Custom cell · 4\/4 epochs/.test(await frame.locator('[data-view="training"] .summary').first().innerText().catch(() => '')), 120000, 'the custom run to finish');
+    await openTab(frame, 'Gradients', 'gradients');
+    await frame.locator('[data-view="gradients"] canvas').first().waitFor({ timeout: 20000 });
+    const { ink, total } = await inkOf(frame, '[data-view="gradients"] canvas');
+    assert.ok(ink > total * 0.3, `heatmap: ${ink} of ${total} pixels drawn`);
+    await page.screenshot({ path: join(shots, `panel-gradients-custom-${THEME_KEY}.png`) });
+    await openTab(frame, 'Bound', 'bound');
+    await frame.getByRole('button', { name: /Verify/ }).first().click();
+    await until(async () => /within the product of the one-step norms/.test(await frame.locator('[data-view="bound"] .verdict').innerText().catch(() => '')), 60000, 'the bound of the custom cell');
+    assert.match(await frame.locator('[data-view="bound"]').innerText(), /additive form h' = k ⊙ h/);
+    await page.screenshot({ path: join(shots, `panel-bound-custom-${THEME_KEY}.png`) });
+    await clearToasts();
+  });
+});
+
 test('no Content Security Policy violations in the webviews', () => {
   assert.deepEqual(cspViolations, []);
 });
 
 test('the workspace only gained the files the commands said they wrote', () => {
   const added = readdirSync(workspace).filter((f) => !existsSync(join(root, 'samples', f)));
-  assert.deepEqual(added.sort(), ['adding-50.model.json', 'copy-memory.model.json', 'diverge.rnn.json', 'intraday-sessions-2.model.json', 'intraday-sessions.model.json', 'long-1000.csv', 'long-1000.model.json', 'long-1000.rnn.json', 'nile.rnn.json', 'sp500-2000.model.json', 'sp500-multi.model.json', 'sp500-multi.rnn.json']);
+  assert.deepEqual(added.sort(), ['adding-50.model.json', 'copy-memory.model.json', 'diverge.rnn.json', 'intraday-sessions-2.model.json', 'intraday-sessions.model.json', 'long-1000.csv', 'long-1000.model.json', 'long-1000.rnn.json', 'my-cell.model.json', 'my-cell.rnn.json', 'nile.rnn.json', 'sp500-2000.model.json', 'sp500-multi.model.json', 'sp500-multi.rnn.json']);
 });

@@ -67,6 +67,9 @@ interface Peer {
   command: (cell: string, hidden: number, s: BenchSettings) => { cmd: string; args: string[]; env?: NodeJS.ProcessEnv };
 }
 
+/** The peer that runs each cell spelled out as equations. */
+const EQUATIONS_PEER = 'rnn-playground (as equations)';
+
 /** Runs the benchmark and returns the rows (ratios are this engine ÷ peer). */
 export function benchCommand(s: BenchSettings) {
   const root = packageRoot();
@@ -87,6 +90,8 @@ export function benchCommand(s: BenchSettings) {
   const all: Peer[] = [
     { name: 'rnn-playground', available: () => null, command: (c, h) => ({ cmd: process.execPath, args: [self, '__bench-engine', args(c, h, { simd: true })] }) },
     { name: 'rnn-playground (JS kernels)', available: () => null, command: (c, h) => ({ cmd: process.execPath, args: [self, '__bench-engine', args(c, h, { simd: false })] }) },
+    // the same cell typed as equations (a custom cell): how much the user pays for defining a cell themselves
+    { name: EQUATIONS_PEER, available: () => null, command: (c, h) => ({ cmd: process.execPath, args: [self, '__bench-engine', args(c, h, { simd: true, equations: true })] }) },
     {
       name: 'tfjs-cpu',
       available: () => (existsSync(join(peersDir, 'tfjs.mjs')) && hasModule('@tensorflow/tfjs') ? null : 'needs bench/peers and @tensorflow/tfjs (npm install in the repository)'),
@@ -150,6 +155,13 @@ export function benchCommand(s: BenchSettings) {
       }
       for (const row of rows.filter((r) => r.cell === cell && r.hidden === hidden && r.peer !== 'rnn-playground')) {
         if (ours !== null && row.median) row.ratio = ours / row.median;
+        if (row.peer === EQUATIONS_PEER) {
+          // its target: at least half the built-in cell's steps/s (ratio built-in ÷ equations at most 2)
+          row.target = 2;
+          row.met = row.ratio !== null ? row.ratio <= 2 : null;
+          if (row.ratio !== null) row.note = `${Math.round(100 / row.ratio)}% of the built-in ${cell}'s steps/s`;
+          continue;
+        }
         const t = TARGETS[row.peer];
         if (t && cell !== 'rnn') {
           row.target = t(hidden);
@@ -169,11 +181,13 @@ export function benchCommand(s: BenchSettings) {
       r.median !== null ? `${num(r.median, 2)} (${num(r.min, 2)}–${num(r.max, 2)})` : r.note ? 'not run' : 'failed',
       r.gflops !== null ? num(r.gflops, 2) : '—',
       r.ratio !== null ? `${num(r.ratio, 2)}×` : '—',
-      r.target !== null ? `≥ ${r.target}×` : '',
+      r.target !== null ? (r.peer === EQUATIONS_PEER ? `≤ ${r.target}× (≥ 50%)` : `≥ ${r.target}×`) : '',
       r.met === null ? '' : r.met ? 'met' : 'MISSED',
     ])),
     ...Object.entries(skipped).map(([p, why]) => `\n${p}: not run — ${why}`),
     ...rows.filter((r) => r.note && !skipped[r.peer]).map((r) => `\n${r.peer} ${r.cell} ${r.hidden}: ${r.note}`),
+    '',
+    `${EQUATIONS_PEER}: the same cell typed as equations in a custom cell (src/engine/cells/custom/presets.ts); ratio = built-in ÷ equations.`,
     '',
     missed.length ? `Targets missed: ${missed.map((r) => `${r.cell} ${r.hidden} vs ${r.peer} (${num(r.ratio, 2)}× < ${r.target}×)`).join('; ')}` : unmeasured.length ? 'Some targets could not be measured (peer not run).' : 'All targets met.',
   ].join('\n');

@@ -1,7 +1,14 @@
 /** Workload W1 on this engine, run in a child process by `bench` (hidden command `__bench-engine JSON`). */
 import {
-  backwardStack, createModel, createOptimizer, createRng, createWorkspace, forwardStack, headForward, headLoss, modelConfig,
+  backwardStack, createModel, createOptimizer, createRng, createWorkspace, EQUATION_PRESETS, forwardStack, headForward, headLoss, modelConfig,
 } from '../../engine/index';
+
+/** The W1 cells spelled out as equations (a custom cell computing the same thing as the built-in one). */
+const SPELLED: Record<W1Args['cell'], string[]> = {
+  rnn: ["h' = tanh(W_h @ x + b_ih + U_h @ h + b_hh)"],
+  lstm: EQUATION_PRESETS.find((p) => p.id === 'lstm')!.equations,
+  gru: EQUATION_PRESETS.find((p) => p.id === 'gru')!.equations,
+};
 import { setSimdEnabled, simdAvailable } from '../../engine/kernels/simd';
 
 /** Arguments of one W1 measurement. */
@@ -15,13 +22,16 @@ export interface W1Args {
   repeats?: number;
   minSeconds?: number;
   simd?: boolean;
+  /** Run the cell spelled out as equations (a custom cell) instead of the built-in one. */
+  equations?: boolean;
 }
 
 /** Measures steps/s of W1 (forward, backward and Adam on one batch) per repeat. */
 export function runW1(a: W1Args): { stepsPerSec: number[]; simd: boolean; loss: number } {
   setSimdEnabled(a.simd !== false);
   const B = a.batch ?? 32, T = a.steps ?? 100, D = a.input ?? 2;
-  const cfg = modelConfig({ cell: a.cell === 'rnn' ? 'vanilla' : a.cell, activation: 'tanh', inputSize: D, hiddenSize: a.hidden, readout: 'last', loss: 'mse', outputSize: 1 });
+  const cell = a.equations ? { cell: 'custom' as const, equations: SPELLED[a.cell] } : { cell: a.cell === 'rnn' ? 'vanilla' as const : a.cell };
+  const cfg = modelConfig({ ...cell, activation: 'tanh', inputSize: D, hiddenSize: a.hidden, readout: 'last', loss: 'mse', outputSize: 1 });
   const model = createModel(cfg, { seed: 1 });
   const rng = createRng(1);
   const batch = { T, B, inputSize: D, x: Float64Array.from({ length: T * B * D }, () => rng.next()), lengths: new Int32Array(B).fill(T) };

@@ -288,3 +288,23 @@ test('a custom cell trains with every optimiser and with truncated BPTT, and its
     }
   }
 });
+
+test('the generated (fused) loops compute what the interpreter computes: outputs bit for bit, gradients to 1e-13', async () => {
+  const { setCustomCodegen } = await import('../../../src/engine/cells/custom/layer');
+  for (const [name, equations] of Object.entries(CELLS)) {
+    const cfg = modelConfig({ cell: 'custom', equations, inputSize: 3, hiddenSize: 6, layers: 2, residual: true, readout: 'every', outputSize: 2 });
+    const model = createModel(cfg, { seed: 5 });
+    const init = randomState(cfg, 3, 6);
+    const fused = run(model, cfg, [7, 3, 5], 8, init);
+    setCustomCodegen(false);
+    try {
+      const interpreted = run(model, cfg, [7, 3, 5], 8, init);
+      assert.deepEqual(Array.from(fused.Y), Array.from(interpreted.Y), `${name}: outputs`);
+      for (let i = 0; i < fused.grads.length; i++) {
+        assert.ok(Math.abs(fused.grads[i] - interpreted.grads[i]) <= 1e-13 * Math.max(1, Math.abs(fused.grads[i])), `${name}: gradient ${i}`);
+      }
+    } finally {
+      setCustomCodegen(true);
+    }
+  }
+});

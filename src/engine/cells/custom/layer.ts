@@ -6,6 +6,28 @@
 import { gemmNT, gemmPrepared, gemmTN, prepareRight, transpose } from '../../linalg';
 import type { LayerWork } from '../../workspace';
 import type { CellProgram, ProgramNode } from './program';
+import { segmentsOf, type Segment } from './codegen';
+
+/** Generated (fused) loops per program, or null where code cannot be generated (then the interpreter runs). */
+const SEGMENTS = new WeakMap<CellProgram, Segment[] | null>();
+let codegen = true;
+
+/** Turns the generated loops off (true: on, the default); the interpreter computes the same values. For tests. */
+export function setCustomCodegen(on: boolean): void {
+  codegen = on;
+}
+
+function segments(prog: CellProgram): Segment[] | null {
+  if (!codegen) return null;
+  if (!SEGMENTS.has(prog)) {
+    try {
+      SEGMENTS.set(prog, segmentsOf(prog));
+    } catch {
+      SEGMENTS.set(prog, null); // no code generation here (a host that forbids it): interpret
+    }
+  }
+  return SEGMENTS.get(prog) ?? null;
+}
 
 /** The buffers of one custom layer for a batch shape (T, B). */
 export interface CustomWork {
@@ -272,8 +294,21 @@ export function customForward(cw: CustomWork, w: LayerWork, theta: Float64Array,
   if (nW > 0) gemmNT(T * B, nW * m, d, w.xIn, w.xOff, theta, offsets[0], cw.P, 0, false);
   const single = prog.groups.length === 1 ? prepareRight(prog.groups[0].params.length * m, m, theta, offsets[prog.groups[0].params[0]]) : null;
   const nodes = prog.nodes;
+  const segs = segments(prog);
   for (let t = 0; t < T; t++) {
-    for (let i = 0; i < nodes.length; i++) {
+    if (segs) {
+      for (const seg of segs) {
+        if (seg.group !== null) {
+          const g = prog.groups[seg.group];
+          const gm = g.params.length * m;
+          valueLoc(cw, theta, g.arg, t, B, m, LA);
+          if (single) gemmPrepared(single, B, LA.buf, LA.off, cw.Q[seg.group], t * B * gm, false);
+          else gemmNT(B, gm, m, LA.buf, LA.off, theta, offsets[g.params[0]], cw.Q[seg.group], t * B * gm, false);
+        }
+        seg.forward(cw, theta, null, offsets, t, B, m);
+      }
+    }
+    for (let i = 0; i < (segs ? 0 : nodes.length); i++) {
       const n = nodes[i];
       if (n.op === 'prev' || n.op === 'wx' || n.op === 'vec') continue;
       if (n.op === 'ux') {
@@ -317,6 +352,7 @@ export function customBackward(cw: CustomWork, w: LayerWork, theta: Float64Array
   const S = prog.states.length;
   prog.groups.forEach((g, gi) => transpose(g.params.length * m, m, theta, offsets[g.params[0]], cw.UT[gi], 0));
   const single = prog.groups.length === 1 ? prepareRight(m, prog.groups[0].params.length * m, cw.UT[0], 0) : null;
+  const segs = segments(prog);
   for (let t = T - 1; t >= 0; t--) {
     // ∂L/∂h_t: from the step after and from above (head or next layer)
     const dh = cw.dS[0];
@@ -354,7 +390,20 @@ export function customBackward(cw: CustomWork, w: LayerWork, theta: Float64Array
       const ds = cw.dS[s];
       for (let i = 0; i < Bm; i++) a[i] += ds[i];
     }
-    for (let i = nodes.length - 1; i >= 0; i--) {
+    if (segs) {
+      for (let k = segs.length - 1; k >= 0; k--) {
+        const seg = segs[k];
+        seg.backward(cw, theta, grads, offsets, t, B, m);
+        if (seg.group !== null) {
+          const g = prog.groups[seg.group];
+          const gm = g.params.length * m;
+          adjointLoc(cw, g.arg, t, B, m, LGA);
+          if (single) gemmPrepared(single, B, cw.dQ[seg.group], t * B * gm, LGA.buf, LGA.off, true);
+          else gemmNT(B, m, gm, cw.dQ[seg.group], t * B * gm, cw.UT[seg.group], 0, LGA.buf, LGA.off, true);
+        }
+      }
+    }
+    for (let i = segs ? -1 : nodes.length - 1; i >= 0; i--) {
       const n = nodes[i];
       if (n.op === 'prev' || n.op === 'wx') continue;
       if (n.op === 'vec') {
