@@ -26,3 +26,18 @@ test('an LSTM learns the adding problem at 50 steps; a tanh RNN of the same size
   assert.ok(lstm < 0.05, `LSTM validation MSE ${lstm}`);
   assert.ok(rnn > 0.12, `tanh RNN validation MSE ${rnn}`);
 });
+
+test('custom cells learn the adding problem at 50 steps: the chapter\'s gated cell and a leaky unit typed as equations', () => {
+  const tr = addingProblem(50, 4000, 1);
+  const va = addingProblem(50, 500, 2);
+  const cells = {
+    chapter: ['a  = sigmoid(W_a @ x + U_a @ h + b_a)', 'hc = tanh(W_c @ x + U_c @ h + b_c)', "h' = a * h + (1 - a) * hc"],
+    leaky: ['k = sigmoid(u_k * h + W_k @ x + b_k)', "h' = k * h + (1 - k) * relu(W_c @ x + U_c @ (k * h) + b_c)"],
+  };
+  for (const [name, equations] of Object.entries(cells)) {
+    const model = createModel(modelConfig({ cell: 'custom', equations, inputSize: 2, hiddenSize: 16 }), { seed: 3 });
+    train(model, tr, { epochs: 8, batchSize: 16, optimizer: { kind: 'adam', lr: 0.01, clip: 1 }, seed: 4, validation: va, restoreBest: true });
+    const loss = evaluate(model, va).loss;
+    assert.ok(loss < 0.1 * ADDING_BASELINE_MSE, `${name}: validation MSE ${loss} (baseline ${ADDING_BASELINE_MSE.toFixed(3)})`);
+  }
+});
