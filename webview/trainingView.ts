@@ -1,5 +1,5 @@
 /** Training view: the verdict, the losses against the baseline, the gradient norm and the spectrum of W_h, live. */
-import type { EpochPoint, RunSummary } from '../src/shared/protocol';
+import { previewCell, type EpochPoint, type RunSummary } from '../src/shared/protocol';
 import type { Chart } from 'chart.js';
 import { colours, el, fmt, lineChart, series } from './ui';
 import { actions, type PanelContext, type View } from './view';
@@ -10,6 +10,13 @@ let trainingCharts: { loss: Chart; grad: Chart; spectrum: Chart } | null = null;
 /** Forgets the charts (the view was torn down). */
 export function dropTrainingCharts(): void {
   trainingCharts = null;
+}
+
+/** The recurrent weights the spectrum chart follows: Wₕ, or a custom cell's first U matrix (else its first u vector). */
+function recurrentName(config: RunSummary['config'] | undefined): string {
+  if (config?.cell !== 'custom') return 'Wₕ';
+  const params = previewCell(config.equations ?? []).params;
+  return params.find((p) => p.kind === 'U')?.name ?? params.find((p) => p.kind === 'u')?.name ?? 'Wₕ';
 }
 
 function summaryLine(run: RunSummary): string {
@@ -71,10 +78,11 @@ export const trainingView: View = (ctx) => {
     ...(baseline !== null ? [series(`baseline (${s.run?.baseline.replace(/ \(loss:.*\)$/, '')})`, h.map(() => baseline), c.muted, { borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5 })] : []),
   ], { xTitle: 'epoch', yTitle: lossTitle(s.run), ...(accuracy ? { y2: { title: 'accuracy', min: 0, max: 1 } } : {}) });
   const grad = lineChart('Gradient norm before clipping', labels, [series('mean ‖∇θ‖ over the batches', h.map((e) => e.gradNorm), c.series[4])], { xTitle: 'epoch', yTitle: 'gradient norm ‖∇θ‖' });
-  const spectrum = lineChart('Recurrent matrix Wₕ', labels, [
-    series('spectral radius ρ(Wₕ)', h.map((e) => e.rhoWh), c.series[3]),
-    series('spectral norm ‖Wₕ‖₂', h.map((e) => e.normWh), c.series[2]),
-  ], { xTitle: 'epoch', yTitle: 'size of Wₕ (1 = neither grows nor shrinks)' });
+  const W = recurrentName(s.run?.config);
+  const spectrum = lineChart(W === 'Wₕ' ? 'Recurrent matrix Wₕ' : `Recurrent weights ${W}`, labels, [
+    series(`spectral radius ρ(${W})`, h.map((e) => e.rhoWh), c.series[3]),
+    series(`spectral norm ‖${W}‖₂`, h.map((e) => e.normWh), c.series[2]),
+  ], { xTitle: 'epoch', yTitle: `size of ${W} (1 = neither grows nor shrinks)` });
   trainingCharts = { loss: loss.chart, grad: grad.chart, spectrum: spectrum.chart };
   view.append(el('div', { className: 'grid' }, loss.box, grad.box, spectrum.box));
   view.append(actions(ctx));
