@@ -229,7 +229,7 @@ function problemLine(p: EquationProblem, lines: string[], kind: 'error' | 'warni
   const row = el('div', { className: `equation-problem ${kind}` });
   row.append(el('p', { className: kind === 'error' ? 'warning' : 'note', textContent: `${kind === 'error' ? '' : 'Note: '}${problemText(p).replace(/^e/, 'E')}` }));
   const line = lines[p.equation - 1];
-  if (line !== undefined) row.append(el('pre', { className: 'caret', textContent: `${line}\n${' '.repeat(Math.max(0, p.column - 1))}^` }));
+  if (line !== undefined) row.append(el('pre', { className: 'caret', textContent: `${line}\n${line.slice(0, Math.max(0, p.column - 1)).replace(/[^\t]/g, ' ')}^` }));
   return row;
 }
 

@@ -228,7 +228,7 @@ function readEquations(where: string, v: unknown, check: boolean): string[] {
         // the first problem shown under its equation, with a caret at its column
         const p = e.problems[0];
         const line = equations[p.equation - 1] ?? '';
-        const caret = `\n    ${line}\n    ${' '.repeat(Math.max(0, p.column - 1))}^`;
+        const caret = `\n    ${line}\n    ${line.slice(0, Math.max(0, p.column - 1)).replace(/[^\t]/g, ' ')}^`; // tabs kept, so the caret lines up
         throw new ExperimentError(`${where}: model.equations: ${e.problems.map(problemText).join('; ')}${caret}`, 'model.equations');
       }
       throw e;

@@ -308,3 +308,77 @@ test('the generated (fused) loops compute what the interpreter computes: outputs
     }
   }
 });
+
+// ---- found in review: each once a bug ----
+
+test('padded steps never reach the gradient: 0/0 on a padded input leaves every gradient finite and right', async () => {
+  const { setCustomCodegen } = await import('../../../src/engine/cells/custom/layer');
+  // (W_a x)/(W_a x) is 1 on every real step and 0/0 on a padded one (x = 0)
+  for (const equations of [["h' = tanh(U_a @ h + W_c @ x) * ((W_a @ x) / (W_a @ x))"], ['r = (W_a @ x) / (W_a @ x)', "h' = r * tanh(U_a @ (r * h) + W_c @ x) + 1 / (r - 2)"]]) {
+    for (const codegen of [true, false]) {
+      setCustomCodegen(codegen);
+      try {
+        gradientCheck(modelConfig({ cell: 'custom', equations, inputSize: 2, hiddenSize: 3, readout: 'every', outputSize: 1 }), [4, 2, 1], 61, `${equations[0]} codegen ${codegen}`);
+      } finally {
+        setCustomCodegen(true);
+      }
+    }
+  }
+});
+
+test('the language: names like b_ and W_, numbers too large, @ binds tighter than * and −, columns at the operand\'s start', () => {
+  // a name that is only a prefix is an ordinary name
+  assert.doesNotThrow(() => createModel(modelConfig({ cell: 'custom', equations: ['b_ = tanh(W_a @ x)', "h' = b_ * h"], inputSize: 2, hiddenSize: 3 })));
+  assert.match(problem(["h' = h + 1e400"]).message, /1e400 is too large for a number/);
+  // @ is the matrix product of the maths: z * U @ h, 2 * W @ x, −W @ x and U @ U @ h read as written
+  for (const eq of ["h' = tanh(2 * W_a @ x + h * U_a @ h)", "h' = -W_a @ x + h", "h' = tanh(U_a @ U_b @ h)"]) assert.deepEqual(checkCell([eq]).errors, [], eq);
+  assert.deepEqual(parseCell(["h' = tanh(U_a @ U_b @ h)"]).params.map((p) => p.name).sort(), ['U_a', 'U_b']);
+  // the column of a wrong operand is where it starts, its "(" when parenthesised
+  assert.equal(problem(["h' = tanh(W_a @ (h + h))"]).column, 17);
+  assert.equal(problem(["h' = U_a @ (2 * 3) + h"]).column, 12);
+  // one problem per equation, also when the name is assigned twice
+  assert.equal(checkCell(["h' = tanh(W_a @ x)", "h' = q"]).errors.length, 1);
+  // characters outside ASCII are named, whole
+  assert.match(problem(["h' = h 😀"]).message, /unexpected character "😀" \(U\+1F600\)/);
+});
+
+test('the TeX of odd names and numbers typesets, and a product of numbers does not read as one number', async () => {
+  const katex = (await import('katex')).default;
+  const { previewCell } = await import('../../../src/engine/cells/custom/language');
+  for (const eqs of [['_ = tanh(W_a @ x)', "h' = _"], ['a__ = h', "h' = a__ * 2 * 3"], ["h' = h * 1e-7 + 2.5e21"], ["h' = 2 * 3 * h"]]) {
+    for (const l of previewCell(eqs).lines) assert.doesNotThrow(() => katex.renderToString(l.tex as string, { throwOnError: true }), String(l.tex));
+  }
+  assert.match(previewCell(["h' = 2 * 3 * h"]).lines[0].tex as string, /2 \\cdot 3/);
+  assert.match(previewCell(["h' = h * 1e-7"]).lines[0].tex as string, /1 \\times 10\^\{-7\}/);
+});
+
+test('the additive gate is named as written, a parameter or an expression; a constant factor is not a gate', () => {
+  const rng = createRng(3);
+  const x = Float64Array.from({ length: 12 * 2 }, () => rng.normal());
+  const cases: [string[], RegExp | null][] = [
+    [["h' = u_f * h + tanh(W_a @ x)"], /additive path through the gate u_f on h/],
+    [["h' = sigmoid(U_f @ h) * h + tanh(W_a @ x)"], /additive path through the gate sigmoid\(\(U_f @ h\)\) on h/],
+    [["h' = 0.5 * h + tanh(W_a @ x)"], null],
+  ];
+  for (const [equations, words] of cases) {
+    const r = analyseBound(createModel(modelConfig({ cell: 'custom', equations, inputSize: 2, hiddenSize: 3 }), { seed: 1 }), x);
+    if (words) {
+      assert.match(r.verdict, words);
+      assert.ok(r.additiveLog10?.every((v) => Number.isFinite(v)));
+    } else assert.equal(r.additiveLog10, null);
+  }
+});
+
+test('−0 in an equation: the generated loops and the interpreter agree', async () => {
+  const { setCustomCodegen } = await import('../../../src/engine/cells/custom/layer');
+  const cfg = modelConfig({ cell: 'custom', equations: ["h' = tanh(W_a @ x + h / -0 + 1)"], inputSize: 2, hiddenSize: 3, readout: 'every' });
+  const model = createModel(cfg, { seed: 2 });
+  const init = randomState(cfg, 2, 3);
+  const a = run(model, cfg, [3, 3], 4, init).Y;
+  setCustomCodegen(false);
+  try {
+    assert.deepEqual(Array.from(run(model, cfg, [3, 3], 4, init).Y), Array.from(a));
+  } finally {
+    setCustomCodegen(true);
+  }
+});

@@ -31,6 +31,8 @@ const CUSTOM = {
   peepholes: ['f = sigmoid(W_f @ x + U_f @ h + u_f * c + b_f)', 'i = sigmoid(W_i @ x + U_i @ h + b_i)', "c' = f * c + i * tanh(W_c @ x + U_c @ h + b_c)", "h' = sigmoid(W_o @ x + U_o @ h + u_o * c' + b_o) * tanh(c')"],
   diagonal: ["h' = relu(W_a @ x + u_a * h + b_a)"],
   newState: ["c' = tanh(W_c @ x + U_c @ h + b_c)", "h' = 0.5 * c' + softplus(U_h @ c') / (2 + exp(-h)) - c"],
+  // numbers folded as the engine folds them, large and tiny literals, names that are Python keywords, a name W_
+  oddities: ['lambda = sigmoid(W_l @ x) * sigmoid(1) + 1e-21 * exp(2)', 'W_ = tanh(U_a @ h + 2 * W_b @ x)', "def' = -W_ * 1e21 / 1e21", "h' = lambda * h + (1 - lambda) * def'"],
 };
 
 const CASES: Case[] = [
@@ -57,6 +59,7 @@ const CASES: Case[] = [
   { name: 'custom peepholes 2 layers residual every', config: { cell: 'custom', equations: CUSTOM.peepholes, inputSize: 4, hiddenSize: 4, layers: 2, residual: true, readout: 'every', outputSize: 2 }, seed: 18, tol: 1e-12 },
   { name: 'custom diagonal', config: { cell: 'custom', equations: CUSTOM.diagonal, inputSize: 3, hiddenSize: 6, loss: 'softmax', outputSize: 3 }, seed: 19, tol: 1e-12 },
   { name: 'custom new state read after its assignment', config: { cell: 'custom', equations: CUSTOM.newState, inputSize: 2, hiddenSize: 4 }, seed: 20, tol: 1e-12 },
+  { name: 'custom oddities', config: { cell: 'custom', equations: CUSTOM.oddities, inputSize: 3, hiddenSize: 4, readout: 'every', outputSize: 2 }, seed: 21, tol: 1e-12 },
 ];
 
 /** A python3 that imports torch: $PYTHON, python3 on PATH, then the system one (pyenv may shadow Debian's python3-torch). */

@@ -19,7 +19,7 @@ export interface SegmentBuffers {
   dSprev: Float64Array[];
 }
 
-type SegmentFn = (buf: SegmentBuffers, theta: Float64Array, grads: Float64Array | null, offsets: number[], t: number, B: number, m: number) => void;
+type SegmentFn = (buf: SegmentBuffers, theta: Float64Array, grads: Float64Array | null, offsets: number[], t: number, B: number, m: number, lengths: Int32Array) => void;
 
 /** Steps of one time step: a U product (group) to run first, then a fused elementwise segment. */
 export interface Segment {
@@ -76,8 +76,13 @@ function storeRef(prog: CellProgram, i: number): string {
   return s >= 0 ? `S${s}[tn + rb + k]` : `T${n.tape}[tc + rb + k]`;
 }
 
+/** A number as a JavaScript literal (−0 kept: String(-0) is "0"). */
+function lit(c: number): string {
+  return Object.is(c, -0) ? '(-0)' : `(${String(c)})`;
+}
+
 function forwardExpr(n: Extract<ProgramNode, { tape: number }>, a: string, b: string): string {
-  const c = Number.isFinite(n.c) ? `(${n.c})` : String(n.c);
+  const c = lit(n.c);
   switch (n.op) {
     case 'add': return `${a} + ${b}`;
     case 'sub': return `${a} - ${b}`;
@@ -125,7 +130,7 @@ function forwardFn(prog: CellProgram, nodes: number[]): SegmentFn {
     body.push(`const v${i} = ${forwardExpr(n, a, b)};`, `${storeRef(prog, i)} = v${i};`);
   }
   const src = [...prologue(prog), 'for (let b = 0; b < B; b++) {', '  const rb = b * m;', '  for (let k = 0; k < m; k++) {', ...body.map((l) => `    ${l}`), '  }', '}'].join('\n');
-  return new Function('buf', 'theta', 'grads', 'offsets', 't', 'B', 'm', src) as SegmentFn;
+  return new Function('buf', 'theta', 'grads', 'offsets', 't', 'B', 'm', 'lengths', src) as SegmentFn;
 }
 
 function backwardFn(prog: CellProgram, nodes: number[]): SegmentFn {
@@ -148,7 +153,7 @@ function backwardFn(prog: CellProgram, nodes: number[]): SegmentFn {
     const v = `v${i}`;
     const a = valueExpr(prog, n.a, new Set());
     const bv = n.b >= 0 ? valueExpr(prog, n.b, new Set()) : '';
-    const c = `(${n.c})`;
+    const c = lit(n.c);
     const needsValue = ['sigmoid', 'tanh', 'exp'].includes(n.op);
     if (needsValue) body.push(`const ${v} = ${storeRef(prog, i)};`);
     switch (n.op) {
@@ -171,6 +176,7 @@ function backwardFn(prog: CellProgram, nodes: number[]): SegmentFn {
         break;
     }
   }
-  const src = [...prologue(prog), 'for (let b = 0; b < B; b++) {', '  const rb = b * m;', '  for (let k = 0; k < m; k++) {', ...body.map((l) => `    ${l}`), '  }', '}'].join('\n');
-  return new Function('buf', 'theta', 'grads', 'offsets', 't', 'B', 'm', src) as SegmentFn;
+  // rows whose sequence has ended get no gradient (their values may be anything: 0/0 on padded inputs)
+  const src = [...prologue(prog), 'for (let b = 0; b < B; b++) {', '  if (t >= lengths[b]) continue;', '  const rb = b * m;', '  for (let k = 0; k < m; k++) {', ...body.map((l) => `    ${l}`), '  }', '}'].join('\n');
+  return new Function('buf', 'theta', 'grads', 'offsets', 't', 'B', 'm', 'lengths', src) as SegmentFn;
 }

@@ -5,7 +5,7 @@
  */
 import type { CellDescriptor, EquationLine } from '../types';
 import { compileCell, type CellProgram } from './program';
-import { cellTex } from './language';
+import { cellTex, previewCell } from './language';
 
 export { compileCell, type CellProgram } from './program';
 export { parseCell, checkCell, cellTex, EquationError, problemText, type EquationProblem, type CellSpec } from './language';
@@ -51,13 +51,17 @@ export function customCell(equations: readonly string[]): CellDescriptor {
   const program = compileCell(equations);
   const tex = cellTex(program.spec);
   const additive = additivePath(program);
+  // the gate's name and TeX as written (it may be a parameter or an expression rather than a name)
+  const written = previewCell(equations).additive;
+  const gateText = written?.gate ?? program.names[additive?.gate ?? -1] ?? 'the gate';
+  const gateTex = (written?.gateTex ?? '\\alpha_t').replace(/_t(?![a-zA-Z{])/g, '_k');
   const gateNames = program.spec.intermediates;
   const desc: CellDescriptor = {
     kind: 'custom',
     label: 'Custom',
     noun: 'the custom cell',
     summary: 'your own cell, from equations',
-    gates: () => gateNames.map((name) => ({ name, tex: name, symbol: name, title: `${name} (from your equations)` })),
+    gates: () => gateNames.map((name) => ({ name, tex: `\\mathit{${name.replace(/_/g, '\\_')}}`, symbol: name, title: `${name} (from your equations)` })),
     cellState: program.states.length > 1,
     states: program.states,
     program,
@@ -71,7 +75,7 @@ export function customCell(equations: readonly string[]): CellDescriptor {
     simdStep: null,
     candidateBlock: () => 0,
     bound: additive
-      ? { kind: 'additive', block: -1, tex: `${program.names[additive.gate] ?? 'a'}_k`, words: `the gate ${program.names[additive.gate] ?? ''} on ${program.states[additive.state]}`, gateNode: additive.gate }
+      ? { kind: 'additive', block: -1, tex: gateTex, words: `the gate ${gateText} on ${program.states[additive.state]}`, gateNode: additive.gate }
       : { kind: 'product' },
     forgetBlock: null,
     torch: () => ({ custom: true }),

@@ -29,13 +29,23 @@ export type CellFunction = (typeof CELL_FUNCTIONS)[number];
 /** A parameter's kind, from its prefix. */
 export type ParamKind = 'W' | 'U' | 'u' | 'b';
 
-/** An expression. `col` is where it starts (1-based). */
-export type Expr =
+/**
+ * An expression. `col` is its own place (1-based): a name, number or function where it is written, an operator's
+ * column for a binary expression; `start`, when set, where a parenthesised expression's "(" is.
+ */
+export type Expr = ExprNode & { start?: number };
+type ExprNode =
   | { k: 'num'; value: number; col: number }
   | { k: 'name'; name: string; primed: boolean; col: number }
   | { k: 'call'; fn: CellFunction; arg: Expr; col: number }
   | { k: 'neg'; arg: Expr; col: number }
   | { k: 'bin'; op: '+' | '-' | '*' | '/' | '@'; a: Expr; b: Expr; col: number };
+
+/** Where an expression starts in its equation (1-based): its "(" when parenthesised, else its leftmost part. */
+export function startColumn(e: Expr): number {
+  if (e.start !== undefined) return e.start;
+  return e.k === 'bin' ? startColumn(e.a) : e.col;
+}
 
 /** One equation: `target = expr` (`primed`: a new state value). */
 export interface Assignment {
@@ -124,7 +134,9 @@ function tokenize(text: string): Token[] {
     if (/[0-9.]/.test(ch)) {
       const m = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/.exec(text.slice(i));
       if (!m) throw new ParseError(col, `"${ch}" does not start a number`);
-      out.push({ t: 'num', value: Number(m[0]), col });
+      const value = Number(m[0]);
+      if (!Number.isFinite(value)) throw new ParseError(col, `${m[0]} is too large for a number (the largest is about 1.8e308)`);
+      out.push({ t: 'num', value, col });
       i += m[0].length;
       continue;
     }
@@ -143,7 +155,8 @@ function tokenize(text: string): Token[] {
       i++;
       continue;
     }
-    throw new ParseError(col, `unexpected character "${ch}"`);
+    const cp = String.fromCodePoint(text.codePointAt(i) as number);
+    throw new ParseError(col, `unexpected character ${/^[\x20-\x7e]$/.test(cp) ? `"${cp}"` : `${JSON.stringify(cp)} (U+${(cp.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')})`}`);
   }
   out.push({ t: 'end', col: text.length + 1 });
   return out;
@@ -193,29 +206,40 @@ function parseLine(text: string, equation: number): Assignment {
       const e = expr();
       if (!isOp(')')) throw new ParseError(peek().col, `expected ")", found ${describe(peek())}`);
       p++;
-      return e;
+      return { ...e, start: tk.col };
     }
     throw new ParseError(tk.col, `expected a name, a number or "(", found ${describe(tk)}`);
   };
-  const unary = (): Expr => {
+  // precedence, loosest first: + −; * /; unary − +; @ (right-associative: U_a @ U_b @ h is U_a @ (U_b @ h))
+  const matmul = (): Expr => {
+    const a = primary();
+    const tk = peek();
+    if (tk.t === 'op' && tk.op === '@') {
+      p++;
+      const b = unaryOrMatmul();
+      return { k: 'bin', op: '@', a, b, col: tk.col };
+    }
+    return a;
+  };
+  const unaryOrMatmul = (): Expr => {
     const tk = peek();
     if (tk.t === 'op' && tk.op === '-') {
       p++;
-      return { k: 'neg', arg: unary(), col: tk.col };
+      return { k: 'neg', arg: unaryOrMatmul(), col: tk.col };
     }
     if (tk.t === 'op' && tk.op === '+') {
       p++;
-      return unary();
+      return unaryOrMatmul();
     }
-    return primary();
+    return matmul();
   };
   const term = (): Expr => {
-    let a = unary();
+    let a = unaryOrMatmul();
     for (;;) {
       const tk = peek();
-      if (tk.t === 'op' && (tk.op === '*' || tk.op === '/' || tk.op === '@')) {
+      if (tk.t === 'op' && (tk.op === '*' || tk.op === '/')) {
         p++;
-        const b = unary();
+        const b = unaryOrMatmul();
         a = { k: 'bin', op: tk.op, a, b, col: tk.col };
       } else return a;
     }
@@ -380,7 +404,7 @@ export function parseCell(equations: readonly string[]): CellSpec {
                 return null;
               }
               const s = e.b.k === 'name' && e.b.name === 'x' ? null : checkQuiet(e.b, eq);
-              problems.push({ equation: eq, column: e.b.col, message: `${left.name} is a hidden × input matrix: it multiplies x${s === 'hidden' ? ', not a hidden-size vector (use a U_ matrix for that)' : ''}` });
+              problems.push({ equation: eq, column: startColumn(e.b), message: `${left.name} is a hidden × input matrix: it multiplies x${s === 'hidden' ? ', not a hidden-size vector (use a U_ matrix for that)' : ''}` });
               return null;
             }
             useParam(left.name, 'x', eq, left.col);
@@ -391,13 +415,13 @@ export function parseCell(equations: readonly string[]): CellSpec {
               useParam(left.name, 'x', eq, left.col);
               return null;
             }
-            problems.push({ equation: eq, column: e.b.col, message: `${left.name} is a hidden × hidden matrix: it multiplies a hidden-size vector, not x (use a W_ matrix for x)` });
+            problems.push({ equation: eq, column: startColumn(e.b), message: `${left.name} is a hidden × hidden matrix: it multiplies a hidden-size vector, not x (use a W_ matrix for x)` });
             return null;
           }
           const s = check(e.b, eq);
           if (s === null) return null;
           if (s !== 'hidden') {
-            problems.push({ equation: eq, column: e.b.col, message: `${left.name} @ needs a hidden-size vector on its right, not a number` });
+            problems.push({ equation: eq, column: startColumn(e.b), message: `${left.name} @ needs a hidden-size vector on its right, not a number` });
             return null;
           }
           useParam(left.name, 'hidden', eq, left.col);
@@ -432,6 +456,11 @@ export function parseCell(equations: readonly string[]): CellSpec {
     const s = check(a.expr, a.equation);
     // one problem per equation: the first (the others often follow from it)
     if (problems.length > before + 1) problems.length = before + 1;
+    if (problems.length > before) {
+      assigned.set(k, assigned.get(k) ?? a.equation);
+      if (!a.primed && !intermediates.includes(a.target)) intermediates.push(a.target);
+      continue;
+    }
     if (assigned.has(k)) {
       problems.push({ equation: a.equation, column: a.col, message: `${k} is assigned twice (first in equation ${assigned.get(k)})` });
       continue;
@@ -513,7 +542,7 @@ function nameTex(name: string, primed: boolean, states: readonly string[]): stri
   let base: string;
   const m = /^([A-Za-z]+?)(\d*)$/.exec(name);
   if (greek.includes(name)) base = `\\${name}`;
-  else if (name.length === 1) base = name;
+  else if (/^[A-Za-z]$/.test(name)) base = name;
   else if (/^[A-Za-z]tilde$/.test(name)) base = `\\tilde{${name[0]}}`;
   else if (m && m[2] && m[1].length === 1) base = `${m[1]}_{${m[2]}}`;
   else base = `\\mathit{${name.replace(/_/g, '\\_')}}`;
@@ -522,10 +551,17 @@ function nameTex(name: string, primed: boolean, states: readonly string[]): stri
   return base.includes('_{') ? base : `${base}_t`;
 }
 
+/** A number in TeX: 1e-7 as 1 \times 10^{-7}. */
+function numberTex(v: number): string {
+  const t = String(v);
+  const m = /^(-?[\d.]+)e([+-]?)(\d+)$/.exec(t);
+  return m ? `${m[1]} \\times 10^{${m[2] === '-' ? '-' : ''}${m[3]}}` : t;
+}
+
 function exprTex(e: Expr, states: readonly string[], parent: Expr['k'] | '+' | '-' | '*' | '/' | '@' | null = null, right = false): string {
   switch (e.k) {
     case 'num':
-      return String(e.value);
+      return numberTex(e.value);
     case 'name':
       return nameTex(e.name, e.primed, states);
     case 'call':
@@ -539,7 +575,8 @@ function exprTex(e: Expr, states: readonly string[], parent: Expr['k'] | '+' | '
       const a = exprTex(e.a, states, e.op, false);
       const b = exprTex(e.b, states, e.op, true);
       const scalarTimes = e.op === '*' && (e.a.k === 'num' || e.b.k === 'num');
-      const op = e.op === '+' ? ' + ' : e.op === '-' ? ' - ' : e.op === '@' || scalarTimes ? ' ' : ' \\odot ';
+      const bothNumbers = e.op === '*' && e.a.k === 'num' && e.b.k === 'num';
+      const op = e.op === '+' ? ' + ' : e.op === '-' ? ' - ' : bothNumbers ? ' \\cdot ' : e.op === '@' || scalarTimes ? ' ' : ' \\odot ';
       const s = `${a}${op}${b}`;
       const additive = e.op === '+' || e.op === '-';
       const paren = (additive && (parent === '*' || parent === '@' || parent === 'neg' || (parent === '-' && right)))
@@ -580,14 +617,23 @@ export interface CellPreview {
   additive: { state: string; gate: string; gateTex: string } | null;
 }
 
+/** Whether an expression is a number (made of numbers only). */
+function constant(e: Expr): boolean {
+  if (e.k === 'num') return true;
+  if (e.k === 'name') return false;
+  if (e.k === 'bin') return constant(e.a) && constant(e.b);
+  return constant(e.arg);
+}
+
 /** In the sum tree of an expression, a term g * s (either order) with s the previous value of `state`; returns g. */
 function additiveTerm(e: Expr, state: string): Expr | null {
   if (e.k === 'bin' && e.op === '+') return additiveTerm(e.a, state) ?? additiveTerm(e.b, state);
   if (e.k === 'bin' && e.op === '-') return additiveTerm(e.a, state);
   if (e.k === 'bin' && e.op === '*') {
+    // a gate that varies (a constant factor is not one; the engine folds it)
     const prev = (x: Expr): boolean => x.k === 'name' && x.name === state && !x.primed;
-    if (prev(e.b) && !prev(e.a)) return e.a;
-    if (prev(e.a) && !prev(e.b)) return e.b;
+    if (prev(e.b) && !prev(e.a) && !constant(e.a)) return e.a;
+    if (prev(e.a) && !prev(e.b) && !constant(e.b)) return e.b;
   }
   return null;
 }

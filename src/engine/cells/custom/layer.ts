@@ -202,9 +202,10 @@ function forwardElement(op: ProgramNode['op'], B: number, m: number, o: Loc, a: 
 }
 
 /** Adds the node's adjoint g to its operands' adjoints (ga, gb), given its value v and operand values a, b. */
-function backwardElement(op: ProgramNode['op'], B: number, m: number, g: Loc, v: Loc, a: Loc, ga: Loc, b: Loc | null, gb: Loc | null, c: number): void {
+function backwardElement(op: ProgramNode['op'], B: number, m: number, g: Loc, v: Loc, a: Loc, ga: Loc, b: Loc | null, gb: Loc | null, c: number, live: (r: number) => boolean): void {
   const G = g.buf, V = v.buf, A = a.buf, GA = ga.buf;
   for (let r = 0; r < B; r++) {
+    if (!live(r)) continue;
     const go = g.off + r * g.stride;
     const vo = v.off + r * v.stride;
     const ao = a.off + r * a.stride;
@@ -305,7 +306,7 @@ export function customForward(cw: CustomWork, w: LayerWork, theta: Float64Array,
           if (single) gemmPrepared(single, B, LA.buf, LA.off, cw.Q[seg.group], t * B * gm, false);
           else gemmNT(B, gm, m, LA.buf, LA.off, theta, offsets[g.params[0]], cw.Q[seg.group], t * B * gm, false);
         }
-        seg.forward(cw, theta, null, offsets, t, B, m);
+        seg.forward(cw, theta, null, offsets, t, B, m, lengths);
       }
     }
     for (let i = 0; i < (segs ? 0 : nodes.length); i++) {
@@ -326,10 +327,11 @@ export function customForward(cw: CustomWork, w: LayerWork, theta: Float64Array,
     }
     for (let b = 0; b < B; b++) {
       if (t < lengths[b]) continue;
-      for (const S of cw.S) {
-        const src = t * Bm + b * m;
-        S.copyWithin(src + Bm, src, src + m);
-      }
+      // a row whose sequence has ended carries its state; its values (0/0 on padded inputs, say) are cleared so that
+      // no product of the backward pass meets a NaN
+      const src = t * Bm + b * m;
+      for (const S of cw.S) S.copyWithin(src + Bm, src, src + m);
+      for (const tape of cw.tapes) tape.fill(0, src, src + m);
     }
   }
   if (w.residual) {
@@ -353,7 +355,10 @@ export function customBackward(cw: CustomWork, w: LayerWork, theta: Float64Array
   prog.groups.forEach((g, gi) => transpose(g.params.length * m, m, theta, offsets[g.params[0]], cw.UT[gi], 0));
   const single = prog.groups.length === 1 ? prepareRight(m, prog.groups[0].params.length * m, cw.UT[0], 0) : null;
   const segs = segments(prog);
+  let step = 0;
+  const live = (r: number): boolean => step < lengths[r];
   for (let t = T - 1; t >= 0; t--) {
+    step = t;
     // ∂L/∂h_t: from the step after and from above (head or next layer)
     const dh = cw.dS[0];
     const o = t * Bm;
@@ -393,7 +398,7 @@ export function customBackward(cw: CustomWork, w: LayerWork, theta: Float64Array
     if (segs) {
       for (let k = segs.length - 1; k >= 0; k--) {
         const seg = segs[k];
-        seg.backward(cw, theta, grads, offsets, t, B, m);
+        seg.backward(cw, theta, grads, offsets, t, B, m, lengths);
         if (seg.group !== null) {
           const g = prog.groups[seg.group];
           const gm = g.params.length * m;
@@ -428,8 +433,8 @@ export function customBackward(cw: CustomWork, w: LayerWork, theta: Float64Array
       if (n.b >= 0) {
         valueLoc(cw, theta, n.b, t, B, m, LB);
         adjointLoc(cw, n.b, t, B, m, LGB);
-        backwardElement(n.op, B, m, LG, LV, LA, LGA, LB, LGB, n.c);
-      } else backwardElement(n.op, B, m, LG, LV, LA, LGA, null, null, n.c);
+        backwardElement(n.op, B, m, LG, LV, LA, LGA, LB, LGB, n.c, live);
+      } else backwardElement(n.op, B, m, LG, LV, LA, LGA, null, null, n.c, live);
     }
     for (let b = 0; b < B; b++) {
       if (t < lengths[b]) continue;

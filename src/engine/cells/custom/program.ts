@@ -8,7 +8,7 @@
  * `U_k @ v` of the same v is a column block of one product per step (their U's are laid out next to each other);
  * a `u_k`/`b_k` parameter is read in place with row stride 0. Nothing is allocated per step.
  */
-import { parseCell, type CellFunction, type CellParam, type CellSpec, type Expr } from './language';
+import { paramKind, parseCell, type CellFunction, type CellParam, type CellSpec, type Expr } from './language';
 
 /** Elementwise operations. `c` is a scalar operand folded from the equations. */
 type ElementOp = 'add' | 'sub' | 'mul' | 'div' | 'addc' | 'rsubc' | 'mulc' | 'divc' | 'rdivc' | 'neg' | 'copy' | CellFunction;
@@ -88,7 +88,7 @@ export function compileCell(equations: readonly string[]): CellProgram {
       case 'num':
         return { scalar: e.value };
       case 'name': {
-        if (/^[ub]_/.test(e.name)) return { node: add({ op: 'vec', param: paramOf(e.name), dyn: false }, `vec:${e.name}`) };
+        if (paramKind(e.name) === 'u' || paramKind(e.name) === 'b') return { node: add({ op: 'vec', param: paramOf(e.name), dyn: false }, `vec:${e.name}`) };
         const key = e.primed ? `${e.name}'` : e.name;
         const bound = env.get(key);
         if (bound !== undefined) return { node: bound };
@@ -106,7 +106,7 @@ export function compileCell(equations: readonly string[]): CellProgram {
       case 'bin': {
         if (e.op === '@') {
           const name = (e.a as { name: string }).name;
-          if (name.startsWith('W_')) return { node: add({ op: 'wx', param: paramOf(name), slot: -1, dyn: false }, `wx:${name}`) };
+          if (paramKind(name) === 'W') return { node: add({ op: 'wx', param: paramOf(name), slot: -1, dyn: false }, `wx:${name}`) };
           let arg = (compile(e.b) as { node: number }).node;
           // the operand of a product must be contiguous rows (a tape or a state), not a block of another product or a parameter
           const an = nodes[arg];
