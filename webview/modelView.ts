@@ -22,8 +22,12 @@ function selectCustom(equations: string[] | undefined): ExperimentChange[] {
   return [{ field: 'model.cell', value: 'custom' }, ...(equations?.length ? [] : [{ field: 'model.equations', value: EQUATION_PRESETS[0].equations } as ExperimentChange])];
 }
 
-/** What the equation editor holds while you type (kept across redraws), per experiment file. */
-let draft: { file: string; text: string; start: number; end: number; focused: boolean } | null = null;
+/**
+ * The equation editor's text area, kept across redraws of the view (the same element, so what you type, the caret and
+ * the focus survive a redraw that arrives while you type), with the saved text it started from and what the current
+ * redraw's controls do on input.
+ */
+let editor: { file: string; area: HTMLTextAreaElement; base: string; onInput: () => void; onCommit: () => void } | null = null;
 
 /** The changes that select a cell: the cell, and an activation it takes when the current one is not. */
 function selectCell(kind: CatalogCellKind, activation: string): ExperimentChange[] {
@@ -146,8 +150,31 @@ export function renderModelView(exp: PanelExperiment | null | undefined, editErr
  */
 function equationEditor(file: string, m: PanelExperiment['experiment']['model'], eq: HTMLElement, send: (c: ExperimentChange[]) => void, editable: boolean): HTMLElement {
   const saved = (m.equations ?? []).join('\n');
-  if (draft && draft.file === file && draft.text === saved) draft = null; // the file caught up with the draft
-  const text = draft && draft.file === file ? draft.text : saved;
+  const hadFocus = editor !== null && editor.file === file && document.activeElement === editor.area;
+  if (!editor || editor.file !== file) {
+    const area = el('textarea', { id: 'in-model-equations', value: saved, spellcheck: false });
+    area.setAttribute('aria-label', 'Equations, one per line');
+    area.setAttribute('aria-describedby', 'equation-problems');
+    area.setAttribute('autocapitalize', 'off');
+    area.setAttribute('autocomplete', 'off');
+    const ed = { file, area, base: saved, onInput: () => {}, onCommit: () => {} };
+    area.addEventListener('input', () => ed.onInput());
+    area.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) {
+        ev.preventDefault();
+        ed.onCommit();
+      }
+    });
+    editor = ed;
+  } else if (editor.area.value === editor.base || editor.area.value === saved) {
+    // not edited since the file last changed (or the file now says what was typed): follow the file
+    editor.area.value = saved;
+    editor.base = saved;
+  } else editor.base = saved; // edited: keep the user's text; Revert goes back to the file
+  const ed = editor;
+  const area = ed.area;
+  area.disabled = !editable;
+  area.rows = Math.max(3, area.value.split('\n').length + 1);
   const box = el('section', { className: 'equation-editor' });
   const presets = el('div', { className: 'presets' });
   presets.setAttribute('role', 'group');
@@ -155,17 +182,11 @@ function equationEditor(file: string, m: PanelExperiment['experiment']['model'],
   for (const p of EQUATION_PRESETS) {
     const b = el('button', { textContent: p.label, title: p.title, disabled: !editable, id: `eqpreset-${p.id}` });
     b.addEventListener('click', () => {
-      draft = null;
+      area.value = ed.base; // the file's text until the preset arrives: it then follows the file
       send([{ field: 'model.cell', value: 'custom' }, { field: 'model.equations', value: p.equations }]);
     });
     presets.append(b);
   }
-  const area = el('textarea', { id: 'in-model-equations', value: text, disabled: !editable, spellcheck: false });
-  area.rows = Math.max(3, text.split('\n').length + 1);
-  area.setAttribute('aria-label', 'Equations, one per line');
-  area.setAttribute('aria-describedby', 'equation-problems');
-  area.setAttribute('autocapitalize', 'off');
-  area.setAttribute('autocomplete', 'off');
   const problems = el('div', { className: 'equation-problems', id: 'equation-problems' });
   problems.setAttribute('aria-live', 'polite');
   const apply = el('button', { textContent: 'Apply equations', id: 'apply-equations', disabled: true });
@@ -176,51 +197,30 @@ function equationEditor(file: string, m: PanelExperiment['experiment']['model'],
     const p = previewCell(ls);
     problems.replaceChildren(...p.errors.map((e) => problemLine(e, ls, 'error')), ...p.warnings.map((w) => problemLine(w, ls, 'warning')));
     if (!p.errors.length) problems.append(el('p', { className: 'note', textContent: `State ${p.states.join(', ')}; ${p.intermediates.length ? `intermediate ${p.intermediates.join(', ')}; ` : ''}${p.params.length} parameter${p.params.length === 1 ? '' : 's'} per layer${p.additive ? `; additive path through ${p.additive.gate} on ${p.additive.state}` : ''}.` }));
-    const changed = area.value !== saved;
+    const changed = lines().join('\n') !== saved;
     apply.disabled = !editable || !changed || p.errors.length > 0 || ls.length === 0;
-    revert.disabled = !changed;
+    revert.disabled = area.value === saved;
     renderEquations(eq, { ...m, equations: ls });
   };
-  const remember = (): void => {
-    draft = { file, text: area.value, start: area.selectionStart, end: area.selectionEnd, focused: document.activeElement === area };
-  };
-  area.addEventListener('input', () => {
+  ed.onInput = () => {
     area.rows = Math.max(3, area.value.split('\n').length + 1);
-    remember();
     refresh();
-  });
-  area.addEventListener('select', remember);
-  area.addEventListener('keyup', remember);
-  area.addEventListener('blur', () => {
-    if (draft) draft.focused = false;
-  });
-  const commit = (): void => {
+  };
+  ed.onCommit = () => {
     if (apply.disabled) return;
     send([{ field: 'model.cell', value: 'custom' }, { field: 'model.equations', value: lines() }]);
   };
-  apply.addEventListener('click', commit);
+  apply.addEventListener('click', () => ed.onCommit());
   revert.addEventListener('click', () => {
-    draft = null;
     area.value = saved;
-    refresh();
-  });
-  area.addEventListener('keydown', (ev) => {
-    if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) {
-      ev.preventDefault();
-      commit();
-    }
+    ed.onInput();
   });
   const help = el('p', { className: 'note', textContent: "One assignment per line. x is the input; h' (and c', …) the new state, h the previous one; W_k @ x, U_k @ v (v of the hidden size); u_k, b_k vectors used elementwise; + − * / elementwise; sigmoid tanh relu exp softplus. Ctrl+Enter applies." });
   const buttons = el('div', { className: 'toolbar' }, apply, revert);
   box.append(el('h3', { textContent: 'Equations' }), el('p', { className: 'note', textContent: 'Start from:' }), presets, area, problems, buttons, help);
   refresh();
-  if (draft && draft.file === file && draft.focused) {
-    const { start, end } = draft;
-    setTimeout(() => {
-      area.focus();
-      area.setSelectionRange(start, end);
-    }, 0);
-  }
+  // the panel puts the new view in place in this same task: focus the area again before the next key arrives
+  if (hadFocus) queueMicrotask(() => area.isConnected && area.focus());
   return box;
 }
 

@@ -65,9 +65,9 @@ const WINDOW_MARGIN = 8;
  */
 export function gatesOf(cell: string, coupled = false, equations?: string[]): { id: string; label: string; name: string }[] {
   if (cell === 'custom') {
-    // a custom cell's own intermediate names (up to 6 fit in a box), in the order its equations assign them
+    // a custom cell's own intermediate names (up to 6 fit in a box; even one is a gate), in the order its equations assign them
     const names = previewCell(equations ?? []).intermediates.slice(0, 6);
-    return names.length > 1 ? names.map((n) => ({ id: n, label: n.length > 3 ? `${n.slice(0, 2)}…` : n, name: `${n} (your equations)` })) : [];
+    return names.map((n) => ({ id: n, label: n.length > 3 ? `${n.slice(0, 2)}…` : n, name: `${n} (your equations)` }));
   }
   const gates = catalogVariant(cell, { activation: 'tanh', coupled, forgetBias1: false })?.gates ?? [];
   return gates.length > 1 ? gates.map((g) => ({ id: g.name, label: g.symbol, name: g.title })) : [];

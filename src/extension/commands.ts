@@ -259,7 +259,7 @@ export class Commands {
     for (const l of lines) this.output.appendLine(`  ${l}`);
     this.status.result(s);
     const tone = !s.verdict ? undefined : s.verdict.verdict === 'better' ? 'good' : s.verdict.verdict === 'diverged' ? 'error' : 'warning';
-    this.sidebar.update({ last: { title: `Trained ${s.cell} on ${path.basename(s.csvFile)}`, lines, tone } });
+    this.sidebar.update({ last: { title: `Trained ${s.cell === 'custom' ? 'custom cell' : s.cell} on ${path.basename(s.csvFile)}`, lines, tone } });
     // informational only when the model beat its baseline by a clear margin; otherwise a warning with the reason and a next step
     const v = s.verdict;
     const good = v?.verdict === 'better';

@@ -731,7 +731,7 @@ import { catalogCell } from './cellCatalog';
 /** A cell's name followed by the settings that change it: its activation, and coupled gates. */
 function withSettings(name: string, c: { cell: string; activation: string; coupled: boolean }): string {
   const d = catalogCell(c.cell);
-  if (c.cell === 'custom') return name === 'custom' ? 'custom' : 'Custom cell';
+  if (c.cell === 'custom') return name === 'custom' ? 'custom cell' : 'Custom cell';
   if (!d) return c.cell;
   return `${name}${d.activations ? ` (${c.activation})` : ''}${d.coupledOption && c.coupled ? ' (coupled)' : ''}`;
 }

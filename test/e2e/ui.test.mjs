@@ -900,7 +900,8 @@ test('a cell of your own: typed in the Model view, checked as you type with the 
     const file = join(workspace, 'my-cell.rnn.json');
     writeFileSync(file, JSON.stringify({ version: 1, data: { file: 'adding-50.csv' }, model: { cell: 'lstm', hiddenSize: 8 }, training: { epochs: 4 } }, null, 2));
     const json = () => JSON.parse(readFileSync(file, 'utf8'));
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'my-cell.rnn.json' }).first().click();
+    // Quick Open finds a file written from outside at once (the explorer waits for its file watcher)
+    await openFile('my-cell.rnn.json');
     await page.locator('.tab', { hasText: 'my-cell.rnn.json' }).first().waitFor({ timeout: 10000 });
     await runCommand('RNN Playground: Open Playground');
     const frame = await panelOf('my-cell.rnn.json');
@@ -940,10 +941,18 @@ test('a cell of your own: typed in the Model view, checked as you type with the 
     const { ink, total } = await inkOf(frame, '[data-view="gradients"] canvas');
     assert.ok(ink > total * 0.3, `heatmap: ${ink} of ${total} pixels drawn`);
     await page.screenshot({ path: join(shots, `panel-gradients-custom-${THEME_KEY}.png`) });
+    // the unrolled graph draws the cell's own intermediate name as its gate
+    await openTab(frame, 'Unrolled Graph', 'graph');
+    await frame.locator('[data-view="graph"] svg.unrolled .gate[data-gate="k"]').first().waitFor({ timeout: 10000 });
+    assert.match(await frame.locator('[data-view="graph"] .summary').first().innerText(), /^Custom cell unrolled over 50 steps/);
+    await page.screenshot({ path: join(shots, `panel-graph-custom-${THEME_KEY}.png`) });
     await openTab(frame, 'Bound', 'bound');
     await frame.getByRole('button', { name: /Verify/ }).first().click();
     await until(async () => /within the product of the one-step norms/.test(await frame.locator('[data-view="bound"] .verdict').innerText().catch(() => '')), 60000, 'the bound of the custom cell');
     assert.match(await frame.locator('[data-view="bound"]').innerText(), /additive form h' = k ⊙ h/);
+    // the run's progress notification closes once the result is in
+    await until(async () => !(await toast('verifying the bound on my-cell').isVisible().catch(() => false)), 10000, 'the progress notification to close');
+    await clearToasts();
     await page.screenshot({ path: join(shots, `panel-bound-custom-${THEME_KEY}.png`) });
     await clearToasts();
   });
