@@ -20,7 +20,7 @@ export interface PanelContext {
 /** A panel view. */
 export type View = (ctx: PanelContext) => HTMLElement;
 
-/** The run buttons under a view: Train (or Stop), Step One Epoch, Verify Bound, Compare Cells. */
+/** The run buttons under a view: Train (or Stop), Step One Epoch, Continue Training (after a run), Verify Bound, Compare Cells. */
 export function actions(ctx: PanelContext): HTMLElement {
   const bar = el('div', { className: 'actions' });
   const add = (label: string, command: Extract<FromWebview, { type: 'command/run' }>['command']): void => {
@@ -32,6 +32,7 @@ export function actions(ctx: PanelContext): HTMLElement {
   else {
     add('Train', 'rnnPlayground.trainCurrentFile');
     add('Step One Epoch', 'rnnPlayground.stepEpoch');
+    if (ctx.state.run?.modelFile) add('Continue Training', 'rnnPlayground.continueTraining');
   }
   add('Verify Bound', 'rnnPlayground.verifyBound');
   add('Compare Cells', 'rnnPlayground.compareCells');

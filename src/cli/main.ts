@@ -40,6 +40,8 @@ Commands:
                       [--layers N] [--residual] [--init pytorch|glorot-orthogonal|identity] [--epochs N|auto] [--lr X]
                       [--batch N|auto] [--clip X] [--optimizer adam|sgd|momentum] [--tbptt K] [--patience N|auto]
                       [--seed S] [--save MODEL.json] [--force]
+                      [--resume MODEL.json --epochs N]: N more epochs of that run, exactly as if it had not stopped
+                      (written back to MODEL.json, or to --save)
   verify FILE         the vanishing-gradient bound on real rows: measured ‖∂h_T/∂h_t‖ vs the bounds, verdict,
                       effective memory   [--model MODEL.json | model flags] [--window T] [--sequence K]
                       [--layer L] [--norm spectral|frobenius] [--epsilon E]
@@ -76,7 +78,7 @@ const OPTIONS = {
     batch: str, readout: str, loss: str, outputs: str, seed: str, tolerance: str, 'max-per-tensor': str,
   },
   examples: {},
-  train: { ...DATA_OPTIONS, ...MODEL_OPTIONS, save: str, force: flag },
+  train: { ...DATA_OPTIONS, ...MODEL_OPTIONS, save: str, force: flag, resume: str },
   verify: { ...DATA_OPTIONS, ...MODEL_OPTIONS, model: str, sequence: str, layer: str, norm: str, epsilon: str },
   compare: { ...DATA_OPTIONS, ...MODEL_OPTIONS, cells: str },
   predict: { missing: str, model: str, out: str, force: flag },

@@ -3,7 +3,7 @@
  * Build a model with createModel(modelConfig({...})), train it with train(), analyse it with analyseBound(),
  * gradientProfile() and gradCheck(), and save it with modelToJson() / modelFromJson().
  */
-export { createRng, type Rng } from './rng';
+export { createRng, type Rng, type RngState } from './rng';
 export { extraStateWidth } from './bptt';
 export {
   CELLS, CELL_KINDS, cellOf, cellFor, isCellKind, variantOf, cellVariants, stateCount,
@@ -26,10 +26,10 @@ export {
 } from './bptt';
 export { headForward, headLoss, type HeadResult } from './head';
 export { packBatch, type Sample, type PackedBatch } from './batch';
-export { createOptimizer, type Optimizer, type OptimizerConfig, type OptimizerKind, type StepStats } from './optim';
-export { train, evaluate, type TrainOptions, type TrainResult, type EpochRecord, type TrainStatus } from './train';
+export { createOptimizer, type Optimizer, type OptimizerConfig, type OptimizerKind, type OptimizerState, type StepStats } from './optim';
+export { train, evaluate, type TrainOptions, type TrainResult, type EpochRecord, type TrainStatus, type TrainCheckpoint } from './train';
 export {
-  modelToJson, modelFromJson, toStateDict, loadStateDict, type ModelJson, type NestedNumbers,
+  modelToJson, modelFromJson, checkpointFromJson, toStateDict, loadStateDict, type ModelJson, type NestedNumbers, type CheckpointJson,
 } from './serialize';
 export { stepJacobian, forEachProduct, stateSize } from './analysis/jacobian';
 export { analyseBound, type BoundReport, type BoundOptions } from './analysis/bound';

@@ -34,6 +34,18 @@ export interface Optimizer {
   readonly grads: Float64Array;
   zeroGrad(): void;
   step(): StepStats;
+  /** Its state (Adam's moments and step count, the momentum buffer), copied, to continue exactly later. */
+  getState(): OptimizerState;
+  /** Restores a state saved by getState() for the same kind and parameter count. */
+  setState(s: OptimizerState): void;
+}
+
+/** An optimiser's state: its kind, its step count, and its buffers (first moment or velocity, second moment). */
+export interface OptimizerState {
+  kind: OptimizerKind;
+  step: number;
+  m: Float64Array | null;
+  v: Float64Array | null;
 }
 
 /** Checks optimiser settings, naming what is wrong. */
@@ -60,6 +72,15 @@ export function createOptimizer(theta: Float64Array, cfg: OptimizerConfig): Opti
   return {
     grads,
     zeroGrad: () => grads.fill(0),
+    getState: () => ({ kind: cfg.kind, step: t, m: v ? Float64Array.from(v) : null, v: s ? Float64Array.from(s) : null }),
+    setState: (st) => {
+      if (st.kind !== cfg.kind) throw new RangeError(`optimizer state is for ${st.kind}; this run uses ${cfg.kind}`);
+      const fits = (a: Float64Array | null, b: Float64Array | null): boolean => (a === null) === (b === null) && (!a || a.length === (b as Float64Array).length);
+      if (!fits(v, st.m) || !fits(s, st.v)) throw new RangeError(`optimizer state does not fit this model (${n} parameters)`);
+      if (v && st.m) v.set(st.m);
+      if (s && st.v) s.set(st.v);
+      t = st.step;
+    },
     step: () => {
       const gradNorm = norm2(grads);
       let clipped = false;

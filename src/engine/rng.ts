@@ -16,6 +16,15 @@ export interface Rng {
   int(n: number): number;
   /** Fisher–Yates shuffle in place. */
   shuffle<T>(items: T[]): T[];
+  /** The generator's whole state (four 32-bit words and the cached normal draw), to save and restore exactly. */
+  getState(): RngState;
+  setState(s: RngState): void;
+}
+
+/** The exact state of an Rng: four unsigned 32-bit words and the spare normal draw (null when none is cached). */
+export interface RngState {
+  words: [number, number, number, number];
+  spare: number | null;
 }
 
 function splitmix32(state: number): () => number {
@@ -65,6 +74,14 @@ export function createRng(seed: number): Rng {
       return r * Math.cos(2 * Math.PI * v);
     },
     int: (n) => Math.floor(next() * n),
+    getState: () => ({ words: [a >>> 0, b >>> 0, c >>> 0, d >>> 0], spare: Number.isNaN(spare) ? null : spare }),
+    setState: (st) => {
+      if (!Array.isArray(st.words) || st.words.length !== 4 || !st.words.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32)) {
+        throw new RangeError('random state: expected four unsigned 32-bit words');
+      }
+      [a, b, c, d] = st.words;
+      spare = st.spare === null ? NaN : st.spare;
+    },
     shuffle: (items) => {
       for (let i = items.length - 1; i > 0; i--) {
         const j = Math.floor(next() * (i + 1));

@@ -7,6 +7,7 @@
 import { validateConfig, type ModelConfig } from './config';
 import { paramLayout, tensorByName } from './params';
 import type { Model } from './model';
+import type { TrainCheckpoint } from './train';
 
 /** Identifies the model file format. */
 export const MODEL_FORMAT = 'rnn-playground-model';
@@ -26,18 +27,78 @@ export interface ModelJson {
   config: ModelConfig;
   parameters: Record<string, TensorJson>;
   meta?: Record<string, unknown>;
+  /** Where training stands, to continue it exactly (optional: files written before it, or by export, have none). */
+  checkpoint?: CheckpointJson;
+}
+
+/** A TrainCheckpoint as JSON (numbers in shortest round-trip form, so it restores bit for bit). */
+export interface CheckpointJson {
+  epochs: number;
+  theta: number[];
+  optimizer: { kind: string; step: number; m: number[] | null; v: number[] | null };
+  rng: { words: number[]; spare: number | null };
+  order: number[];
+  best: { loss: number | null; epoch: number; theta: number[] | null };
 }
 
 /** Nested arrays as PyTorch's `tensor.tolist()` gives them. */
 export type NestedNumbers = number | NestedNumbers[];
 
-/** Serialises a model to the JSON model format (an object; JSON.stringify it to write). */
-export function modelToJson(model: Model, meta?: Record<string, unknown>): ModelJson {
+/** Serialises a model to the JSON model format (an object; JSON.stringify it to write), with its checkpoint if given. */
+export function modelToJson(model: Model, meta?: Record<string, unknown>, checkpoint?: TrainCheckpoint | null): ModelJson {
   const parameters: Record<string, TensorJson> = {};
   for (const t of model.layout.tensors) {
     parameters[t.name] = { shape: [...t.shape], data: Array.from(model.theta.subarray(t.offset, t.offset + t.size)) };
   }
-  return { format: MODEL_FORMAT, version: MODEL_VERSION, config: { ...model.config }, parameters, ...(meta ? { meta } : {}) };
+  return {
+    format: MODEL_FORMAT, version: MODEL_VERSION, config: { ...model.config }, parameters, ...(meta ? { meta } : {}),
+    ...(checkpoint ? { checkpoint: checkpointToJson(checkpoint) } : {}),
+  };
+}
+
+function checkpointToJson(c: TrainCheckpoint): CheckpointJson {
+  return {
+    epochs: c.epochs, theta: Array.from(c.theta),
+    optimizer: { kind: c.optimizer.kind, step: c.optimizer.step, m: c.optimizer.m ? Array.from(c.optimizer.m) : null, v: c.optimizer.v ? Array.from(c.optimizer.v) : null },
+    rng: { words: [...c.rng.words], spare: c.rng.spare }, order: [...c.order],
+    best: { loss: Number.isFinite(c.best.loss) ? c.best.loss : null, epoch: c.best.epoch, theta: c.best.theta ? Array.from(c.best.theta) : null },
+  };
+}
+
+/**
+ * The checkpoint of a model file read by modelFromJson, or null when the file has none (written before checkpoints,
+ * or by an export). Throws naming what does not fit the model.
+ */
+export function checkpointFromJson(json: unknown, model: Model): TrainCheckpoint | null {
+  const c = (json as Partial<ModelJson> | null)?.checkpoint;
+  if (c === undefined || c === null) return null;
+  const n = model.theta.length;
+  const floats = (name: string, a: unknown, len: number): Float64Array => {
+    if (!Array.isArray(a) || a.length !== len || !a.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+      throw new TypeError(`model file: checkpoint.${name} needs ${len} finite numbers`);
+    }
+    return Float64Array.from(a as number[]);
+  };
+  const int = (name: string, v: unknown): number => {
+    if (!Number.isInteger(v) || (v as number) < 0) throw new TypeError(`model file: checkpoint.${name} must be a whole number ≥ 0`);
+    return v as number;
+  };
+  const o = c.optimizer;
+  if (!o || !['sgd', 'momentum', 'adam'].includes(o.kind)) throw new TypeError('model file: checkpoint.optimizer.kind must be sgd, momentum or adam');
+  const order = c.order;
+  if (!Array.isArray(order) || !order.every((i) => Number.isInteger(i) && i >= 0 && i < order.length) || new Set(order).size !== order.length) {
+    throw new TypeError('model file: checkpoint.order must be a permutation of the training sequences');
+  }
+  if (!c.rng || !Array.isArray(c.rng.words) || c.rng.words.length !== 4 || !c.rng.words.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32)) {
+    throw new TypeError('model file: checkpoint.rng.words must be four unsigned 32-bit integers');
+  }
+  return {
+    epochs: int('epochs', c.epochs), theta: floats('theta', c.theta, n),
+    optimizer: { kind: o.kind as TrainCheckpoint['optimizer']['kind'], step: int('optimizer.step', o.step), m: o.m === null ? null : floats('optimizer.m', o.m, n), v: o.v === null ? null : floats('optimizer.v', o.v, n) },
+    rng: { words: c.rng.words as [number, number, number, number], spare: typeof c.rng.spare === 'number' ? c.rng.spare : null },
+    order: [...order],
+    best: { loss: c.best?.loss ?? Infinity, epoch: int('best.epoch', c.best?.epoch ?? 0), theta: c.best?.theta ? floats('best.theta', c.best.theta, n) : null },
+  };
 }
 
 /** Reads a model from the JSON model format, checking every shape and value. */

@@ -9,9 +9,9 @@ import { backwardStack, createWorkspace, finalState, forwardStack, type Batch, t
 import { packBatch, validateSamples, type Sample } from './batch';
 import { headForward, headLoss } from './head';
 import type { Model } from './model';
-import { createOptimizer, validateOptimizer, type OptimizerConfig } from './optim';
+import { createOptimizer, validateOptimizer, type OptimizerConfig, type OptimizerState } from './optim';
 import { describeIndex } from './params';
-import { createRng } from './rng';
+import { createRng, type RngState } from './rng';
 import { recurrentSpectrum } from './analysis/bound';
 
 /** Training settings. */
@@ -41,6 +41,26 @@ export interface TrainOptions {
   recordLayer?: number;
   /** Wall-clock source for timings (injected: the engine does not read clocks itself). */
   now?: () => number;
+  /**
+   * Continue a run exactly where `checkpoint` left it (its weights, optimiser state, shuffling state and best epoch):
+   * train(A, k epochs) then train(resume, n epochs) gives the same losses and weights as train(A, k + n epochs).
+   * Epochs of this call are still numbered from 1 in the result; add `checkpoint.epochs` for the run's numbering.
+   */
+  resume?: TrainCheckpoint;
+}
+
+/** Where a run stands after an epoch: enough to continue it exactly. */
+export interface TrainCheckpoint {
+  /** Epochs done in the whole run so far. */
+  epochs: number;
+  /** The weights after the last epoch (the model may hold the best epoch's instead). */
+  theta: Float64Array;
+  optimizer: OptimizerState;
+  /** The shuffling generator and the sample order it shuffles (in place, epoch after epoch). */
+  rng: RngState;
+  order: number[];
+  /** The best epoch so far (numbered in the whole run), its score and, when restoring the best, its weights. */
+  best: { loss: number; epoch: number; theta: Float64Array | null };
 }
 
 /** What one epoch did. */
@@ -77,6 +97,8 @@ export interface TrainResult {
   bestValLoss: number | null;
   /** Divergence details when status is 'diverged'. */
   divergence: { epoch: number; batch: number; where: string; message: string } | null;
+  /** Where the run stands at its end, to continue it exactly (null when it diverged or was stopped mid-epoch). */
+  checkpoint: TrainCheckpoint | null;
 }
 
 /** Validates training options, naming what is wrong. */
@@ -137,6 +159,15 @@ export function train(model: Model, samples: Sample[], opts: TrainOptions): Trai
   if (opts.validation) validateSamples(cfg, opts.validation, 'validation sequence');
   const rng = createRng(opts.seed ?? 0);
   const optimizer = createOptimizer(model.theta, opts.optimizer);
+  const resume = opts.resume;
+  const done = resume?.epochs ?? 0;
+  if (resume) {
+    if (resume.theta.length !== model.theta.length) throw new RangeError(`checkpoint: ${resume.theta.length} weights; the model has ${model.theta.length}`);
+    if (resume.order.length !== samples.length) throw new RangeError(`checkpoint: made for ${resume.order.length} training sequences; there are ${samples.length}`);
+    model.theta.set(resume.theta);
+    optimizer.setState(resume.optimizer);
+    rng.setState(resume.rng);
+  }
   const grads = optimizer.grads;
   const cache = new Map<string, Workspace>();
   const recordLayer = Math.min(opts.recordLayer ?? 0, cfg.layers - 1);
@@ -144,11 +175,14 @@ export function train(model: Model, samples: Sample[], opts: TrainOptions): Trai
   const restoreBest = opts.restoreBest ?? validating;
   const patience = opts.patience ?? 0;
   const before = new Float64Array(model.theta.length);
-  let best = { loss: Infinity, epoch: 0, theta: null as Float64Array | null };
+  // epochs of the best are numbered within this call (≤ 0: an epoch of the run it continues)
+  let best = resume
+    ? { loss: resume.best.loss, epoch: resume.best.epoch - done, theta: restoreBest && resume.best.theta ? Float64Array.from(resume.best.theta) : null }
+    : { loss: Infinity, epoch: 0, theta: null as Float64Array | null };
   const epochs: EpochRecord[] = [];
   let status: TrainStatus = 'completed';
   let divergence: TrainResult['divergence'] = null;
-  const order = samples.map((_, i) => i);
+  const order = resume ? [...resume.order] : samples.map((_, i) => i);
   const D = cfg.inputSize;
   const maxT = Math.max(...samples.map((s) => s.x.length / D));
 
@@ -254,12 +288,16 @@ export function train(model: Model, samples: Sample[], opts: TrainOptions): Trai
       break;
     }
   }
+  const checkpoint: TrainCheckpoint | null = status === 'diverged' || status === 'cancelled' ? null : {
+    epochs: done + epochs.length, theta: Float64Array.from(model.theta), optimizer: optimizer.getState(), rng: rng.getState(), order: [...order],
+    best: { loss: best.loss, epoch: best.epoch + done, theta: best.theta ? Float64Array.from(best.theta) : null },
+  };
   let bestEpoch = epochs.length;
   if (restoreBest && best.theta && status !== 'diverged') {
     model.theta.set(best.theta);
     bestEpoch = best.epoch;
   }
-  return { status, epochs, bestEpoch, bestValLoss: validating && Number.isFinite(best.loss) ? best.loss : null, divergence };
+  return { status, epochs, bestEpoch, bestValLoss: validating && Number.isFinite(best.loss) ? best.loss : null, divergence, checkpoint };
 }
 
 function divergenceInfo(epoch: number, batch: number, where: string, what: string): NonNullable<TrainResult['divergence']> {

@@ -95,8 +95,8 @@ export class Commands {
     this.panels.show(file);
     const experiment = await this.panels.applyEdit(file, changes);
     this.output.appendLine(`${path.basename(experiment)}: ${what}`);
-    if (/trainCsv|trainCurrentFile|verifyBound|compareCells|stepEpoch/.test(command)) {
-      void vscode.commands.executeCommand(command === 'rnnPlayground.trainCsv' || command === 'rnnPlayground.stepEpoch' ? 'rnnPlayground.trainCurrentFile' : command, vscode.Uri.file(experiment));
+    if (/trainCsv|trainCurrentFile|verifyBound|compareCells|stepEpoch|continueTraining/.test(command)) {
+      void vscode.commands.executeCommand(/trainCsv|stepEpoch|continueTraining/.test(command) ? 'rnnPlayground.trainCurrentFile' : command, vscode.Uri.file(experiment));
     }
   }
 
@@ -120,7 +120,8 @@ export class Commands {
     reg('rnnPlayground.trainCsv', (uri, o) => this.train(uri, o));
     reg('rnnPlayground.trainCurrentFile', (uri, o) => this.train(uri, o));
     reg('rnnPlayground.stopTraining', async () => this.stop());
-    reg('rnnPlayground.stepEpoch', (uri, o) => this.train(uri, o, true));
+    reg('rnnPlayground.stepEpoch', (uri, o) => this.train(uri, o, 'step'));
+    reg('rnnPlayground.continueTraining', (uri, o) => this.train(uri, o, 'continue'));
     reg('rnnPlayground.verifyBound', (uri, o) => this.verify(uri, o));
     reg('rnnPlayground.compareCells', (uri, o) => this.compare(uri, o));
     reg('rnnPlayground.gradientCheck', (uri, o) => this.gradientCheck(uri instanceof vscode.Uri ? o : options(uri)));
@@ -213,8 +214,13 @@ export class Commands {
    * Train on This CSV / Train on Current File (a CSV or an experiment). With `step`, Step One Epoch: the latest run of
    * the file continues for one epoch from its saved weights (a first step starts a run of one epoch).
    */
-  async train(uri: unknown, o: Options, step = false): Promise<RunSummary | CommandFailure | null> {
-    const file = await resolveFile(uri, ['csv', 'experiment'], step ? 'train one more epoch on' : 'train on');
+  /**
+   * Train on a file: a new run, one more epoch of the latest run ('step'), or the experiment's epochs more of it
+   * ('continue'). A continued run equals one that was never stopped (the model file's checkpoint).
+   */
+  async train(uri: unknown, o: Options, mode: 'new' | 'step' | 'continue' = 'new'): Promise<RunSummary | CommandFailure | null> {
+    const step = mode !== 'new';
+    const file = await resolveFile(uri, ['csv', 'experiment'], mode === 'step' ? 'train one more epoch on' : mode === 'continue' ? 'continue training on' : 'train on');
     if (!file) return null;
     this.currentFile = file;
     // one run per file at a time (a double click on Step must not start two runs from the same epoch)
@@ -232,14 +238,14 @@ export class Commands {
     const earlier = resume && previous ? previous.history : [];
     const losses: number[] = earlier.map((e) => e.trainLoss);
     this.sidebar.update({ current: file, losses: [...losses] });
-    this.output.appendLine(`\n▶ ${step ? 'One more epoch' : 'Training'} on ${file}`);
+    this.output.appendLine(`\n▶ ${mode === 'step' ? 'One more epoch' : resume ? 'Continuing training' : 'Training'} on ${file}`);
     this.panels.runStarted(file, earlier);
     this.training.add(file);
     const source = this.source(file, o);
-    if (step) source.overrides = { ...source.overrides, training: { ...source.overrides?.training, epochs: 1 } };
+    if (mode === 'step') source.overrides = { ...source.overrides, training: { ...source.overrides?.training, epochs: 1 } };
     let reply: WorkerReply<'train/start'>;
     try {
-      reply = await this.job(`RNN Playground: ${step ? 'one more epoch' : 'training'} on ${name}`, 'train/start', {
+      reply = await this.job(`RNN Playground: ${mode === 'step' ? 'one more epoch' : resume ? 'continuing training' : 'training'} on ${name}`, 'train/start', {
         source, saveTo: save ? sibling(file, '.model.json') : null, resume,
       }, (p) => this.trainProgress(file, p, losses));
     } catch (e) {

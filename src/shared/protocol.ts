@@ -622,7 +622,7 @@ export interface ReadyMessage {
 export const WEBVIEW_COMMANDS = [
   'rnnPlayground.trainCurrentFile', 'rnnPlayground.stopTraining', 'rnnPlayground.verifyBound', 'rnnPlayground.compareCells',
   'rnnPlayground.newExperiment', 'rnnPlayground.gradientCheck', 'rnnPlayground.loadModel', 'rnnPlayground.exportModel',
-  'rnnPlayground.stepEpoch', 'rnnPlayground.openPlayground',
+  'rnnPlayground.stepEpoch', 'rnnPlayground.continueTraining', 'rnnPlayground.openPlayground',
 ] as const;
 
 /** Webview → host: run one of the extension's commands. */

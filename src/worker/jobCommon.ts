@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { modelFromJson, type Model } from '../engine/index';
+import { checkpointFromJson, modelFromJson, type Model, type TrainCheckpoint } from '../engine/index';
 import { CsvCancelled, readCsv, type CsvTable } from '../data/csv';
 import { buildDataset, type Dataset, type DatasetSpec } from '../data/dataset';
 import { resolveData, type Experiment, type ResolvedData } from '../data/experiment';
@@ -84,7 +84,7 @@ export function writeFresh(path: string, text: string): string {
 }
 
 /** Reads a model file, naming the file in any problem. */
-export function readModel(modelFile: string): { model: Model; data: ModelDataMeta | null; training: ModelTrainingMeta | null } {
+export function readModel(modelFile: string): { model: Model; data: ModelDataMeta | null; training: ModelTrainingMeta | null; checkpoint: TrainCheckpoint | null } {
   let json: { meta?: { data?: ModelDataMeta; training?: ModelTrainingMeta } };
   try {
     json = JSON.parse(readFileSync(modelFile, 'utf8'));
@@ -93,7 +93,8 @@ export function readModel(modelFile: string): { model: Model; data: ModelDataMet
     throw new InputError(`${modelFile}: ${code === 'ENOENT' ? 'no such file' : e instanceof SyntaxError ? `not valid JSON (${e.message})` : (e as Error).message}`);
   }
   try {
-    return { model: modelFromJson(json), data: json.meta?.data ?? null, training: json.meta?.training ?? null };
+    const model = modelFromJson(json);
+    return { model, data: json.meta?.data ?? null, training: json.meta?.training ?? null, checkpoint: checkpointFromJson(json, model) };
   } catch (e) {
     throw new InputError(`${modelFile}: not an RNN Playground model (${(e as Error).message})`);
   }

@@ -1,7 +1,7 @@
 /** Training jobs: train (or continue) one model of an experiment, and train every cell on the same data for Compare. */
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { analyseBound, evaluate, modelToJson, train, type CellKind, type Model, type TrainResult } from '../engine/index';
+import { analyseBound, evaluate, modelToJson, train, type CellKind, type Model, type TrainCheckpoint, type TrainResult } from '../engine/index';
 import type { Dataset } from '../data/dataset';
 import { planTraining, type Experiment } from '../data/experiment';
 import { experimentModel, loadExperiment, trainingRun } from '../data/settings';
@@ -16,11 +16,13 @@ const fmt = num;
 
 /** Trains one model of the experiment's settings (cell overridable) on a dataset, streaming progress. */
 function trainModel(exp: Experiment, ds: Dataset, ctx: JobContext, cell: CellKind = exp.model.cell, label: string = cell,
-  start: { model: Model; epochs: number } | null = null): { model: Model; result: TrainResult; seconds: number; plan: ReturnType<typeof planTraining> } {
+  start: { model: Model; epochs: number; checkpoint: TrainCheckpoint | null } | null = null): { model: Model; result: TrainResult; seconds: number; plan: ReturnType<typeof planTraining> } {
   const model = start?.model ?? experimentModel(exp, ds, cell);
   const before = start?.epochs ?? 0;
-  const t = before ? { ...exp.training, seed: (exp.training.seed + before) % 2 ** 31 } : exp.training;
+  // a checkpoint continues the run exactly; without one (a file written before checkpoints) a new shuffle seed
+  const t = before && !start?.checkpoint ? { ...exp.training, seed: (exp.training.seed + before) % 2 ** 31 } : exp.training;
   const { plan, options } = trainingRun(t, ds);
+  if (start?.checkpoint) options.resume = start.checkpoint;
   const t0 = Date.now();
   let lastReport = 0;
   const result = train(model, ds.train, {
@@ -54,7 +56,8 @@ function sameNetwork(a: Model['config'], b: Model['config']): boolean {
 /**
  * Train on an experiment or CSV; save the model next to it. With `resume` (a model file of an earlier run of the same
  * network), training continues from its weights and the file is updated in place: that is how "Step One Epoch"
- * advances a run. Optimiser state (Adam's moments) is not saved, so it restarts at each resume. When the experiment
+ * advances a run. The model file carries a checkpoint (weights after the last epoch, the optimiser's state, the
+ * shuffling state, the best epoch), so a continued run equals one that was never interrupted. When the experiment
  * now describes a different network, a new run starts instead and is saved under a fresh name.
  */
 export async function trainJob(source: ExperimentSource, saveTo: string | null, ctx: JobContext, resume: string | null = null): Promise<RunSummary> {
@@ -62,12 +65,20 @@ export async function trainJob(source: ExperimentSource, saveTo: string | null, 
   const resolved = resolveExperiment(experiment, await loadTable(csvFile, ctx));
   const { spec } = resolved;
   const ds = prepareDataset(resolved.table, spec, ctx);
-  let start: { model: Model; epochs: number } | null = null;
+  let start: { model: Model; epochs: number; checkpoint: TrainCheckpoint | null } | null = null;
   const notes: string[] = [];
   if (resume && existsSync(resume)) {
     const loaded = readModel(resume);
-    if (sameNetwork(loaded.model.config, experimentModel(experiment, ds).config)) start = { model: loaded.model, epochs: loaded.training?.epochs ?? 0 };
-    else notes.push(`the settings no longer match ${basename(resume)}, so a new run started`);
+    if (sameNetwork(loaded.model.config, experimentModel(experiment, ds).config)) {
+      let checkpoint = loaded.checkpoint;
+      if (checkpoint && (checkpoint.order.length !== ds.train.length || checkpoint.optimizer.kind !== experiment.training.optimizer)) {
+        notes.push(`${basename(resume)} was trained on ${checkpoint.order.length} sequences with ${checkpoint.optimizer.kind}; the data or the optimiser changed, so training continues from its weights with a fresh optimiser state`);
+        checkpoint = null;
+      } else if (!checkpoint) {
+        notes.push(`${basename(resume)} has no optimiser state (written before checkpoints, or stopped mid-epoch): training continues from its weights, and the optimiser's moments start again`);
+      }
+      start = { model: loaded.model, epochs: loaded.training?.epochs ?? checkpoint?.epochs ?? 0, checkpoint };
+    } else notes.push(`the settings no longer match ${basename(resume)}, so a new run started`);
   }
   const { model, result, seconds, plan } = trainModel(experiment, ds, ctx, experiment.model.cell, experiment.model.cell, start);
   const before = start?.epochs ?? 0;
@@ -76,7 +87,7 @@ export async function trainJob(source: ExperimentSource, saveTo: string | null, 
   if (saveTo && result.status !== 'diverged') {
     const training: ModelTrainingMeta = { epochs: summary.epochs, bestEpoch: summary.bestEpoch, status: result.status, valLoss: summary.valLoss, baselineLoss: ds.baseline.loss };
     const meta = { data: modelDataMeta(csvFile, ds, spec, resolved.layout), training, experiment: experimentFile };
-    const text = JSON.stringify(modelToJson(model, meta));
+    const text = JSON.stringify(modelToJson(model, meta, result.checkpoint));
     if (start && resume) {
       writeFileAtomic(resume, (append) => append(text), true);
       summary.modelFile = resume;

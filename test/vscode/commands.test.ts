@@ -11,7 +11,7 @@ import { playground, run, workspaceFile } from './util';
 const COMMANDS = [
   'rnnPlayground.openPlayground', 'rnnPlayground.trainCsv', 'rnnPlayground.trainCurrentFile', 'rnnPlayground.stopTraining',
   'rnnPlayground.verifyBound', 'rnnPlayground.compareCells', 'rnnPlayground.gradientCheck', 'rnnPlayground.newExperiment',
-  'rnnPlayground.exportModel', 'rnnPlayground.loadModel', 'rnnPlayground.stepEpoch',
+  'rnnPlayground.exportModel', 'rnnPlayground.loadModel', 'rnnPlayground.stepEpoch', 'rnnPlayground.continueTraining',
 ];
 
 type Failure = { error: string; kind: string };
@@ -34,7 +34,7 @@ export function registerCommandTests(): void {
   suite('commands', () => {
     let modelFile = '';
 
-    test('activation registers all eleven commands, quickly', async () => {
+    test('activation registers all twelve commands, quickly', async () => {
       const t0 = Date.now();
       const api = await playground();
       console.log(`      activation took ${Date.now() - t0} ms`);
@@ -107,6 +107,14 @@ export function registerCommandTests(): void {
       assert.equal(s.task, 'classify');
       assert.equal(s.experimentFile, created.experimentFile);
       assert.equal(s.modelFile, workspaceFile('temporal-order.model.json').fsPath);
+      // Continue Training: the experiment's 2 epochs more of the same run, its epochs counted on, the same file
+      const c = await run<RunSummary>('rnnPlayground.continueTraining', vscode.Uri.file(created.experimentFile));
+      assert.ok(!failed(c), JSON.stringify(c));
+      assert.equal(c.epochs, 4);
+      assert.deepEqual(c.history.map((h) => h.epoch), [1, 2, 3, 4], 'the run so far, as the panel charts it');
+      assert.equal(c.continuedFrom, 2);
+      assert.equal(c.modelFile, s.modelFile);
+      assert.ok(JSON.parse(fs.readFileSync(c.modelFile as string, 'utf8')).checkpoint?.epochs === 4, 'the file carries the checkpoint');
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     });
 

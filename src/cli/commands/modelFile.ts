@@ -1,5 +1,5 @@
 /** Loading a saved model together with the data settings it was trained with. */
-import { modelFromJson, type Model } from '../../engine/index';
+import { checkpointFromJson, modelFromJson, type Model, type TrainCheckpoint } from '../../engine/index';
 import type { DatasetSpec } from '../../data/dataset';
 import { specFromMeta, type ModelDataMeta } from '../../data/modelMeta';
 import { UsageError } from '../errors';
@@ -10,10 +10,12 @@ import { EXPERIMENT_ENUMS } from '../../data/experiment';
 export type { ModelDataMeta };
 
 /** Reads a model file; throws a usage error naming the file when it is not one. */
-export function loadModelFile(path: string): { model: Model; data: ModelDataMeta | null } {
-  const json = readJsonFile(path) as { meta?: { data?: ModelDataMeta } };
+export function loadModelFile(path: string): { model: Model; data: ModelDataMeta | null; epochs: number; checkpoint: TrainCheckpoint | null } {
+  const json = readJsonFile(path) as { meta?: { data?: ModelDataMeta; training?: { epochs?: number } } };
   try {
-    return { model: modelFromJson(json), data: json.meta?.data ?? null };
+    const model = modelFromJson(json);
+    const checkpoint = checkpointFromJson(json, model);
+    return { model, data: json.meta?.data ?? null, epochs: json.meta?.training?.epochs ?? checkpoint?.epochs ?? 0, checkpoint };
   } catch (e) {
     throw new UsageError(`${path}: ${(e as Error).message}`);
   }

@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { describeDataset } from '../../data/describe';
 import { num as numText, plural } from '../../shared/protocol';
-import { modelToJson, train, type CellKind, type Model, type TrainResult } from '../../engine/index';
+import { modelToJson, train, type CellKind, type Model, type TrainCheckpoint, type TrainResult } from '../../engine/index';
+import { loadModelFile } from './modelFile';
 import type { Dataset } from '../../data/dataset';
 import type { Experiment, ResolvedData } from '../../data/experiment';
 import type { WideLayout } from '../../data/layout';
@@ -55,15 +56,17 @@ export type TrainReport = Omit<RunSummary, 'csvFile' | 'modelFile' | 'verdict' |
 };
 
 /** Trains one model of the experiment's settings (cell overridable) on a dataset (shared with compare). */
-export function trainOn(ds: Dataset, exp: Experiment, quiet: boolean, cell?: CellKind): { model: Model; result: TrainResult; seconds: number; plan: ReturnType<typeof trainingRun>['plan']; judge: (trainLoss: number, valLoss: number, accuracy: number | null) => Verdict } {
+export function trainOn(ds: Dataset, exp: Experiment, quiet: boolean, cell?: CellKind, start: { model: Model; before: number; checkpoint: TrainCheckpoint | null } | null = null): { model: Model; result: TrainResult; seconds: number; plan: ReturnType<typeof trainingRun>['plan']; judge: (trainLoss: number, valLoss: number, accuracy: number | null) => Verdict } {
   let model: Model;
   try {
-    model = experimentModel(exp, ds, cell);
+    model = start?.model ?? experimentModel(exp, ds, cell);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const settings = exp.training;
+  // the same settings as the worker's: a checkpoint continues exactly; without one, a new shuffle seed
+  const settings = start && !start.checkpoint && start.before ? { ...exp.training, seed: (exp.training.seed + start.before) % 2 ** 31 } : exp.training;
   const { plan, options } = trainingRun(settings, ds);
+  if (start?.checkpoint) options.resume = start.checkpoint;
   const epochs = plan.epochs;
   const bar = createProgress(`training ${model.config.cell}`, quiet);
   const t0 = Date.now();
@@ -81,8 +84,29 @@ export function trainOn(ds: Dataset, exp: Experiment, quiet: boolean, cell?: Cel
     bar.done();
   }
   const judge = (trainLoss: number, valLoss: number, accuracy: number | null): Verdict =>
-    judgeRun(runFacts(ds, { cell: model.config.cell, learningRate: settings.learningRate, hiddenSize: model.config.hiddenSize }, result, { trainLoss, valLoss, accuracy }, 0, plan.epochs));
+    judgeRun(runFacts(ds, { cell: model.config.cell, learningRate: settings.learningRate, hiddenSize: model.config.hiddenSize }, result, { trainLoss, valLoss, accuracy }, start?.before ?? 0, plan.epochs));
   return { model, result, seconds: (Date.now() - t0) / 1000, plan, judge };
+}
+
+/** The run a `--resume MODEL.json` continues: its weights and checkpoint, when the model matches the settings. */
+function resumeFrom(path: string, exp: Experiment, ds: Dataset, v: Values): { start: { model: Model; before: number; checkpoint: TrainCheckpoint | null }; notes: string[] } {
+  if (v.epochs === undefined) throw new UsageError('--resume needs --epochs N: how many more epochs to train');
+  const loaded = loadModelFile(path);
+  const wanted = experimentModel(exp, ds).config;
+  const keys = ['cell', 'activation', 'coupled', 'inputSize', 'hiddenSize', 'layers', 'residual', 'readout', 'loss', 'outputSize'] as const;
+  const differs = keys.filter((k) => loaded.model.config[k] !== wanted[k]);
+  if (differs.length || JSON.stringify(loaded.model.config.equations ?? null) !== JSON.stringify(wanted.equations ?? null)) {
+    throw new UsageError(`${path} is a different network from these settings (${differs.map((k) => `${k} ${loaded.model.config[k]} vs ${wanted[k]}`).join(', ') || 'equations'}): train it from the start, or resume with its own settings`);
+  }
+  const notes: string[] = [];
+  let checkpoint = loaded.checkpoint;
+  if (checkpoint && (checkpoint.order.length !== ds.train.length || checkpoint.optimizer.kind !== exp.training.optimizer)) {
+    notes.push(`${path} was trained on ${checkpoint.order.length} sequences with ${checkpoint.optimizer.kind}; the data or the optimiser changed, so training continues from its weights with a fresh optimiser state`);
+    checkpoint = null;
+  } else if (!checkpoint) {
+    notes.push(`${path} has no optimiser state (written before checkpoints, or stopped mid-epoch): training continues from its weights, and the optimiser's moments start again`);
+  } else notes.push(`continues ${path} after epoch ${checkpoint.epochs}, exactly (weights, optimiser state, shuffling)`);
+  return { start: { model: loaded.model, before: loaded.epochs, checkpoint }, notes };
 }
 
 /** The roles report of a resolution. */
@@ -124,10 +148,14 @@ export async function trainCommand(given: string, v: Values, json: boolean) {
   const tbl = resolved.table;
   const spec = resolved.spec;
   const ds = dataset(tbl, spec);
-  const save = typeof v.save === 'string' ? v.save : null;
-  if (save && v.force !== true && existsSync(save)) throw new UsageError(`${save} already exists; choose another name or pass --force to replace it`);
-  const { model, result, seconds, plan } = trainOn(ds, experiment, json);
-  const summary = summariseRun({ csvFile: file, experimentFile, resolved, ds, model, result, plan, learningRate: experiment.training.learningRate, seconds });
+  const resume = typeof v.resume === 'string' ? v.resume : null;
+  // --resume writes back to its model file unless --save names another
+  const save = typeof v.save === 'string' ? v.save : resume;
+  if (save && save !== resume && v.force !== true && existsSync(save)) throw new UsageError(`${save} already exists; choose another name or pass --force to replace it`);
+  const { start, notes: resumeNotes } = resume ? resumeFrom(resume, experiment, ds, v) : { start: null, notes: [] };
+  const { model, result, seconds, plan } = trainOn(ds, experiment, json, undefined, start);
+  const before = start?.before ?? 0;
+  const summary = summariseRun({ csvFile: file, experimentFile, resolved, ds, model, result, plan, learningRate: experiment.training.learningRate, seconds, before, notes: resumeNotes });
   const judgement = summary.verdict as Verdict;
   let saved: string | null = null;
   if (save) {
@@ -136,7 +164,7 @@ export async function trainCommand(given: string, v: Values, json: boolean) {
       training: { epochs: summary.epochs, bestEpoch: summary.bestEpoch, status: result.status, valLoss: summary.valLoss, baselineLoss: ds.baseline.loss },
     };
     try {
-      writeFileAtomic(save, (append) => append(JSON.stringify(modelToJson(model, meta))), v.force === true);
+      writeFileAtomic(save, (append) => append(JSON.stringify(modelToJson(model, meta, result.checkpoint))), v.force === true || save === resume);
     } catch (e) {
       if (e instanceof FileExistsError) throw new UsageError(`${e.message} (the model was trained but not saved)`);
       throw new UsageError(`cannot write ${save}: ${(e as Error).message}`);
@@ -168,7 +196,7 @@ export async function trainCommand(given: string, v: Values, json: boolean) {
     ...(judgement.hint ? [`next: ${judgement.hint}`] : []),
     ...(report.dataUnits ? report.dataUnits.slice(0, 8).map((u) => `in data units (${u.target}): validation MSE ${numText(u.valMse)} vs ${numText(u.baselineMse)} for the baseline`) : []),
     ...(report.accuracy !== null ? [`accuracy ${(report.accuracy * 100).toFixed(1)}% vs ${((report.baselineAccuracy ?? 0) * 100).toFixed(1)}% for the majority class`] : []),
-    `${plural(report.epochs, 'epoch')} in ${seconds.toFixed(1)} s, ${result.status}${result.bestEpoch !== report.epochs ? `; weights of epoch ${result.bestEpoch} (best validation)` : ''}`,
+    `${plural(report.epochs, 'epoch')} in ${seconds.toFixed(1)} s, ${result.status}${summary.bestEpoch !== report.epochs ? `; weights of epoch ${summary.bestEpoch} (best validation)` : ''}`,
     ...(result.divergence ? [result.divergence.message] : []),
     ...(saved ? [`model saved to ${saved}`] : []),
   ].join('\n');
