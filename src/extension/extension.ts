@@ -1,5 +1,6 @@
 /**
- * Extension entry point: creates the engine client (the worker starts on first use), the status bar, the side view
+ * Extension entry point: creates the engine clients (one worker for jobs, one for the panels' reads, each started on
+ * first use), the status bar, the side view
  * and the commands. Activation only wires things up; nothing is computed or read here.
  */
 import * as vscode from 'vscode';
@@ -16,6 +17,8 @@ import { StatusBar } from './statusBar';
 /** What `activate` returns: handles for the extension-host tests (killing the worker, reading the status bar). */
 export interface PlaygroundApi {
   engine: EngineClient;
+  /** The second worker: the panels' reads (preview, rows, inspections), never queued behind a training run. */
+  reads: EngineClient;
   status: StatusBar;
   sidebar: SidebarProvider;
   panels: PlaygroundPanels;
@@ -29,22 +32,27 @@ export function activate(context: vscode.ExtensionContext): PlaygroundApi {
     stuckAfterMs: stuckTimeoutMs(),
     log: (line) => output.appendLine(line),
   });
+  // a second worker thread for what the panels read while the first one trains (each starts on first use)
+  const reads = new EngineClient(vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath, {
+    stuckAfterMs: stuckTimeoutMs(),
+    log: (line) => output.appendLine(`[reads] ${line}`),
+  });
   const status = new StatusBar();
   const sidebar = new SidebarProvider(context.extensionUri, (file) => {
     const exp = panelExperiment(file, readSmallText(file), experimentDefaults(), null);
     return exp.experiment && !exp.problem ? settingsLine(exp.experiment) : null;
   });
   const panels: PlaygroundPanels = new PlaygroundPanels(context.extensionUri, {
-    defaults: experimentDefaults, engine, modelFor: (file): string | null => commands.modelFor(file), log: (line) => output.appendLine(line),
+    defaults: experimentDefaults, engine: reads, modelFor: (file): string | null => commands.modelFor(file), log: (line) => output.appendLine(line),
     onActive: (file) => { if (!commands.busy && sidebar.current.current !== file) sidebar.update({ current: file }); },
     nextStep: (file) => commands.nextStep(file),
   });
   panels.register(context);
   const commands: Commands = new Commands(engine, output, status, sidebar, panels);
-  context.subscriptions.push(output, status, { dispose: () => engine.dispose() });
+  context.subscriptions.push(output, status, { dispose: () => engine.dispose() }, { dispose: () => reads.dispose() });
   context.subscriptions.push(vscode.window.registerWebviewViewProvider(SidebarProvider.viewType, sidebar));
   context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration('rnnPlayground.engine.stuckTimeoutSeconds')) engine.stuckAfterMs = stuckTimeoutMs();
+    if (e.affectsConfiguration('rnnPlayground.engine.stuckTimeoutSeconds')) engine.stuckAfterMs = reads.stuckAfterMs = stuckTimeoutMs();
   }));
   // the side view follows the CSV or experiment in the active editor
   context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor((ed) => {
@@ -56,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): PlaygroundApi {
   }));
   commands.register(context);
   if (showOnStartup()) void commands.openPlayground(undefined);
-  return { engine, status, sidebar, panels, commands };
+  return { engine, reads, status, sidebar, panels, commands };
 }
 
 /** An experiment file's text (null for other kinds, unreadable or implausibly large files). */

@@ -17,7 +17,7 @@ import { webviewShell } from './webviewShell';
 export interface PanelServices {
   /** Model and training defaults from the settings. */
   defaults(): ExperimentPatch;
-  /** The engine, for the Data view's preview and rows and for inspecting a sequence. */
+  /** The engine for reads — the Data view's preview and rows, a sequence's inspection — a worker of their own, so they never wait behind training. */
   engine: EngineClient;
   /** The latest trained or loaded model of an experiment or CSV. */
   modelFor(file: string): string | null;

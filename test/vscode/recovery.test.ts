@@ -31,6 +31,28 @@ export function registerRecoveryTests(): void {
       assert.equal(api.commands.busy, 0);
     });
 
+    test('reads never wait behind training: rows, a preview and an inspection are answered while a long run trains', async () => {
+      const api = await playground();
+      const csv = workspaceFile('adding-50.csv');
+      let settled = false;
+      const running = run<RunSummary>('rnnPlayground.trainCsv', csv, { training: { epochs: 1000 }, model: { hiddenSize: 32 }, save: false }).then((r) => {
+        settled = true;
+        return r;
+      });
+      await until(() => api.commands.busy > 0 && api.sidebar.current.losses.length >= 1, 60_000, 'the first epoch');
+      const rows = await api.reads.request('data/rows', { csvFile: csv.fsPath, start: 100, count: 20 });
+      assert.equal(rows.rows.length, 20);
+      const preview = await api.reads.request('data/preview', { source: { file: csv.fsPath, defaults: {} } });
+      assert.ok(preview.preview.sequences, 'the preview has the sequences');
+      const inspection = await api.reads.request('sequence/inspect', { source: { file: csv.fsPath, defaults: {} }, modelFile: null, sequence: 2 });
+      assert.ok(inspection.inspection);
+      assert.equal(settled, false, 'all three were answered while the run was still training');
+      assert.equal(api.engine.running && api.reads.running, true, 'two worker threads');
+      await run('rnnPlayground.stopTraining');
+      const s = await running;
+      assert.equal(s.status, 'cancelled');
+    });
+
     test('loading a large CSV keeps the extension host responsive', async () => {
       const big = workspaceFile('big-series.csv');
       const rows = ['t,value'];
