@@ -6,6 +6,7 @@
 import { layerIsResidual, layerInputSize, gateCount, type ModelConfig } from './config';
 import { cellFor, stateCount } from './cells/index';
 import { customBackward, customForward } from './cells/custom/layer';
+import { takeStepGradient } from './stepGradient';
 import { gemmNT, gemmPrepared, gemmTN, prepareRight, transpose } from './linalg';
 import type { LayerLayout } from './params';
 import type { Model } from './model';
@@ -228,23 +229,7 @@ function layerBackward(
   if (!diagonal) transpose(Gm, m, theta, L.Wh, w.WhT, 0);
   const WhT = diagonal ? null : prepareRight(m, Gm, w.WhT, 0);
   for (let t = T - 1; t >= 0; t--) {
-    const o = t * Bm;
-    let total = 0;
-    for (let b = 0; b < B; b++) {
-      let sq = 0;
-      for (let i = b * m; i < (b + 1) * m; i++) {
-        const g = w.dh[i] + w.dOut[o + i];
-        w.dh[i] = g;
-        sq += g * g;
-      }
-      total += sq;
-      if (t < lengths[b]) {
-        w.validSteps++;
-        if (sq >= 1e-20) w.aliveSteps++;
-      }
-    }
-    w.stepGradNorm[t] = Math.sqrt(total);
-    if (w.onStep) w.onStep(t, w.dh);
+    takeStepGradient(w, w.dh, t, lengths);
     w.desc.backward(w, t, lengths);
     // ∂L/∂h_{t−1} += W_hᵀ · ∂L/∂(recurrent pre-activations) (diagonal: Σ_g u_g ⊙ δ_g)
     if (WhT) gemmPrepared(WhT, B, w.dPreH, t * B * Gm, w.dhPrev, 0, true);

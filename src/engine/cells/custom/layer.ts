@@ -5,6 +5,7 @@
  */
 import { gemmNT, gemmPrepared, gemmTN, prepareRight, transpose } from '../../linalg';
 import type { LayerWork } from '../../workspace';
+import { takeStepGradient } from '../../stepGradient';
 import type { CellProgram, ProgramNode } from './program';
 import { segmentsOf, type Segment } from './codegen';
 
@@ -361,23 +362,7 @@ export function customBackward(cw: CustomWork, w: LayerWork, theta: Float64Array
     step = t;
     // ∂L/∂h_t: from the step after and from above (head or next layer)
     const dh = cw.dS[0];
-    const o = t * Bm;
-    let total = 0;
-    for (let b = 0; b < B; b++) {
-      let sq = 0;
-      for (let i = b * m; i < (b + 1) * m; i++) {
-        const g = dh[i] + w.dOut[o + i];
-        dh[i] = g;
-        sq += g * g;
-      }
-      total += sq;
-      if (t < lengths[b]) {
-        w.validSteps++;
-        if (sq >= 1e-20) w.aliveSteps++;
-      }
-    }
-    w.stepGradNorm[t] = Math.sqrt(total);
-    if (w.onStep) w.onStep(t, dh);
+    takeStepGradient(w, dh, t, lengths);
     // rows past their sequence's end carry the state: their adjoints pass straight through
     for (let b = 0; b < B; b++) {
       if (t < lengths[b]) continue;
