@@ -18,6 +18,7 @@ import { exportCommand } from './commands/export';
 import { equationsFlag, settingsFor } from './commands/dataCommon';
 import { predictCommand } from './commands/predict';
 import { makeTaskCommand } from './commands/makeTask';
+import { horizonCommand } from './commands/horizon';
 import { DATA_OPTIONS, MODEL_OPTIONS } from './commands/dataCommon';
 import { benchCsvIngest, runCsvBenchChild } from './commands/benchCsv';
 import { benchTrainMemory, runTrainBenchChild } from './commands/benchMemory';
@@ -59,6 +60,9 @@ Commands:
                       --activation sigmoid|tanh|relu  --coupled
                       --hidden N  --layers L  --residual  --input D  --steps T  --batch B
                       --readout last|every  --loss mse|binary|softmax  --outputs P  --seed S  --tolerance X (default 1e-5)
+  horizon             each cell's memory horizon on the adding problem: the longest length it solves (validation MSE
+                      below 10% of the mean predictor's)   [--lengths 10,20,50,100] [--cells vanilla,lstm,gru,gated]
+                      [--epochs N] [--hidden N] [--count N] [--seed S]
   examples            the chapter's worked examples computed by the engine, with the erratum
   bench               workload W1 on this engine and its peers (tfjs cpu, tfjs wasm, PyTorch) side by side,
                       then CSV ingestion (2 million rows × 5 columns) against csv-parse and papaparse,
@@ -84,6 +88,7 @@ const OPTIONS = {
   predict: { missing: str, model: str, out: str, force: flag },
   export: { out: str, force: flag },
   'make-task': { length: str, count: str, seed: str, out: str, force: flag, variant: str },
+  horizon: { task: str, lengths: str, cells: str, epochs: str, hidden: str, count: str, seed: str },
   bench: { cells: str, hidden: str, repeats: str, 'min-seconds': str, peers: str, quick: flag, 'csv-rows': str, 'memory-mb': str, only: str },
 } as const;
 
@@ -143,6 +148,10 @@ async function run(argv: string[]): Promise<number> {
       break;
     case 'make-task':
       result = makeTaskCommand(oneFile('task name (adding, copy, order, sessions)'), v);
+      break;
+    case 'horizon':
+      if (pos.length) throw new UsageError(`horizon takes no file; got "${pos[0]}"`);
+      result = horizonCommand(v, json);
       break;
     case 'golden': {
       if (pos.length !== 1) throw new UsageError('golden needs exactly one FILE (a torch-golden.json style reference)');
