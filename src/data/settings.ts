@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import type { RunStart } from './resume';
 import { createModel, modelConfig, type CellKind, type Model, type TrainOptions } from '../engine/index';
 import type { Dataset } from './dataset';
 import { ExperimentError, parseExperiment, parseExperimentText, planTraining, withOverrides, type Experiment, type ExperimentPatch, type ExperimentTraining } from './experiment';
@@ -58,9 +59,11 @@ export function experimentModel(exp: Experiment, ds: Pick<Dataset, 'model'>, cel
 
 /**
  * The training run the settings describe on a dataset: epochs, batch size and patience (chosen from the data when
- * "auto"), the optimiser, seed and truncation, the validation split, and the notes saying what was chosen.
+ * "auto"), the optimiser, seed and truncation, the validation split, and the notes saying what was chosen. `start`,
+ * a run being continued: its checkpoint continues it exactly; without one, a new shuffle seed (seed + its epochs).
  */
-export function trainingRun(t: ExperimentTraining, ds: Pick<Dataset, 'train' | 'validation'>): { options: TrainOptions; plan: ReturnType<typeof planTraining> } {
+export function trainingRun(t: ExperimentTraining, ds: Pick<Dataset, 'train' | 'validation'>, start: RunStart | null = null): { options: TrainOptions; plan: ReturnType<typeof planTraining> } {
+  if (start && !start.checkpoint && start.epochs) t = { ...t, seed: (t.seed + start.epochs) % 2 ** 31 };
   const plan = planTraining(t, ds);
   return {
     plan,
@@ -72,6 +75,7 @@ export function trainingRun(t: ExperimentTraining, ds: Pick<Dataset, 'train' | '
       tbptt: t.tbptt,
       validation: ds.validation,
       patience: plan.patience,
+      ...(start?.checkpoint ? { resume: start.checkpoint } : {}),
     },
   };
 }

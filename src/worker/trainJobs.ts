@@ -1,12 +1,13 @@
 /** Training jobs: train (or continue) one model of an experiment, and train every cell on the same data for Compare. */
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { analyseBound, evaluate, modelToJson, train, type CellKind, type Model, type TrainCheckpoint, type TrainResult } from '../engine/index';
+import { analyseBound, evaluate, modelToJson, train, type CellKind, type Model, type TrainResult } from '../engine/index';
 import type { Dataset } from '../data/dataset';
 import { planTraining, type Experiment } from '../data/experiment';
 import { experimentModel, loadExperiment, trainingRun } from '../data/settings';
 import { modelDataMeta, type ModelTrainingMeta } from '../data/modelMeta';
 import { epochPoint, memoryInfo, summariseRun } from '../data/runSummary';
+import { continueRun, networkDifferences, type RunStart } from '../data/resume';
 import { judgeRun, runFacts } from '../data/verdict';
 import { writeFileAtomic } from '../data/writeFile';
 import { num, type CompareRow, type CompareSummary, type ExperimentSource, type RunSummary } from '../shared/protocol';
@@ -16,13 +17,10 @@ const fmt = num;
 
 /** Trains one model of the experiment's settings (cell overridable) on a dataset, streaming progress. */
 function trainModel(exp: Experiment, ds: Dataset, ctx: JobContext, cell: CellKind = exp.model.cell, label: string = cell,
-  start: { model: Model; epochs: number; checkpoint: TrainCheckpoint | null } | null = null): { model: Model; result: TrainResult; seconds: number; plan: ReturnType<typeof planTraining> } {
+  start: RunStart | null = null): { model: Model; result: TrainResult; seconds: number; plan: ReturnType<typeof planTraining> } {
   const model = start?.model ?? experimentModel(exp, ds, cell);
   const before = start?.epochs ?? 0;
-  // a checkpoint continues the run exactly; without one (a file written before checkpoints) a new shuffle seed
-  const t = before && !start?.checkpoint ? { ...exp.training, seed: (exp.training.seed + before) % 2 ** 31 } : exp.training;
-  const { plan, options } = trainingRun(t, ds);
-  if (start?.checkpoint) options.resume = start.checkpoint;
+  const { plan, options } = trainingRun(exp.training, ds, start);
   const t0 = Date.now();
   let lastReport = 0;
   const result = train(model, ds.train, {
@@ -47,12 +45,6 @@ function trainModel(exp: Experiment, ds: Dataset, ctx: JobContext, cell: CellKin
   return { model, result, seconds: (Date.now() - t0) / 1000, plan };
 }
 
-/** Whether two configurations describe the same network (so a saved model can continue training). */
-function sameNetwork(a: Model['config'], b: Model['config']): boolean {
-  const keys = ['cell', 'activation', 'coupled', 'inputSize', 'hiddenSize', 'layers', 'residual', 'readout', 'loss', 'outputSize'] as const;
-  return keys.every((k) => a[k] === b[k]);
-}
-
 /**
  * Train on an experiment or CSV; save the model next to it. With `resume` (a model file of an earlier run of the same
  * network), training continues from its weights and the file is updated in place: that is how "Step One Epoch"
@@ -65,19 +57,14 @@ export async function trainJob(source: ExperimentSource, saveTo: string | null, 
   const resolved = resolveExperiment(experiment, await loadTable(csvFile, ctx));
   const { spec } = resolved;
   const ds = prepareDataset(resolved.table, spec, ctx);
-  let start: { model: Model; epochs: number; checkpoint: TrainCheckpoint | null } | null = null;
+  let start: RunStart | null = null;
   const notes: string[] = [];
   if (resume && existsSync(resume)) {
     const loaded = readModel(resume);
-    if (sameNetwork(loaded.model.config, experimentModel(experiment, ds).config)) {
-      let checkpoint = loaded.checkpoint;
-      if (checkpoint && (checkpoint.order.length !== ds.train.length || checkpoint.optimizer.kind !== experiment.training.optimizer)) {
-        notes.push(`${basename(resume)} was trained on ${checkpoint.order.length} sequences with ${checkpoint.optimizer.kind}; the data or the optimiser changed, so training continues from its weights with a fresh optimiser state`);
-        checkpoint = null;
-      } else if (!checkpoint) {
-        notes.push(`${basename(resume)} has no optimiser state (written before checkpoints, or stopped mid-epoch): training continues from its weights, and the optimiser's moments start again`);
-      }
-      start = { model: loaded.model, epochs: loaded.training?.epochs ?? checkpoint?.epochs ?? 0, checkpoint };
+    if (networkDifferences(loaded.model.config, experimentModel(experiment, ds).config).length === 0) {
+      const c = continueRun(basename(resume), { model: loaded.model, epochs: loaded.training?.epochs ?? loaded.checkpoint?.epochs ?? 0, checkpoint: loaded.checkpoint }, experiment, ds);
+      start = c.start;
+      notes.push(...c.notes);
     } else notes.push(`the settings no longer match ${basename(resume)}, so a new run started`);
   }
   const { model, result, seconds, plan } = trainModel(experiment, ds, ctx, experiment.model.cell, experiment.model.cell, start);

@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { describeDataset } from '../../data/describe';
 import { num as numText, plural } from '../../shared/protocol';
-import { modelToJson, train, type CellKind, type Model, type TrainCheckpoint, type TrainResult } from '../../engine/index';
+import { modelToJson, train, type CellKind, type Model, type TrainResult } from '../../engine/index';
+import { continueRun, networkDifferences, type RunStart } from '../../data/resume';
 import { loadModelFile } from './modelFile';
 import type { Dataset } from '../../data/dataset';
 import type { Experiment, ResolvedData } from '../../data/experiment';
@@ -56,17 +57,15 @@ export type TrainReport = Omit<RunSummary, 'csvFile' | 'modelFile' | 'verdict' |
 };
 
 /** Trains one model of the experiment's settings (cell overridable) on a dataset (shared with compare). */
-export function trainOn(ds: Dataset, exp: Experiment, quiet: boolean, cell?: CellKind, start: { model: Model; before: number; checkpoint: TrainCheckpoint | null } | null = null): { model: Model; result: TrainResult; seconds: number; plan: ReturnType<typeof trainingRun>['plan']; judge: (trainLoss: number, valLoss: number, accuracy: number | null) => Verdict } {
+export function trainOn(ds: Dataset, exp: Experiment, quiet: boolean, cell?: CellKind, start: RunStart | null = null): { model: Model; result: TrainResult; seconds: number; plan: ReturnType<typeof trainingRun>['plan']; judge: (trainLoss: number, valLoss: number, accuracy: number | null) => Verdict } {
   let model: Model;
   try {
     model = start?.model ?? experimentModel(exp, ds, cell);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  // the same settings as the worker's: a checkpoint continues exactly; without one, a new shuffle seed
-  const settings = start && !start.checkpoint && start.before ? { ...exp.training, seed: (exp.training.seed + start.before) % 2 ** 31 } : exp.training;
-  const { plan, options } = trainingRun(settings, ds);
-  if (start?.checkpoint) options.resume = start.checkpoint;
+  const settings = exp.training;
+  const { plan, options } = trainingRun(settings, ds, start);
   const epochs = plan.epochs;
   const bar = createProgress(`training ${model.config.cell}`, quiet);
   const t0 = Date.now();
@@ -84,29 +83,19 @@ export function trainOn(ds: Dataset, exp: Experiment, quiet: boolean, cell?: Cel
     bar.done();
   }
   const judge = (trainLoss: number, valLoss: number, accuracy: number | null): Verdict =>
-    judgeRun(runFacts(ds, { cell: model.config.cell, learningRate: settings.learningRate, hiddenSize: model.config.hiddenSize }, result, { trainLoss, valLoss, accuracy }, start?.before ?? 0, plan.epochs));
+    judgeRun(runFacts(ds, { cell: model.config.cell, learningRate: settings.learningRate, hiddenSize: model.config.hiddenSize }, result, { trainLoss, valLoss, accuracy }, start?.epochs ?? 0, plan.epochs));
   return { model, result, seconds: (Date.now() - t0) / 1000, plan, judge };
 }
 
 /** The run a `--resume MODEL.json` continues: its weights and checkpoint, when the model matches the settings. */
-function resumeFrom(path: string, exp: Experiment, ds: Dataset, v: Values): { start: { model: Model; before: number; checkpoint: TrainCheckpoint | null }; notes: string[] } {
+function resumeFrom(path: string, exp: Experiment, ds: Dataset, v: Values): { start: RunStart; notes: string[] } {
   if (v.epochs === undefined) throw new UsageError('--resume needs --epochs N: how many more epochs to train');
   const loaded = loadModelFile(path);
-  const wanted = experimentModel(exp, ds).config;
-  const keys = ['cell', 'activation', 'coupled', 'inputSize', 'hiddenSize', 'layers', 'residual', 'readout', 'loss', 'outputSize'] as const;
-  const differs = keys.filter((k) => loaded.model.config[k] !== wanted[k]);
-  if (differs.length || JSON.stringify(loaded.model.config.equations ?? null) !== JSON.stringify(wanted.equations ?? null)) {
-    throw new UsageError(`${path} is a different network from these settings (${differs.map((k) => `${k} ${loaded.model.config[k]} vs ${wanted[k]}`).join(', ') || 'equations'}): train it from the start, or resume with its own settings`);
-  }
-  const notes: string[] = [];
-  let checkpoint = loaded.checkpoint;
-  if (checkpoint && (checkpoint.order.length !== ds.train.length || checkpoint.optimizer.kind !== exp.training.optimizer)) {
-    notes.push(`${path} was trained on ${checkpoint.order.length} sequences with ${checkpoint.optimizer.kind}; the data or the optimiser changed, so training continues from its weights with a fresh optimiser state`);
-    checkpoint = null;
-  } else if (!checkpoint) {
-    notes.push(`${path} has no optimiser state (written before checkpoints, or stopped mid-epoch): training continues from its weights, and the optimiser's moments start again`);
-  } else notes.push(`continues ${path} after epoch ${checkpoint.epochs}, exactly (weights, optimiser state, shuffling)`);
-  return { start: { model: loaded.model, before: loaded.epochs, checkpoint }, notes };
+  const differs = networkDifferences(loaded.model.config, experimentModel(exp, ds).config);
+  if (differs.length) throw new UsageError(`${path} is a different network from these settings (${differs.join(', ')}): train it from the start, or resume with its own settings`);
+  const { start, notes } = continueRun(path, loaded, exp, ds);
+  if (start.checkpoint) notes.push(`continues ${path} after epoch ${start.checkpoint.epochs}, exactly (weights, optimiser state, shuffling)`);
+  return { start, notes };
 }
 
 /** The roles report of a resolution. */
@@ -154,7 +143,7 @@ export async function trainCommand(given: string, v: Values, json: boolean) {
   if (save && save !== resume && v.force !== true && existsSync(save)) throw new UsageError(`${save} already exists; choose another name or pass --force to replace it`);
   const { start, notes: resumeNotes } = resume ? resumeFrom(resume, experiment, ds, v) : { start: null, notes: [] };
   const { model, result, seconds, plan } = trainOn(ds, experiment, json, undefined, start);
-  const before = start?.before ?? 0;
+  const before = start?.epochs ?? 0;
   const summary = summariseRun({ csvFile: file, experimentFile, resolved, ds, model, result, plan, learningRate: experiment.training.learningRate, seconds, before, notes: resumeNotes });
   const judgement = summary.verdict as Verdict;
   let saved: string | null = null;
