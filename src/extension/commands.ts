@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import type { CellKind, ModelConfig } from '../engine/index';
-import type { ExperimentPatch } from '../data/experiment';
+import { parseExperimentText, type ExperimentPatch } from '../data/experiment';
 import { CATALOG_KINDS, type BoundSummary, type CompareSummary, type ExperimentChange, type ExperimentSource, type ModelInfo, type ProgressMessage, type RunSummary, type WorkerReply, type WorkerRequestBody, type WorkerRequestType } from '../shared/protocol';
 import { EngineClient, EngineError } from './engineClient';
 import { activeFile, kindOf, resolveFile, sibling } from './files';
@@ -499,8 +499,8 @@ async function exists(file: string): Promise<boolean> {
 function customEquationsOf(file: string): string[] | null {
   if (kindOf(file) !== 'experiment') return null;
   try {
-    const model = (JSON.parse(readFileSync(file, 'utf8')) as { model?: { cell?: unknown; equations?: unknown } }).model;
-    return model?.cell === 'custom' && Array.isArray(model.equations) && model.equations.every((e) => typeof e === 'string') ? model.equations as string[] : null;
+    const { model } = parseExperimentText(readFileSync(file, 'utf8'), path.basename(file), experimentDefaults());
+    return model.cell === 'custom' ? model.equations ?? null : null;
   } catch {
     return null;
   }
