@@ -123,6 +123,12 @@ export function renderUnrolledGraph(container: HTMLElement, data: GraphData, opt
   const steps = Math.max(0, Math.floor(data.steps));
   const maxVisible = opts.maxVisible ?? 12;
   const gates = gatesOf(data.cell, data.coupled, data.equations);
+  // a custom cell's weights are its own W_k (on x) and U_k / u_k (on the state), not W_x and W_h
+  const custom = data.cell === 'custom';
+  const inW: (string | [string])[] = custom ? ['W'] : ['W', ['x']];
+  const recW: (string | [string])[] = custom ? ['U'] : ['W', ['h']];
+  const inName = custom ? 'its W_k' : 'W_x';
+  const recName = custom ? 'its U_k and u_k' : 'W_h';
   const grads = data.gradNorm ?? [];
   const range = positiveRange(grads);
   const bounds = range ? logBounds(range.min, range.max) : null;
@@ -347,11 +353,11 @@ export function renderUnrolledGraph(container: HTMLElement, data: GraphData, opt
     const legendSvg = svgEl('svg', {
       class: 'unrolled-legend', width: LEGEND_W, height, viewBox: `0 0 ${LEGEND_W} ${height}`,
       'text-anchor': 'start', 'font-size': 11, role: 'img',
-      'aria-label': `The same W_x, W_h and W_y at every step. ${range
+      'aria-label': `The same ${custom ? 'W_k, U_k' : 'W_x, W_h'} and W_y at every step. ${range
         ? `Edge colour and width show the gradient norm of h_t, from ${formatExponent(range.min)} to ${formatExponent(range.max)}, on a log scale.`
         : 'Edges are coloured by the gradient norm of h_t after a backward pass.'}`,
     });
-    legendSvg.append(mathText({ x: 8, y: Y_LEGEND }, ['same W', ['x'], ', W', ['h'], ', W', ['y'], ' at every step']));
+    legendSvg.append(mathText({ x: 8, y: Y_LEGEND }, custom ? ['same W', ['k'], ', U', ['k'], ', W', ['y'], ' at every step'] : ['same W', ['x'], ', W', ['h'], ', W', ['y'], ' at every step']));
     if (!range || !bounds) {
       legendSvg.append(svgEl('text', { x: 8, y: Y_LEGEND + 18, fill: 'currentColor', class: 'muted' }, 'edges are coloured by ‖∂L/∂hₜ‖ after a backward pass'));
       return legendSvg;
@@ -432,14 +438,14 @@ export function renderUnrolledGraph(container: HTMLElement, data: GraphData, opt
       const g = gradAt(t);
       const elided = prevT !== t - 1;
       const rec = edge(`recurrent${elided ? ' elided' : ''}`, prevRight, hy, boxLeft, hy,
-        `h${sub(t - 1)} → h${sub(t)} through W_h; ${g === undefined ? 'no gradient yet' : `‖∂L/∂h${sub(t)}‖ = ${formatExponent(g)}`}`, g, elided);
+        `h${sub(t - 1)} → h${sub(t)} through ${recName}; ${g === undefined ? 'no gradient yet' : `‖∂L/∂h${sub(t)}‖ = ${formatExponent(g)}`}`, g, elided);
       edges.append(rec);
       if (firstRecurrent) {
-        labels.append(mathText({ x: (prevRight + boxLeft) / 2, y: hy - 8 }, ['W', ['h']]));
+        labels.append(mathText({ x: (prevRight + boxLeft) / 2, y: hy - 8 }, recW));
         firstRecurrent = false;
       }
-      edges.append(edge('input', cx, Y_IN - NODE_R, cx, BOX_TOP + BOX_H, `x${sub(t)} → h${sub(t)} through W_x`, undefined));
-      if (k === 0) labels.append(mathText({ x: cx + 8, y: (Y_IN - NODE_R + BOX_TOP + BOX_H) / 2 + 4, 'text-anchor': 'start' }, ['W', ['x']]));
+      edges.append(edge('input', cx, Y_IN - NODE_R, cx, BOX_TOP + BOX_H, `x${sub(t)} → h${sub(t)} through ${inName}`, undefined));
+      if (k === 0) labels.append(mathText({ x: cx + 8, y: (Y_IN - NODE_R + BOX_TOP + BOX_H) / 2 + 4, 'text-anchor': 'start' }, inW));
       nodes.append(ioNode('input', t, cx), hiddenNode(t, cx));
       if (data.readout === 'every' || t === steps) {
         edges.append(edge('output', cx, BOX_TOP, cx, Y_OUT + NODE_R,
