@@ -51,6 +51,9 @@ Commands:
   predict FILE        predictions of a saved model for every sequence   --model MODEL.json --out PRED.csv [--force]
   export MODEL.json   what VS Code's Export Model writes: model.json, state_dict.json and model.py (PyTorch)
                       --out DIR [--force]
+                      [--training]: also the run's training as a PyTorch project: data.py (reads the CSV as the
+                      playground did), train.py (same optimiser, batches and order; --check, --world-size N for
+                      DistributedDataParallel), initial_state_dict.json, training.json, README.md
   make-task TASK      write a built-in task as CSV: adding | copy | order | sessions
                       --length T --count N --seed S --out FILE [--force] [--variant uniform|original (adding)]
   golden FILE         compare the engine with a PyTorch reference file (torch-golden.json format, any sizes)
@@ -86,7 +89,7 @@ const OPTIONS = {
   verify: { ...DATA_OPTIONS, ...MODEL_OPTIONS, model: str, sequence: str, layer: str, norm: str, epsilon: str },
   compare: { ...DATA_OPTIONS, ...MODEL_OPTIONS, cells: str },
   predict: { missing: str, model: str, out: str, force: flag },
-  export: { out: str, force: flag },
+  export: { out: str, force: flag, training: flag },
   'make-task': { length: str, count: str, seed: str, out: str, force: flag, variant: str },
   horizon: { task: str, lengths: str, cells: str, epochs: str, hidden: str, count: str, seed: str },
   bench: { cells: str, hidden: str, repeats: str, 'min-seconds': str, peers: str, quick: flag, 'csv-rows': str, 'memory-mb': str, only: str },
@@ -144,7 +147,7 @@ async function run(argv: string[]): Promise<number> {
       result = await predictCommand(oneFile('CSV or experiment file'), v, json);
       break;
     case 'export':
-      result = exportCommand(oneFile('model file (from train --save)'), v);
+      result = await exportCommand(oneFile('model file (from train --save)'), v, json);
       break;
     case 'make-task':
       result = makeTaskCommand(oneFile('task name (adding, copy, order, sessions)'), v);

@@ -593,7 +593,7 @@ function build(table: CsvTable, spec: DatasetSpec): Dataset {
 }
 
 /** Runs of consecutive rows with one id (the whole table without an id column), in linear time. */
-function sequenceRuns(table: CsvTable, idCol: CsvColumn | null): { id: string; start: number; end: number }[] {
+export function sequenceRuns(table: CsvTable, idCol: CsvColumn | null): { id: string; start: number; end: number }[] {
   const n = table.rowCount;
   if (!idCol) return [{ id: 'all rows', start: 0, end: n }];
   const runs: { id: string; start: number; end: number }[] = [];

@@ -5,12 +5,15 @@
 import type { ModelConfig, Model, TrainCheckpoint } from '../engine/index';
 import type { Dataset } from './dataset';
 import type { Experiment } from './experiment';
+import type { ModelRunMeta } from './runMeta';
 
 /** A run to continue: the saved model, the epochs it had, and its checkpoint when one fits (null: fresh moments). */
 export interface RunStart {
   model: Model;
   epochs: number;
   checkpoint: TrainCheckpoint | null;
+  /** The saved run's record (`meta.run`), extended by the continued run when the checkpoint continues it exactly. */
+  run?: ModelRunMeta | null;
 }
 
 const NETWORK_KEYS = ['cell', 'activation', 'coupled', 'inputSize', 'hiddenSize', 'layers', 'residual', 'readout', 'loss', 'outputSize'] as const;
@@ -27,7 +30,7 @@ export function networkDifferences(saved: ModelConfig, wanted: ModelConfig): str
  * checkpoint, unless the training data or the optimiser changed since, or it has none (written before checkpoints,
  * or stopped mid-epoch) — then the weights go on with fresh optimiser state, and a note says so.
  */
-export function continueRun(name: string, saved: { model: Model; epochs: number; checkpoint: TrainCheckpoint | null }, exp: Experiment, ds: Pick<Dataset, 'train'>): { start: RunStart; notes: string[] } {
+export function continueRun(name: string, saved: { model: Model; epochs: number; checkpoint: TrainCheckpoint | null; run?: ModelRunMeta | null }, exp: Experiment, ds: Pick<Dataset, 'train'>): { start: RunStart; notes: string[] } {
   const notes: string[] = [];
   let checkpoint = saved.checkpoint;
   if (checkpoint && (checkpoint.order.length !== ds.train.length || checkpoint.optimizer.kind !== exp.training.optimizer)) {
@@ -36,5 +39,5 @@ export function continueRun(name: string, saved: { model: Model; epochs: number;
   } else if (!checkpoint) {
     notes.push(`${name} has no optimiser state (written before checkpoints, or stopped mid-epoch): training continues from its weights, and the optimiser's moments start again`);
   }
-  return { start: { model: saved.model, epochs: saved.epochs, checkpoint }, notes };
+  return { start: { model: saved.model, epochs: saved.epochs, checkpoint, run: saved.run ?? null }, notes };
 }

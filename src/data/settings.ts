@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { RunStart } from './resume';
+import { experimentInit } from './runMeta';
 import { createModel, modelConfig, type CellKind, type Model, type TrainOptions } from '../engine/index';
 import type { Dataset } from './dataset';
 import { ExperimentError, parseExperiment, parseExperimentText, planTraining, withOverrides, type Experiment, type ExperimentPatch, type ExperimentTraining } from './experiment';
@@ -54,7 +55,7 @@ export function experimentModel(exp: Experiment, ds: Pick<Dataset, 'model'>, cel
     ...(cell === 'custom' ? { equations: m.equations } : {}),
     inputSize: ds.model.inputSize, outputSize: ds.model.outputSize, readout: ds.model.readout, loss: ds.model.loss,
   });
-  return createModel(config, { seed: exp.training.seed, kind: m.init, forgetBias1: cell === 'lstm' && m.forgetBias1 });
+  return createModel(config, experimentInit(exp, cell));
 }
 
 /**

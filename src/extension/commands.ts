@@ -406,30 +406,47 @@ export class Commands {
     return { experimentFile: target, reasons: reply.reasons };
   }
 
-  /** Export Model: the JSON model, a PyTorch state_dict JSON and a PyTorch script, in a folder beside the model. */
-  async exportModel(uri: unknown, o: Options): Promise<{ files: { model: string; stateDict: string; script: string } } | CommandFailure | null> {
+  /**
+   * Export Model: the JSON model, a PyTorch state_dict JSON and a PyTorch script, in a folder beside the model; or,
+   * chosen in a quick pick (option `training`), the run's training as a PyTorch project with them.
+   */
+  async exportModel(uri: unknown, o: Options): Promise<{ files: { model: string; stateDict: string; script: string }; training?: WorkerReply<'model/export'>['training'] } | CommandFailure | null> {
     const modelFile = uri instanceof vscode.Uri || typeof uri === 'string' ? await resolveFile(uri, ['model'], 'export')
       : this.lastModel && !isModelEditor() ? this.lastModel : await resolveFile(undefined, ['model'], 'export');
     if (!modelFile) return null;
+    let training = o.training === true;
+    if (o.training === undefined) {
+      const picked = await vscode.window.showQuickPick([
+        { label: 'The model', description: 'model.py, state_dict.json, model.json', training: false },
+        { label: 'The model and its training', description: 'a PyTorch project: data.py, train.py (--check, --world-size N)', training: true },
+      ], { title: `Export ${path.basename(modelFile)} to PyTorch`, placeHolder: 'What to export' });
+      if (!picked) return null;
+      training = picked.training;
+    }
     const folder = typeof o.folder === 'string' ? o.folder : sibling(modelFile, '-pytorch');
     let overwrite = o.overwrite === true;
     let reply: WorkerReply<'model/export'>;
     try {
-      reply = await this.client.request('model/export', { modelFile, folder, overwrite });
+      reply = await this.client.request('model/export', { modelFile, folder, overwrite, training });
     } catch (e) {
       if (!(e instanceof EngineError && e.kind === 'exists') || o.overwrite !== undefined) throw e;
       const answer = await vscode.window.showWarningMessage(`${e.message}. Replace the exported files?`, { modal: true }, 'Replace');
       if (answer !== 'Replace') return null;
       overwrite = true;
-      reply = await this.client.request('model/export', { modelFile, folder, overwrite });
+      reply = await this.client.request('model/export', { modelFile, folder, overwrite, training });
     }
-    this.output.appendLine(`\n▶ Exported ${modelFile}`);
-    for (const f of Object.values(reply.files)) this.output.appendLine(`  ${f}`);
+    const t = reply.training;
+    this.output.appendLine(`\n▶ Exported ${modelFile}${t ? ` and its training (${t.epochs} epochs, ${t.samples.train} training and ${t.samples.validation} validation samples)` : ''}`);
+    for (const f of [...Object.values(reply.files), ...(t ? [t.initial, t.plan, t.data, t.train, t.readme] : [])]) this.output.appendLine(`  ${f}`);
     this.output.appendLine(`  Run: python3 ${reply.files.script} --input x.json   (x.json: {"x": [[[...], ...], ...]} of scaled inputs)`);
-    void vscode.window.showInformationMessage(`Exported to ${vscode.workspace.asRelativePath(folder)}: model.json, state_dict.json and model.py for PyTorch.`, 'Open Script').then((a) => {
-      if (a) void vscode.window.showTextDocument(vscode.Uri.file(reply.files.script));
+    if (t) this.output.appendLine(`  Train: python3 ${t.train} --check   (replays the run in PyTorch; --world-size N for DistributedDataParallel)`);
+    const open = t ? t.readme : reply.files.script;
+    void vscode.window.showInformationMessage(t
+      ? `Exported to ${vscode.workspace.asRelativePath(folder)}: the model and its training as a PyTorch project (train.py --check replays the run).`
+      : `Exported to ${vscode.workspace.asRelativePath(folder)}: model.json, state_dict.json and model.py for PyTorch.`, t ? 'Open README' : 'Open Script').then((a) => {
+      if (a) void vscode.window.showTextDocument(vscode.Uri.file(open));
     });
-    return { files: reply.files };
+    return { files: reply.files, ...(t ? { training: t } : {}) };
   }
 
   /** Load Model: reads a model file, describes it, and makes it the model Verify analyses for its data. */

@@ -86,13 +86,17 @@ export interface ExperimentCreateMessage {
   cancel: Int32Array;
 }
 
-/** Host → worker: write a model's JSON, its PyTorch state_dict JSON and a PyTorch script into a folder. */
+/**
+ * Host → worker: write a model's JSON, its PyTorch state_dict JSON and a PyTorch script into a folder; with
+ * `training`, also the run's training as a PyTorch project (data.py, train.py, initial weights, plan, README).
+ */
 export interface ModelExportMessage {
   type: 'model/export';
   id: number;
   modelFile: string;
   folder: string;
   overwrite: boolean;
+  training?: boolean;
 }
 
 /** Host → worker: read a model file and describe it. */
@@ -271,6 +275,8 @@ export interface ModelExportedMessage {
   type: 'model/export/result';
   inReplyTo: number;
   files: { model: string; stateDict: string; script: string };
+  /** With `training`: the project's other files, and the run it replays. */
+  training?: { initial: string; plan: string; data: string; train: string; readme: string; epochs: number; samples: { train: number; validation: number } };
 }
 
 /** What a model file holds. */
@@ -489,7 +495,7 @@ export const WORKER_REQUESTS: { readonly [K in WorkerRequestType]: { cancellable
   'compare/run': { cancellable: true, progress: true, what: 'the comparison' },
   'gradcheck/run': { cancellable: false, progress: false, what: 'the gradient check' },
   'experiment/create': { cancellable: true, progress: true, what: 'the new experiment' },
-  'model/export': { cancellable: false, progress: false, what: 'the export' },
+  'model/export': { cancellable: false, progress: true, what: 'the export' },
   'model/inspect': { cancellable: false, progress: false, what: 'reading the model' },
   'data/preview': { cancellable: true, progress: true, what: 'reading the data' },
   'data/rows': { cancellable: false, progress: false, what: 'reading rows' },

@@ -2,6 +2,7 @@
  * What the worker's jobs share: their context (progress and the cancel flag), the errors they raise, reading the CSV
  * and the model file, building the dataset of an experiment, and writing a file under a fresh name.
  */
+import type { ModelRunMeta } from '../data/runMeta';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { checkpointFromJson, modelFromJson, type Model, type TrainCheckpoint } from '../engine/index';
@@ -84,8 +85,8 @@ export function writeFresh(path: string, text: string): string {
 }
 
 /** Reads a model file, naming the file in any problem. */
-export function readModel(modelFile: string): { model: Model; data: ModelDataMeta | null; training: ModelTrainingMeta | null; checkpoint: TrainCheckpoint | null } {
-  let json: { meta?: { data?: ModelDataMeta; training?: ModelTrainingMeta } };
+export function readModel(modelFile: string): { model: Model; data: ModelDataMeta | null; training: ModelTrainingMeta | null; checkpoint: TrainCheckpoint | null; run: ModelRunMeta | null } {
+  let json: { meta?: { data?: ModelDataMeta; training?: ModelTrainingMeta; run?: ModelRunMeta } };
   try {
     json = JSON.parse(readFileSync(modelFile, 'utf8'));
   } catch (e) {
@@ -94,7 +95,7 @@ export function readModel(modelFile: string): { model: Model; data: ModelDataMet
   }
   try {
     const model = modelFromJson(json);
-    return { model, data: json.meta?.data ?? null, training: json.meta?.training ?? null, checkpoint: checkpointFromJson(json, model) };
+    return { model, data: json.meta?.data ?? null, training: json.meta?.training ?? null, checkpoint: checkpointFromJson(json, model), run: json.meta?.run ?? null };
   } catch (e) {
     throw new InputError(`${modelFile}: not an RNN Playground model (${(e as Error).message})`);
   }

@@ -1,7 +1,8 @@
 /** Training jobs: train (or continue) one model of an experiment, and train every cell on the same data for Compare. */
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { analyseBound, evaluate, modelToJson, train, type CellKind, type Model, type TrainResult } from '../engine/index';
+import { analyseBound, evaluate, modelToJson, train, type CellKind, type Model, type TrainOptions, type TrainResult } from '../engine/index';
+import { runMeta } from '../data/runMeta';
 import type { Dataset } from '../data/dataset';
 import { planTraining, type Experiment } from '../data/experiment';
 import { experimentModel, loadExperiment, trainingRun } from '../data/settings';
@@ -17,7 +18,7 @@ const fmt = num;
 
 /** Trains one model of the experiment's settings (cell overridable) on a dataset, streaming progress. */
 function trainModel(exp: Experiment, ds: Dataset, ctx: JobContext, cell: CellKind = exp.model.cell, label: string = cell,
-  start: RunStart | null = null): { model: Model; result: TrainResult; seconds: number; plan: ReturnType<typeof planTraining> } {
+  start: RunStart | null = null): { model: Model; result: TrainResult; seconds: number; plan: ReturnType<typeof planTraining>; options: TrainOptions } {
   const model = start?.model ?? experimentModel(exp, ds, cell);
   const before = start?.epochs ?? 0;
   const { plan, options } = trainingRun(exp.training, ds, start);
@@ -42,7 +43,7 @@ function trainModel(exp: Experiment, ds: Dataset, ctx: JobContext, cell: CellKin
       });
     },
   });
-  return { model, result, seconds: (Date.now() - t0) / 1000, plan };
+  return { model, result, seconds: (Date.now() - t0) / 1000, plan, options };
 }
 
 /**
@@ -62,18 +63,18 @@ export async function trainJob(source: ExperimentSource, saveTo: string | null, 
   if (resume && existsSync(resume)) {
     const loaded = readModel(resume);
     if (networkDifferences(loaded.model.config, experimentModel(experiment, ds).config).length === 0) {
-      const c = continueRun(basename(resume), { model: loaded.model, epochs: loaded.training?.epochs ?? loaded.checkpoint?.epochs ?? 0, checkpoint: loaded.checkpoint }, experiment, ds);
+      const c = continueRun(basename(resume), { model: loaded.model, epochs: loaded.training?.epochs ?? loaded.checkpoint?.epochs ?? 0, checkpoint: loaded.checkpoint, run: loaded.run }, experiment, ds);
       start = c.start;
       notes.push(...c.notes);
     } else notes.push(`the settings no longer match ${basename(resume)}, so a new run started`);
   }
-  const { model, result, seconds, plan } = trainModel(experiment, ds, ctx, experiment.model.cell, experiment.model.cell, start);
+  const { model, result, seconds, plan, options } = trainModel(experiment, ds, ctx, experiment.model.cell, experiment.model.cell, start);
   const before = start?.epochs ?? 0;
   ctx.report({ phase: 'analysing', fraction: 1, message: 'evaluating the model' });
   const summary = summariseRun({ csvFile, experimentFile, resolved, ds, model, result, plan, learningRate: experiment.training.learningRate, seconds, before, notes });
   if (saveTo && result.status !== 'diverged') {
     const training: ModelTrainingMeta = { epochs: summary.epochs, bestEpoch: summary.bestEpoch, status: result.status, valLoss: summary.valLoss, baselineLoss: ds.baseline.loss };
-    const meta = { data: modelDataMeta(csvFile, ds, spec, resolved.layout), training, experiment: experimentFile };
+    const meta = { data: modelDataMeta(csvFile, ds, spec, resolved.layout), training, experiment: experimentFile, run: runMeta(experiment, ds, options, result, start) };
     const text = JSON.stringify(modelToJson(model, meta, result.checkpoint));
     if (start && resume) {
       writeFileAtomic(resume, (append) => append(text), true);

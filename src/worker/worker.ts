@@ -83,7 +83,7 @@ async function handle(msg: ToWorker): Promise<void> {
       return;
     }
     case 'model/export':
-      answer(msg, { files: exportJob(msg.modelFile, msg.folder, msg.overwrite) });
+      answer(msg, await exportJob(msg.modelFile, msg.folder, msg.overwrite, msg.training === true, context(msg.id, null)));
       return;
     case 'model/inspect':
       answer(msg, { info: inspectJob(msg.modelFile) });

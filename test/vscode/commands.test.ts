@@ -173,16 +173,26 @@ export function registerCommandTests(): void {
       assert.equal(info.config.hiddenSize, 12);
       assert.equal(info.data?.file, workspaceFile('adding-50.csv').fsPath);
       const folder = path.join(path.dirname(modelFile), 'exported');
-      const r = await run<{ files: Record<string, string> }>('rnnPlayground.exportModel', vscode.Uri.file(modelFile), { folder });
+      const r = await run<{ files: Record<string, string> }>('rnnPlayground.exportModel', vscode.Uri.file(modelFile), { folder, training: false });
       assert.ok(!failed(r), JSON.stringify(r));
       for (const f of Object.values(r.files)) assert.ok(fs.statSync(f).size > 100, f);
       const dict = JSON.parse(fs.readFileSync(r.files.stateDict, 'utf8'));
       assert.deepEqual(Object.keys(dict).sort(), ['head.bias', 'head.weight', 'rnn.bias_hh_l0', 'rnn.bias_ih_l0', 'rnn.weight_hh_l0', 'rnn.weight_ih_l0']);
       assert.equal(dict['rnn.weight_hh_l0'].length, 48);
       const before = fs.readFileSync(r.files.model, 'utf8');
-      const again = await run<Failure>('rnnPlayground.exportModel', vscode.Uri.file(modelFile), { folder, overwrite: false });
+      const again = await run<Failure>('rnnPlayground.exportModel', vscode.Uri.file(modelFile), { folder, overwrite: false, training: false });
       assert.equal(again.kind, 'exists');
       assert.equal(fs.readFileSync(r.files.model, 'utf8'), before);
+      // the model and its training: the worker re-reads the CSV, which must give the run's samples
+      const project = path.join(path.dirname(modelFile), 'exported-training');
+      const t = await run<{ files: Record<string, string>; training: { train: string; plan: string; epochs: number; samples: { train: number } } }>(
+        'rnnPlayground.exportModel', vscode.Uri.file(modelFile), { folder: project, training: true });
+      assert.ok(!failed(t), JSON.stringify(t));
+      const plan = JSON.parse(fs.readFileSync(t.training.plan, 'utf8'));
+      assert.equal(plan.training.history.length, t.training.epochs);
+      assert.equal(plan.training.orders.length, t.training.epochs);
+      assert.equal(plan.train.length, t.training.samples.train);
+      assert.match(fs.readFileSync(t.training.train, 'utf8'), /DistributedDataParallel/);
     });
 
     test('a malformed CSV gives the data layer\'s message (file, line, column), not a stack trace', async () => {

@@ -6,16 +6,17 @@ import { UsageError } from '../errors';
 import { readJsonFile } from './golden';
 import { choice, type Values } from './dataCommon';
 import { EXPERIMENT_ENUMS } from '../../data/experiment';
+import type { ModelRunMeta } from '../../data/runMeta';
 
 export type { ModelDataMeta };
 
 /** Reads a model file; throws a usage error naming the file when it is not one. */
-export function loadModelFile(path: string): { model: Model; data: ModelDataMeta | null; epochs: number; checkpoint: TrainCheckpoint | null } {
-  const json = readJsonFile(path) as { meta?: { data?: ModelDataMeta; training?: { epochs?: number } } };
+export function loadModelFile(path: string): { model: Model; data: ModelDataMeta | null; epochs: number; checkpoint: TrainCheckpoint | null; run: ModelRunMeta | null } {
+  const json = readJsonFile(path) as { meta?: { data?: ModelDataMeta; training?: { epochs?: number }; run?: ModelRunMeta } };
   try {
     const model = modelFromJson(json);
     const checkpoint = checkpointFromJson(json, model);
-    return { model, data: json.meta?.data ?? null, epochs: json.meta?.training?.epochs ?? checkpoint?.epochs ?? 0, checkpoint };
+    return { model, data: json.meta?.data ?? null, epochs: json.meta?.training?.epochs ?? checkpoint?.epochs ?? 0, checkpoint, run: json.meta?.run ?? null };
   } catch (e) {
     throw new UsageError(`${path}: ${(e as Error).message}`);
   }

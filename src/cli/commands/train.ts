@@ -2,13 +2,14 @@
 import { existsSync } from 'node:fs';
 import { describeDataset } from '../../data/describe';
 import { num as numText, plural } from '../../shared/protocol';
-import { modelToJson, train, type CellKind, type Model, type TrainResult } from '../../engine/index';
+import { modelToJson, train, type CellKind, type Model, type TrainOptions, type TrainResult } from '../../engine/index';
 import { continueRun, networkDifferences, type RunStart } from '../../data/resume';
 import { loadModelFile } from './modelFile';
 import type { Dataset } from '../../data/dataset';
 import type { Experiment, ResolvedData } from '../../data/experiment';
 import type { WideLayout } from '../../data/layout';
 import { modelDataMeta } from '../../data/modelMeta';
+import { runMeta } from '../../data/runMeta';
 import { summariseRun, type EpochPoint, type RunSummary } from '../../data/runSummary';
 import { judgeRun, runFacts, type Verdict } from '../../data/verdict';
 import type { ColumnRoles, RoleSuggestion, TimeAxis } from '../../data/roles';
@@ -57,7 +58,7 @@ export type TrainReport = Omit<RunSummary, 'csvFile' | 'modelFile' | 'verdict' |
 };
 
 /** Trains one model of the experiment's settings (cell overridable) on a dataset (shared with compare). */
-export function trainOn(ds: Dataset, exp: Experiment, quiet: boolean, cell?: CellKind, start: RunStart | null = null): { model: Model; result: TrainResult; seconds: number; plan: ReturnType<typeof trainingRun>['plan']; judge: (trainLoss: number, valLoss: number, accuracy: number | null) => Verdict } {
+export function trainOn(ds: Dataset, exp: Experiment, quiet: boolean, cell?: CellKind, start: RunStart | null = null): { model: Model; result: TrainResult; seconds: number; plan: ReturnType<typeof trainingRun>['plan']; options: TrainOptions; judge: (trainLoss: number, valLoss: number, accuracy: number | null) => Verdict } {
   let model: Model;
   try {
     model = start?.model ?? experimentModel(exp, ds, cell);
@@ -84,7 +85,7 @@ export function trainOn(ds: Dataset, exp: Experiment, quiet: boolean, cell?: Cel
   }
   const judge = (trainLoss: number, valLoss: number, accuracy: number | null): Verdict =>
     judgeRun(runFacts(ds, { cell: model.config.cell, learningRate: settings.learningRate, hiddenSize: model.config.hiddenSize }, result, { trainLoss, valLoss, accuracy }, start?.epochs ?? 0, plan.epochs));
-  return { model, result, seconds: (Date.now() - t0) / 1000, plan, judge };
+  return { model, result, seconds: (Date.now() - t0) / 1000, plan, options, judge };
 }
 
 /** The run a `--resume MODEL.json` continues: its weights and checkpoint, when the model matches the settings. */
@@ -142,7 +143,7 @@ export async function trainCommand(given: string, v: Values, json: boolean) {
   const save = typeof v.save === 'string' ? v.save : resume;
   if (save && save !== resume && v.force !== true && existsSync(save)) throw new UsageError(`${save} already exists; choose another name or pass --force to replace it`);
   const { start, notes: resumeNotes } = resume ? resumeFrom(resume, experiment, ds, v) : { start: null, notes: [] };
-  const { model, result, seconds, plan } = trainOn(ds, experiment, json, undefined, start);
+  const { model, result, seconds, plan, options } = trainOn(ds, experiment, json, undefined, start);
   const before = start?.epochs ?? 0;
   const summary = summariseRun({ csvFile: file, experimentFile, resolved, ds, model, result, plan, learningRate: experiment.training.learningRate, seconds, before, notes: resumeNotes });
   const judgement = summary.verdict as Verdict;
@@ -151,6 +152,7 @@ export async function trainCommand(given: string, v: Values, json: boolean) {
     const meta = {
       data: modelDataMeta(file, ds, spec, resolved.layout),
       training: { epochs: summary.epochs, bestEpoch: summary.bestEpoch, status: result.status, valLoss: summary.valLoss, baselineLoss: ds.baseline.loss },
+      run: runMeta(experiment, ds, options, result, start),
     };
     try {
       writeFileAtomic(save, (append) => append(JSON.stringify(modelToJson(model, meta, result.checkpoint))), v.force === true || save === resume);
