@@ -11,6 +11,7 @@ const targets = [
   { ...common, entryPoints: ['src/worker/worker.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs' },
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' },
   { ...common, entryPoints: ['webview/panel.ts'], outfile: 'dist/panel.js', platform: 'browser', format: 'iife' },
+  { ...common, entryPoints: ['webview/lab.ts'], outfile: 'dist/lab.js', platform: 'browser', format: 'iife' },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
   // extension-host tests (not shipped): loaded by VS Code as extensionTestsPath
   { ...common, entryPoints: ['test/vscode/index.ts'], outfile: 'out/test/index.js', platform: 'node', format: 'cjs', external: ['vscode', 'mocha'] },
@@ -44,5 +45,5 @@ if (watch) {
   await Promise.all(targets.map((t) => build(t)));
   chmodSync('dist/cli.js', 0o755);
   copyKatex();
-  console.log('esbuild: built dist/extension.js, dist/worker.js, dist/webview.js, dist/panel.js, dist/cli.js, dist/katex/, out/test/index.js');
+  console.log('esbuild: built dist/extension.js, dist/worker.js, dist/webview.js, dist/panel.js, dist/lab.js, dist/cli.js, dist/katex/, out/test/index.js');
 }

@@ -8,6 +8,7 @@ import { plural, type ColumnRoles, type DataMemoryInfo, type DataPreview, type E
 import { Chart } from 'chart.js';
 import { createDataTable, type DataTable } from './dataTable';
 import { colours, el, fmt, lineChart, live, pending, series } from './ui';
+import { button, dropdown, textField } from './components/index';
 
 /** The missing-value policies, in words. */
 const MISSING_LABELS: Record<string, string> = {
@@ -54,21 +55,16 @@ export interface DataViewContext {
 
 /** The selected sequence with previous/next buttons; shared by the Data, Gradients and Predictions views. */
 export function sequencePicker(sequence: number, of: number | null, select: (k: number) => void): HTMLElement {
-  const input = el('input', { type: 'number', min: '1', value: String(sequence), id: 'sequence-pick' });
-  if (of) input.max = String(of);
-  input.setAttribute('aria-label', `Sequence number${of ? ` (1 to ${of})` : ''}`);
   const go = (k: number): void => {
     const clamped = Math.max(1, of ? Math.min(of, k) : k);
     if (clamped !== sequence) select(clamped);
     else input.value = String(sequence);
   };
-  input.addEventListener('change', () => go(Math.round(Number(input.value)) || 1));
-  const prev = el('button', { textContent: '‹', title: 'Previous sequence', disabled: sequence <= 1, id: 'sequence-prev' });
-  prev.setAttribute('aria-label', 'Previous sequence');
-  prev.addEventListener('click', () => go(sequence - 1));
-  const next = el('button', { textContent: '›', title: 'Next sequence', disabled: !!of && sequence >= of, id: 'sequence-next' });
-  next.setAttribute('aria-label', 'Next sequence');
-  next.addEventListener('click', () => go(sequence + 1));
+  const input = textField(String(sequence), {
+    id: 'sequence-pick', label: `Sequence number${of ? ` (1 to ${of})` : ''}`, numeric: true, onCommit: (text) => go(Math.round(Number(text)) || 1),
+  });
+  const prev = button('‹', { id: 'sequence-prev', kind: 'secondary', title: 'Previous sequence', label: 'Previous sequence', disabled: sequence <= 1, onClick: () => go(sequence - 1) });
+  const next = button('›', { id: 'sequence-next', kind: 'secondary', title: 'Next sequence', label: 'Next sequence', disabled: !!of && sequence >= of, onClick: () => go(sequence + 1) });
   return el('div', { className: 'toolbar sequence-picker' }, el('label', { htmlFor: 'sequence-pick', textContent: 'Sequence' }), prev, input, next, el('span', { className: 'muted', textContent: of ? `of ${of.toLocaleString('en')}` : '' }));
 }
 
@@ -100,9 +96,10 @@ export function renderDataView(ctx: DataViewContext): HTMLElement {
     if (p.problemFixes?.length) {
       const bar = el('div', { className: 'toolbar fixes' }, el('span', { textContent: 'Fill the gaps:' }));
       for (const fix of p.problemFixes) {
-        const b = el('button', { textContent: FIX_LABELS[fix] ?? fix, id: `fix-${fix}`, title: `Write "missing": "${fix}" into the experiment file (${MISSING_LABELS[fix] ?? fix})` });
-        b.addEventListener('click', () => ctx.edit([{ field: 'data.missing', value: fix }]));
-        bar.append(b);
+        bar.append(button(FIX_LABELS[fix] ?? fix, {
+          id: `fix-${fix}`, kind: 'secondary', title: `Write "missing": "${fix}" into the experiment file (${MISSING_LABELS[fix] ?? fix})`,
+          onClick: () => ctx.edit([{ field: 'data.missing', value: fix }]),
+        }));
       }
       view.append(bar);
     }
@@ -119,23 +116,18 @@ export function renderDataView(ctx: DataViewContext): HTMLElement {
   const body = el('tbody');
   for (const c of p.columns) {
     const current = roleOf(p.roles, c.name);
-    const s = el('select', { disabled: !ctx.editable, id: `role-${c.name}` });
-    s.setAttribute('aria-label', `Role of column ${c.name}`);
-    for (const r of Object.keys(ROLE_LABELS) as RoleChoice[]) s.append(el('option', { value: r, textContent: ROLE_LABELS[r], selected: r === current }));
-    s.addEventListener('change', () => ctx.setRole(c.name, s.value as RoleChoice));
+    const s = dropdown(Object.keys(ROLE_LABELS), current, {
+      id: `role-${c.name}`, label: `Role of column ${c.name}`, labels: ROLE_LABELS, disabled: !ctx.editable, onChange: (v) => ctx.setRole(c.name, v as RoleChoice),
+    });
     const bad = c.invalid && c.firstInvalid ? `${c.invalid.toLocaleString('en')} (line ${c.firstInvalid.line}: "${c.firstInvalid.value}")` : '';
     body.append(el('tr', {}, el('th', { scope: 'row', textContent: c.name }), el('td', { textContent: c.kind }), el('td', {}, s), el('td', { textContent: c.suggested }), el('td', { className: 'muted', textContent: c.reason }),
       el('td', { textContent: c.missing ? c.missing.toLocaleString('en') : '' }), ...(anyBad ? [el('td', { className: bad ? 'bad' : '', textContent: bad })] : [])));
   }
   rolesTable.append(body);
-  const task = el('select', { disabled: !ctx.editable, id: 'data-task' });
-  for (const t of ['next-step', 'regress', 'classify']) task.append(el('option', { value: t, textContent: t, selected: t === p.task }));
-  task.setAttribute('aria-label', 'Task');
-  task.addEventListener('change', () => ctx.edit([{ field: 'data.task', value: task.value }]));
-  const missing = el('select', { disabled: !ctx.editable, id: 'data-missing' });
-  for (const m of ['error', 'ffill', 'interpolate', 'drop']) missing.append(el('option', { value: m, textContent: MISSING_LABELS[m], selected: m === (p.missing ?? 'error') }));
-  missing.setAttribute('aria-label', 'Missing values');
-  missing.addEventListener('change', () => ctx.edit([{ field: 'data.missing', value: missing.value }]));
+  const task = dropdown(['next-step', 'regress', 'classify'], p.task, { id: 'data-task', label: 'Task', disabled: !ctx.editable, onChange: (v) => ctx.edit([{ field: 'data.task', value: v }]) });
+  const missing = dropdown(['error', 'ffill', 'interpolate', 'drop'], p.missing ?? 'error', {
+    id: 'data-missing', label: 'Missing values', labels: MISSING_LABELS, disabled: !ctx.editable, onChange: (v) => ctx.edit([{ field: 'data.missing', value: v }]),
+  });
   const csvName = name.replace(/\.[^.]+$/, '');
   view.append(el('h3', { textContent: 'Columns' }), rolesTable, el('div', { className: 'toolbar' },
     el('label', { htmlFor: 'data-task', textContent: 'Task' }), task,
@@ -311,9 +303,7 @@ export function renderSeries(ctx: DataViewContext): HTMLElement {
     const m = seriesModes.get(key) ?? 'read';
     return modes.includes(m) ? m : 'read';
   };
-  const pick = el('select', { id: 'series-mode' });
-  pick.setAttribute('aria-label', 'What the series plot shows');
-  for (const m of modes) pick.append(el('option', { value: m, textContent: SERIES_MODE_LABELS[m], selected: m === modeOf() }));
+  const pick = dropdown(modes, modeOf(), { id: 'series-mode', label: 'What the series plot shows', labels: SERIES_MODE_LABELS });
   const hint = el('span', { className: 'muted' });
   section.append(el('div', { className: 'toolbar series-mode' }, el('label', { htmlFor: 'series-mode', textContent: 'Show' }), pick, hint));
   const holder = el('div', { className: 'series-chart' });

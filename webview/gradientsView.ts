@@ -7,6 +7,7 @@ import { plural, type EpochPoint, type PanelState } from '../src/shared/protocol
 import { sequencePicker } from './dataView';
 import { renderHeatmap } from './heatmap';
 import { colours, el, fmt, live, pending } from './ui';
+import { dropdown } from './components/index';
 
 /** The layer of the time × unit heatmap each panel shows, by the panel's file (kept across redraws). */
 const shownLayer = new Map<string, number>();
@@ -57,12 +58,13 @@ export function renderGradients(s: PanelState, h: EpochPoint[], selectSequence: 
   const summary = el('p', { className: 'summary' });
   const unitBox = el('section', { className: 'heatmap' });
   if (layers.length > 1) {
-    const pick = el('select', { id: 'gradients-layer' });
-    pick.setAttribute('aria-label', 'Layer shown in the time × unit heatmap');
-    layers.forEach((_, l) => pick.append(el('option', { value: String(l), textContent: layerName(l, layers.length), selected: l === layerOf() })));
-    pick.addEventListener('change', () => {
-      shownLayer.set(s.file, Number(pick.value));
-      draw();
+    const names = layers.map((_, l) => String(l));
+    const pick = dropdown(names, String(layerOf()), {
+      id: 'gradients-layer', label: 'Layer shown in the time × unit heatmap', labels: Object.fromEntries(names.map((n, l) => [n, layerName(l, layers.length)])),
+      onChange: (v) => {
+        shownLayer.set(s.file, Number(v));
+        draw();
+      },
     });
     view.append(el('div', { className: 'toolbar layer-picker' }, el('label', { htmlFor: 'gradients-layer', textContent: 'Layer' }), pick,
       el('span', { className: 'muted', textContent: `of ${plural(layers.length, 'layer')}` })));

@@ -4,16 +4,15 @@
  */
 import { assertNever, type FromWebview, type SidebarState, type ToWebview } from '../src/shared/protocol';
 import { el } from './dom';
+import { button, progressRing } from './components/index';
 
 declare function acquireVsCodeApi(): { postMessage(msg: FromWebview): void; getState(): unknown; setState(s: unknown): void };
 
 const vscodeApi = acquireVsCodeApi();
 const root = document.getElementById('sidebar') as HTMLElement;
 
-function button(label: string, command: Extract<FromWebview, { type: 'command/run' }>['command'], secondary = false): HTMLButtonElement {
-  const b = el('button', { textContent: label, className: secondary ? 'secondary' : '' });
-  b.addEventListener('click', () => vscodeApi.postMessage({ type: 'command/run', command }));
-  return b;
+function commandButton(label: string, command: Extract<FromWebview, { type: 'command/run' }>['command'], secondary = false): HTMLElement {
+  return button(label, { kind: secondary ? 'secondary' : 'primary', onClick: () => vscodeApi.postMessage({ type: 'command/run', command }) });
 }
 
 /** A polyline of the losses on a log scale (the shape of a loss curve is multiplicative). */
@@ -43,8 +42,8 @@ function render(s: SidebarState): void {
     : el('p', { className: 'muted', textContent: 'Right-click a CSV in the Explorer and choose "Train on This CSV", or open one and press Train.' }));
   if (s.current && s.settings) parts.push(el('h2', { textContent: 'Model' }), el('p', { className: 'settings', textContent: s.settings }));
   const actions = el('div', { className: 'actions' });
-  if (s.running) actions.append(button('Stop', 'rnnPlayground.stopTraining'));
-  else actions.append(button('Train on Current File', 'rnnPlayground.trainCurrentFile'), button('Step One Epoch', 'rnnPlayground.stepEpoch', true));
+  if (s.running) actions.append(commandButton('Stop', 'rnnPlayground.stopTraining'));
+  else actions.append(commandButton('Train on Current File', 'rnnPlayground.trainCurrentFile'), commandButton('Step One Epoch', 'rnnPlayground.stepEpoch', true));
   if (s.current) {
     const open = el('a', { href: '#', className: 'link', textContent: 'Open the playground panel →' });
     open.addEventListener('click', (ev) => {
@@ -54,13 +53,13 @@ function render(s: SidebarState): void {
     parts.push(open);
   }
   actions.append(
-    button('Verify Vanishing-Gradient Bound', 'rnnPlayground.verifyBound', true),
-    button('Compare Cells', 'rnnPlayground.compareCells', true),
-    button('New Experiment', 'rnnPlayground.newExperiment', true),
+    commandButton('Verify Vanishing-Gradient Bound', 'rnnPlayground.verifyBound', true),
+    commandButton('Compare Cells', 'rnnPlayground.compareCells', true),
+    commandButton('New Experiment', 'rnnPlayground.newExperiment', true),
   );
   parts.push(actions);
   if (s.running) {
-    parts.push(el('h2', { textContent: 'Running' }), el('p', { textContent: s.running.message }));
+    parts.push(el('h2', { textContent: 'Running' }), el('p', { className: 'running' }, progressRing(s.running.title), el('span', { textContent: s.running.message })));
     const bar = el('progress', { max: 1 });
     if (s.running.fraction !== null) bar.value = s.running.fraction;
     bar.setAttribute('aria-label', s.running.title);
@@ -99,6 +98,10 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
     case 'panel/epoch':
     case 'panel/fetchRows/result':
       return; // the playground panel's messages
+    case 'lab/progress':
+    case 'lab/result':
+    case 'lab/report':
+      return; // the Chapter Lab's
     default:
       assertNever(msg);
   }

@@ -10,7 +10,8 @@ import { CATALOG_KINDS, CELL_CATALOG, catalogCell, EQUATION_PRESETS, previewCell
 /** The activation menu's order. */
 const ACTIVATION_ORDER = ['tanh', 'sigmoid', 'relu'];
 import { renderEquations } from './equations';
-import { el, field, pending, select } from './ui';
+import { el, field, pending } from './ui';
+import { button, checkbox, dropdown, radioGroup, textField } from './components/index';
 
 
 /** Named starting points, each a set of field changes: every cell's presets, from the registry. */
@@ -53,9 +54,7 @@ export function renderModelView(exp: PanelExperiment | null | undefined, editErr
   if (exp.file === null) {
     const csv = exp.csvFile.split(/[\\/]/).pop() ?? exp.csvFile;
     const note = el('p', { className: 'note', textContent: `${csv} trains with the default settings (from your RNN Playground settings). Change anything here and ${csv.replace(/\.[^.]+$/, '')}.rnn.json is created beside it to hold your choices; the file and this view stay in step.` });
-    const b = el('button', { textContent: 'New Experiment', className: 'secondary' });
-    b.addEventListener('click', newExperiment);
-    view.append(el('div', { className: 'callout' }, note, b));
+    view.append(el('div', { className: 'callout' }, note, button('New Experiment', { kind: 'secondary', onClick: newExperiment })));
   }
   if (exp.problem) {
     const p = el('p', { className: 'warning', textContent: `${exp.problem}. Showing the last valid settings.` });
@@ -73,35 +72,20 @@ export function renderModelView(exp: PanelExperiment | null | undefined, editErr
   presets.setAttribute('role', 'group');
   presets.setAttribute('aria-label', 'Presets');
   for (const p of PRESETS) {
-    const b = el('button', { textContent: p.label, title: p.description, disabled: !editable, id: `preset-${p.id}` });
-    b.addEventListener('click', () => send(p.changes));
-    presets.append(b);
+    presets.append(button(p.label, { id: `preset-${p.id}`, kind: 'secondary', title: p.description, disabled: !editable, onClick: () => send(p.changes) }));
   }
   view.append(el('h3', { textContent: 'Presets' }), presets);
 
   // the cell
   const controls = el('div', { className: 'controls' });
-  const cells = el('div', { className: 'segmented', id: 'model-cell' });
-  cells.setAttribute('role', 'radiogroup');
-  cells.setAttribute('aria-label', 'Cell');
   const kinds: string[] = [...CATALOG_KINDS, 'custom'];
   const choose = (c: string): ExperimentChange[] => (c === 'custom' ? selectCustom(m.equations) : selectCell(c as CatalogCellKind, m.activation));
-  for (const c of kinds) {
-    const label = c === 'custom' ? 'Custom' : CELL_CATALOG[c as CatalogCellKind].label;
-    const summary = c === 'custom' ? 'Your own cell: type its equations (h\' = …), see them typeset and checked as you type' : CELL_CATALOG[c as CatalogCellKind].summary;
-    const b = el('button', { textContent: label, title: summary, className: c === m.cell ? 'on' : '', disabled: !editable, id: `cell-${c}` });
-    b.setAttribute('role', 'radio');
-    b.setAttribute('aria-checked', String(c === m.cell));
-    b.tabIndex = c === m.cell ? 0 : -1;
-    b.addEventListener('click', () => c !== m.cell && send(choose(c)));
-    b.addEventListener('keydown', (ev) => {
-      const step = ev.key === 'ArrowRight' || ev.key === 'ArrowDown' ? 1 : ev.key === 'ArrowLeft' || ev.key === 'ArrowUp' ? -1 : 0;
-      if (!step) return;
-      ev.preventDefault();
-      send(choose(kinds[(kinds.indexOf(m.cell) + step + kinds.length) % kinds.length]));
-    });
-    cells.append(b);
-  }
+  const cells = radioGroup(kinds, m.cell, {
+    id: 'model-cell', itemId: (c) => `cell-${c}`, label: 'Cell', disabled: !editable,
+    labels: Object.fromEntries(kinds.map((c) => [c, c === 'custom' ? 'Custom' : CELL_CATALOG[c as CatalogCellKind].label])),
+    titles: Object.fromEntries(kinds.map((c) => [c, c === 'custom' ? 'Your own cell: type its equations (h\' = …), see them typeset and checked as you type' : CELL_CATALOG[c as CatalogCellKind].summary])),
+    onChange: (c) => c !== m.cell && send(choose(c)),
+  });
   const cellField = field('Cell', cells);
   cellField.classList.add('wide');
   controls.append(cellField);
@@ -113,8 +97,8 @@ export function renderModelView(exp: PanelExperiment | null | undefined, editErr
       { free: 'free: α and β learned separately', coupled: 'coupled: β = 1 − α' }));
   }
   controls.append(
-    number('Hidden size m', 'model.hiddenSize', m.hiddenSize, 1, 1024, 1, send, editable),
-    number('Layers', 'model.layers', m.layers, 1, 8, 1, send, editable),
+    number('Hidden size m', 'model.hiddenSize', m.hiddenSize, send, editable),
+    number('Layers', 'model.layers', m.layers, send, editable),
     check('Residual connections between layers', 'model.residual', m.residual, send, editable && m.layers > 1, m.layers > 1 ? undefined : 'with 2 or more layers'),
     choice('Initialiser', 'model.init', ['pytorch', 'glorot-orthogonal', 'identity'], m.init, send, editable,
       { pytorch: 'PyTorch default (uniform ±1/√m)', 'glorot-orthogonal': 'Glorot inputs, orthogonal W_h', identity: 'identity W_h (IRNN)' }),
@@ -131,14 +115,14 @@ export function renderModelView(exp: PanelExperiment | null | undefined, editErr
   // training
   const training = el('div', { className: 'controls' });
   training.append(
-    numberOrAuto('Epochs', 'training.epochs', t.epochs, 1, 100000, send, editable),
+    numberOrAuto('Epochs', 'training.epochs', t.epochs, send, editable),
     choice('Optimiser', 'training.optimizer', ['adam', 'momentum', 'sgd'], t.optimizer, send, editable),
-    number('Learning rate', 'training.learningRate', t.learningRate, 1e-6, 100, 'any', send, editable),
-    numberOrAuto('Batch size', 'training.batchSize', t.batchSize, 1, 100000, send, editable),
-    numberOrAuto('Early stopping patience (0: off)', 'training.patience', t.patience, 0, 100000, send, editable),
-    number('Clip gradient norm (0: off)', 'training.clip', t.clip, 0, 1e6, 'any', send, editable),
-    number('Truncated BPTT steps (0: full)', 'training.tbptt', t.tbptt, 0, 1e7, 1, send, editable),
-    number('Seed', 'training.seed', t.seed, 0, 2 ** 31 - 1, 1, send, editable),
+    number('Learning rate', 'training.learningRate', t.learningRate, send, editable),
+    numberOrAuto('Batch size', 'training.batchSize', t.batchSize, send, editable),
+    numberOrAuto('Early stopping patience (0: off)', 'training.patience', t.patience, send, editable),
+    number('Clip gradient norm (0: off)', 'training.clip', t.clip, send, editable),
+    number('Truncated BPTT steps (0: full)', 'training.tbptt', t.tbptt, send, editable),
+    number('Seed', 'training.seed', t.seed, send, editable),
   );
   view.append(el('h3', { textContent: 'Training' }), training);
   return view;
@@ -180,17 +164,18 @@ function equationEditor(file: string, m: PanelExperiment['experiment']['model'],
   presets.setAttribute('role', 'group');
   presets.setAttribute('aria-label', 'Start from');
   for (const p of EQUATION_PRESETS) {
-    const b = el('button', { textContent: p.label, title: p.title, disabled: !editable, id: `eqpreset-${p.id}` });
-    b.addEventListener('click', () => {
-      area.value = ed.base; // the file's text until the preset arrives: it then follows the file
-      send([{ field: 'model.cell', value: 'custom' }, { field: 'model.equations', value: p.equations }]);
-    });
-    presets.append(b);
+    presets.append(button(p.label, {
+      id: `eqpreset-${p.id}`, kind: 'secondary', title: p.title, disabled: !editable,
+      onClick: () => {
+        area.value = ed.base; // the file's text until the preset arrives: it then follows the file
+        send([{ field: 'model.cell', value: 'custom' }, { field: 'model.equations', value: p.equations }]);
+      },
+    }));
   }
   const problems = el('div', { className: 'equation-problems', id: 'equation-problems' });
   problems.setAttribute('aria-live', 'polite');
-  const apply = el('button', { textContent: 'Apply equations', id: 'apply-equations', disabled: true });
-  const revert = el('button', { textContent: 'Revert', className: 'secondary', id: 'revert-equations', disabled: true });
+  const apply = button('Apply equations', { id: 'apply-equations', disabled: true });
+  const revert = button('Revert', { id: 'revert-equations', kind: 'secondary', disabled: true });
   const lines = (): string[] => area.value.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
   const refresh = (): void => {
     const ls = lines();
@@ -234,58 +219,45 @@ function problemLine(p: EquationProblem, lines: string[], kind: 'error' | 'warni
 }
 
 function choice(label: string, fieldName: ExperimentChange['field'], values: string[], current: string, send: (c: ExperimentChange[]) => void, enabled: boolean, labels: Record<string, string> = {}): HTMLElement {
-  const s = select(values, current, labels);
-  s.disabled = !enabled;
-  s.id = `in-${fieldName.replace('.', '-')}`;
-  s.addEventListener('change', () => send([{ field: fieldName, value: s.value }]));
+  const s = dropdown(values, current, { id: `in-${fieldName.replace('.', '-')}`, label, labels, disabled: !enabled, onChange: (v) => send([{ field: fieldName, value: v }]) });
   return field(label, s);
 }
 
-function number(label: string, fieldName: ExperimentChange['field'], current: number, min: number, max: number, step: number | 'any', send: (c: ExperimentChange[]) => void, enabled: boolean): HTMLElement {
-  const input = el('input', { type: 'number', defaultValue: String(current), min: String(min), max: String(max), step: String(step), disabled: !enabled });
-  input.id = `in-${fieldName.replace('.', '-')}`;
-  const commit = (): void => {
-    const v = Number(input.value);
-    if (input.value.trim() === '' || !Number.isFinite(v)) {
-      input.value = String(current);
-      return;
-    }
-    if (v !== current) send([{ field: fieldName, value: v }]);
-  };
-  input.addEventListener('change', commit);
-  input.addEventListener('keydown', (ev) => {
-    if (ev.key === 'Escape') input.value = String(current);
+/** A number typed into a text field; something that is not a number puts back the current value. */
+function number(label: string, fieldName: ExperimentChange['field'], current: number, send: (c: ExperimentChange[]) => void, enabled: boolean): HTMLElement {
+  const input = textField(String(current), {
+    id: `in-${fieldName.replace('.', '-')}`, label, numeric: true, disabled: !enabled,
+    onCommit: (text) => {
+      const v = Number(text);
+      if (text.trim() === '' || !Number.isFinite(v)) input.value = String(current);
+      else if (v !== current) send([{ field: fieldName, value: v }]);
+    },
   });
   return field(label, input);
 }
 
 /** A whole number, or empty for "auto" (chosen from the data when training starts). */
-function numberOrAuto(label: string, fieldName: ExperimentChange['field'], current: number | 'auto', min: number, max: number, send: (c: ExperimentChange[]) => void, enabled: boolean): HTMLElement {
+function numberOrAuto(label: string, fieldName: ExperimentChange['field'], current: number | 'auto', send: (c: ExperimentChange[]) => void, enabled: boolean): HTMLElement {
   const shown = current === 'auto' ? '' : String(current);
-  const input = el('input', { type: 'number', defaultValue: shown, min: String(min), max: String(max), step: '1', placeholder: 'auto', disabled: !enabled });
-  input.id = `in-${fieldName.replace('.', '-')}`;
-  const commit = (): void => {
-    const text = input.value.trim();
-    const v = text === '' ? 'auto' : Number(text);
-    if (v !== 'auto' && !Number.isFinite(v)) {
-      input.value = shown;
-      return;
-    }
-    if (v !== current) send([{ field: fieldName, value: v }]);
-  };
-  input.addEventListener('change', commit);
-  input.addEventListener('keydown', (ev) => {
-    if (ev.key === 'Escape') input.value = shown;
+  const input = textField(shown, {
+    id: `in-${fieldName.replace('.', '-')}`, label: `${label} (empty: chosen from the data)`, numeric: true, placeholder: 'auto', disabled: !enabled,
+    onCommit: (raw) => {
+      const text = raw.trim();
+      const v = text === '' ? 'auto' : Number(text);
+      if (v !== 'auto' && !Number.isFinite(v)) input.value = shown;
+      else if (v !== current) send([{ field: fieldName, value: v }]);
+    },
   });
   return field(label, input, 'empty: chosen from the data');
 }
 
 function check(label: string, fieldName: ExperimentChange['field'], current: boolean, send: (c: ExperimentChange[]) => void, enabled: boolean, hint?: string): HTMLElement {
-  const input = el('input', { type: 'checkbox', checked: current, disabled: !enabled });
-  input.id = `in-${fieldName.replace('.', '-')}`;
-  input.addEventListener('change', () => send([{ field: fieldName, value: input.checked }]));
-  const row = field(label, input, hint);
-  row.classList.add('check');
-  row.prepend(input);
+  const box = checkbox(label, current, { id: `in-${fieldName.replace('.', '-')}`, disabled: !enabled, onChange: (v) => send([{ field: fieldName, value: v }]) });
+  const row = el('div', { className: 'field check' }, box);
+  if (hint) {
+    const h = el('span', { className: 'hint', id: `${box.id}-hint`, textContent: hint });
+    box.setAttribute('aria-describedby', h.id);
+    row.append(h);
+  }
   return row;
 }

@@ -13,6 +13,7 @@ import { graphView } from './graphView';
 import { boundView } from './boundView';
 import { compareView } from './compareView';
 import { el, live, teardown } from './ui';
+import { restoreText, tabs, uncommittedText } from './components/index';
 import type { PanelContext, View } from './view';
 
 declare function acquireVsCodeApi(): { postMessage(msg: FromWebview): void; getState(): unknown; setState(s: unknown): void };
@@ -93,7 +94,7 @@ function render(): void {
   const active = document.activeElement;
   const focusedId = active instanceof HTMLElement && active.id ? active.id : null;
   // a number the user is typing (not yet committed with Enter or Tab) survives the redraw
-  const typing = active instanceof HTMLInputElement && active.type === 'number' && active.value !== active.defaultValue ? active.value : null;
+  const typing = uncommittedText(active);
   // and the page's and the data table's scroll positions
   const pageTop = document.scrollingElement?.scrollTop ?? 0;
   const tableTop = root.querySelector('.data-table')?.scrollTop ?? 0;
@@ -104,33 +105,13 @@ function render(): void {
     return;
   }
   const s = state;
-  const tabs = el('div', { className: 'tabs' });
-  tabs.setAttribute('role', 'tablist');
-  for (const t of TABS) {
-    const b = el('button', { textContent: t.label, className: t.id === s.tab ? 'tab active' : 'tab', id: `tab-${t.id}` });
-    b.setAttribute('role', 'tab');
-    b.setAttribute('aria-selected', String(t.id === s.tab));
-    b.tabIndex = t.id === s.tab ? 0 : -1;
-    b.addEventListener('click', () => selectTab(t.id));
-    b.addEventListener('keydown', (ev) => {
-      const i = TABS.findIndex((x) => x.id === s.tab);
-      if (ev.key === 'ArrowRight' || ev.key === 'ArrowLeft') {
-        const next = TABS[(i + (ev.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length];
-        selectTab(next.id);
-        document.getElementById(`tab-${next.id}`)?.focus();
-      }
-    });
-    tabs.append(b);
-  }
-  const header = el('header', {}, el('h2', { textContent: s.file.split(/[\\/]/).pop() ?? s.file, title: s.file }), tabs);
   const body = VIEWS[s.tab](contextOf(s));
-  body.setAttribute('role', 'tabpanel');
-  body.setAttribute('aria-labelledby', `tab-${s.tab}`);
   body.dataset.view = s.tab;
-  root.replaceChildren(header, body);
+  const header = el('header', {}, el('h2', { textContent: s.file.split(/[\\/]/).pop() ?? s.file, title: s.file }));
+  root.replaceChildren(header, tabs(TABS, s.tab, body, (id) => selectTab(id as PanelTab)));
   const again = focusedId ? document.getElementById(focusedId) : null;
   again?.focus({ preventScroll: true });
-  if (again instanceof HTMLInputElement && typing !== null) again.value = typing;
+  restoreText(again, typing);
   const table = root.querySelector('.data-table');
   if (table && tableTop) table.scrollTop = tableTop;
   if (document.scrollingElement) document.scrollingElement.scrollTop = pageTop;
@@ -162,6 +143,10 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       return;
     case 'state/show':
       return; // the side view's message
+    case 'lab/progress':
+    case 'lab/result':
+    case 'lab/report':
+      return; // the Chapter Lab's
     default:
       assertNever(msg);
   }

@@ -7,6 +7,7 @@
 import { plural, type SequenceInspection } from '../src/shared/protocol';
 import { sequencePicker } from './dataView';
 import { colours, el, fmt, lineChart, live, pending, series } from './ui';
+import { dropdown } from './components/index';
 
 /** The target each panel shows, by the panel's CSV (kept across redraws). */
 const shownTarget = new Map<string, string>();
@@ -94,12 +95,12 @@ function renderTargets(i: SequenceInspection): HTMLElement {
     body.replaceChildren(...renderTarget(i, i.targets.find((t) => t.name === name) ?? i.targets[0]));
   };
   if (i.targets.length > 1) {
-    const pick = el('select', { id: 'predictions-target' });
-    pick.setAttribute('aria-label', 'Target shown in the chart');
-    for (const t of i.targets) pick.append(el('option', { value: t.name, textContent: t.name, selected: t.name === wanted }));
-    pick.addEventListener('change', () => {
-      shownTarget.set(key, pick.value);
-      draw();
+    const pick = dropdown(i.targets.map((t) => t.name), wanted ?? i.targets[0].name, {
+      id: 'predictions-target', label: 'Target shown in the chart',
+      onChange: (v) => {
+        shownTarget.set(key, v);
+        draw();
+      },
     });
     section.append(el('div', { className: 'toolbar target-picker' }, el('label', { htmlFor: 'predictions-target', textContent: 'Target' }), pick,
       el('span', { className: 'muted', textContent: `${plural(i.targets.length, 'target')}, each in its own units` })));

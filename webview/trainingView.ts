@@ -2,6 +2,7 @@
 import { previewCell, type EpochPoint, type RunSummary } from '../src/shared/protocol';
 import type { Chart } from 'chart.js';
 import { colours, el, fmt, lineChart, series } from './ui';
+import { button } from './components/index';
 import { actions, type PanelContext, type View } from './view';
 
 /** The live charts, appended to epoch by epoch while a run is in progress (null when the view is not shown). */
@@ -33,10 +34,7 @@ function verdictBox(run: RunSummary, ctx: PanelContext): HTMLElement {
   if (v.reason) box.append(el('p', { textContent: `Why: ${v.reason}.` }));
   if (v.hint) box.append(el('p', { textContent: `Next: ${v.hint}.` }));
   if (v.action) {
-    const b = el('button', { textContent: v.action.label, className: 'primary', id: 'next-step' });
-    b.title = 'Write this into the experiment file and train again';
-    b.addEventListener('click', () => ctx.post({ type: 'run/nextStep' }));
-    box.append(b);
+    box.append(button(v.action.label, { id: 'next-step', title: 'Write this into the experiment file and train again', onClick: () => ctx.post({ type: 'run/nextStep' }) }));
   }
   return box;
 }

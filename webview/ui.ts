@@ -162,6 +162,8 @@ export function series(label: string, data: (number | null)[], colour: string, e
 export function field(label: string, control: HTMLElement, hint?: string): HTMLElement {
   const id = control.id || `f-${label.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
   control.id = id;
+  // a toolkit control draws its input in a shadow root, out of the label's reach: name it on the host too
+  if (!control.hasAttribute('aria-label')) control.setAttribute('aria-label', label);
   const row = el('div', { className: 'field' }, el('label', { htmlFor: id, textContent: label }), control);
   if (hint) {
     const h = el('span', { className: 'hint', id: `${id}-hint`, textContent: hint });
@@ -169,11 +171,4 @@ export function field(label: string, control: HTMLElement, hint?: string): HTMLE
     row.append(h);
   }
   return row;
-}
-
-/** A `<select>` of values with labels. */
-export function select(values: readonly string[], current: string, labels: Record<string, string> = {}): HTMLSelectElement {
-  const s = el('select');
-  for (const v of values) s.append(el('option', { value: v, textContent: labels[v] ?? v, selected: v === current }));
-  return s;
 }

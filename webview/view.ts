@@ -4,6 +4,7 @@
  */
 import type { EpochPoint, ExperimentChange, FromWebview, PanelState } from '../src/shared/protocol';
 import { el } from './ui';
+import { button, progressRing, type ButtonKind } from './components/index';
 
 /** What every view may read and do. */
 export interface PanelContext {
@@ -23,14 +24,14 @@ export type View = (ctx: PanelContext) => HTMLElement;
 /** The run buttons under a view: Train (or Stop), Step One Epoch, Continue Training (after a run), Verify Bound, Compare Cells. */
 export function actions(ctx: PanelContext): HTMLElement {
   const bar = el('div', { className: 'actions' });
-  const add = (label: string, command: Extract<FromWebview, { type: 'command/run' }>['command']): void => {
-    const b = el('button', { textContent: label });
-    b.addEventListener('click', () => ctx.post({ type: 'command/run', command }));
-    bar.append(b);
+  const add = (label: string, command: Extract<FromWebview, { type: 'command/run' }>['command'], kind: ButtonKind = 'secondary'): void => {
+    bar.append(button(label, { kind, onClick: () => ctx.post({ type: 'command/run', command }) }));
   };
-  if (ctx.state.running) add('Stop', 'rnnPlayground.stopTraining');
-  else {
-    add('Train', 'rnnPlayground.trainCurrentFile');
+  if (ctx.state.running) {
+    add('Stop', 'rnnPlayground.stopTraining', 'primary');
+    bar.append(progressRing('Training'));
+  } else {
+    add('Train', 'rnnPlayground.trainCurrentFile', 'primary');
     add('Step One Epoch', 'rnnPlayground.stepEpoch');
     if (ctx.state.run?.modelFile) add('Continue Training', 'rnnPlayground.continueTraining');
   }

@@ -19,6 +19,7 @@ import { equationsFlag, settingsFor } from './commands/dataCommon';
 import { predictCommand } from './commands/predict';
 import { makeTaskCommand } from './commands/makeTask';
 import { horizonCommand } from './commands/horizon';
+import { chapterCommand } from './commands/chapter';
 import { DATA_OPTIONS, MODEL_OPTIONS } from './commands/dataCommon';
 import { benchCsvIngest, runCsvBenchChild } from './commands/benchCsv';
 import { benchTrainMemory, runTrainBenchChild } from './commands/benchMemory';
@@ -67,6 +68,8 @@ Commands:
                       below 10% of the mean predictor's)   [--lengths 10,20,50,100] [--cells vanilla,lstm,gru,gated]
                       [--epochs N] [--hidden N] [--count N] [--seed S]
   examples            the chapter's worked examples computed by the engine, with the erratum
+  chapter             every claim of the chapter measured on a small budget (about a minute): the tiny RNN, the
+                      scalar bound, the memory horizon, gates holding state, ReLU's dead units, residual stacks
   bench               workload W1 on this engine and its peers (tfjs cpu, tfjs wasm, PyTorch) side by side,
                       then CSV ingestion (2 million rows × 5 columns) against csv-parse and papaparse,
                       then the peak memory of training one epoch on a 300 MB numeric file
@@ -92,6 +95,7 @@ const OPTIONS = {
   export: { out: str, force: flag, training: flag },
   'make-task': { length: str, count: str, seed: str, out: str, force: flag, variant: str },
   horizon: { task: str, lengths: str, cells: str, epochs: str, hidden: str, count: str, seed: str },
+  chapter: {},
   bench: { cells: str, hidden: str, repeats: str, 'min-seconds': str, peers: str, quick: flag, 'csv-rows': str, 'memory-mb': str, only: str },
 } as const;
 
@@ -155,6 +159,10 @@ async function run(argv: string[]): Promise<number> {
     case 'horizon':
       if (pos.length) throw new UsageError(`horizon takes no file; got "${pos[0]}"`);
       result = horizonCommand(v, json);
+      break;
+    case 'chapter':
+      if (pos.length) throw new UsageError(`chapter takes no file; got "${pos[0]}"`);
+      result = chapterCommand(v, json);
       break;
     case 'golden': {
       if (pos.length !== 1) throw new UsageError('golden needs exactly one FILE (a torch-golden.json style reference)');

@@ -37,6 +37,7 @@ export { spectralNorm, spectralRadius, symmetricEigenvalues } from './analysis/s
 export { gradCheck, randomGradCheck, batchLoss, type GradCheckReport, type GradCheckOptions, type GradCheckEntry, type GradCheckSpec } from './analysis/gradcheck';
 export { gradientProfile, type GradientProfile } from './analysis/gradients';
 export { runGolden, type GoldenReport, type GoldenCaseReport } from './golden';
-export { chapterExamples, type ChapterExamples } from './examples';
+export { chapterExamples, tinyRnn, scalarChain, CHAPTER_TINY_RNN, type ChapterExamples, type TinyRnnParams, type TinyRnnResult, type ScalarRow } from './examples';
 export { gemmNT } from './linalg';
 export { torchScript, type TorchScriptOptions } from './exportTorch';
+export { gatesOverTime, type GateSeries } from './analysis/gates';

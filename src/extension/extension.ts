@@ -13,6 +13,7 @@ import { kindOf } from './files';
 import { readFileSync, statSync } from 'node:fs';
 import { SidebarProvider } from './sidebarView';
 import { StatusBar } from './statusBar';
+import { ChapterLab } from './chapterLab';
 
 /** What `activate` returns: handles for the extension-host tests (killing the worker, reading the status bar). */
 export interface PlaygroundApi {
@@ -23,6 +24,7 @@ export interface PlaygroundApi {
   sidebar: SidebarProvider;
   panels: PlaygroundPanels;
   commands: Commands;
+  lab: ChapterLab;
 }
 
 /** Called by VS Code on first use of a command or view, or when a workspace with experiment files opens. */
@@ -63,8 +65,20 @@ export function activate(context: vscode.ExtensionContext): PlaygroundApi {
     if (d.uri.fsPath === sidebar.current.current) sidebar.update({ current: d.uri.fsPath });
   }));
   commands.register(context);
+  // the Chapter Lab, with an engine worker of its own (started on first use)
+  const lab = new ChapterLab(context.extensionUri, (line) => output.appendLine(line), stuckTimeoutMs);
+  context.subscriptions.push({ dispose: () => lab.dispose() },
+    vscode.commands.registerCommand('rnnPlayground.openChapterLab', () => lab.open()),
+    vscode.commands.registerCommand('rnnPlayground.saveChapterLab', async (file?: unknown) => {
+      try {
+        return await lab.saveReport(typeof file === 'string' ? file : undefined);
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Save Chapter Lab as HTML: ${(e as Error).message}`);
+        return { error: (e as Error).message };
+      }
+    }));
   if (showOnStartup()) void commands.openPlayground(undefined);
-  return { engine, reads, status, sidebar, panels, commands };
+  return { engine, reads, status, sidebar, panels, commands, lab };
 }
 
 /** An experiment file's text (null for other kinds, unreadable or implausibly large files). */

@@ -65,6 +65,8 @@ export class SidebarProvider implements vscode.WebviewViewProvider {
           return;
         case 'panel/tab': case 'panel/fetchRows': case 'panel/sequence': case 'experiment/edit': case 'experiment/role': case 'run/nextStep':
           return; // the playground panel's messages
+        case 'lab/run': case 'lab/cancel': case 'lab/report/result':
+          return; // the Chapter Lab's
         default:
           assertNever(msg);
       }

@@ -22,6 +22,9 @@ import type { SampleCounts } from '../data/describe';
 export type { Verdict, ColumnRoles };
 export type { DataMemoryInfo, EpochPoint, RunSummary } from '../data/runSummary';
 import type { DataMemoryInfo, EpochPoint, RunSummary } from '../data/runSummary';
+import type { DeadUnitsClaim, GatesClaim, HorizonClaim, ResidualClaim, ScalarClaim, TinyClaim } from '../data/chapterTypes';
+export { CHAPTER_CLAIMS } from '../data/chapterTypes';
+import type { TinyRnnParams } from '../engine/index';
 
 /** Where an experiment comes from: an experiment file, or a CSV with the default settings. */
 export interface ExperimentSource {
@@ -74,6 +77,32 @@ export interface GradcheckRunMessage {
   steps: number;
   batch: number;
   seed: number;
+}
+
+/** The Chapter Lab's claims that the engine measures (g, the bound on your data, is Verify). */
+export const LAB_CLAIMS = ['a', 'b', 'c', 'd', 'e', 'f'] as const;
+/** One of them. */
+export type LabClaim = (typeof LAB_CLAIMS)[number];
+
+/** What a claim's run may be given: the tiny RNN's parameters (a), the scalar RNN's w_h and φ (b), the lengths (c). */
+export interface LabParams {
+  tiny?: TinyRnnParams;
+  scalar?: { wh: number; activation: 'sigmoid' | 'tanh' | 'relu'; maxT: number };
+  lengths?: number[];
+}
+
+/** A claim measured: its figures (each with `held` and `sentence`). */
+export type LabResult =
+  | { claim: 'a'; figures: TinyClaim } | { claim: 'b'; figures: ScalarClaim } | { claim: 'c'; figures: HorizonClaim }
+  | { claim: 'd'; figures: GatesClaim } | { claim: 'e'; figures: DeadUnitsClaim } | { claim: 'f'; figures: ResidualClaim };
+
+/** Host → worker: measure one of the chapter's claims. */
+export interface ChapterRunMessage {
+  type: 'chapter/run';
+  id: number;
+  cancel: Int32Array;
+  claim: LabClaim;
+  params: LabParams;
 }
 
 /** Host → worker: read a CSV and write a new experiment file for it with the suggested roles. */
@@ -154,7 +183,7 @@ export interface BlockMessage {
 export type ToWorker =
   | TrainStartMessage | VerifyRunMessage | CompareRunMessage | GradcheckRunMessage | ExperimentCreateMessage
   | ModelExportMessage | ModelInspectMessage | DataPreviewMessage | DataRowsMessage | SequenceInspectMessage
-  | PingMessage | BlockMessage;
+  | PingMessage | BlockMessage | ChapterRunMessage;
 
 /** Worker → host: progress of a long job. `fraction` in [0, 1] or null when unknown. */
 export interface ProgressMessage {
@@ -258,6 +287,13 @@ export interface GradcheckResultMessage {
   type: 'gradcheck/run/result';
   inReplyTo: number;
   report: GradCheckReport;
+}
+
+/** Worker → host: a claim measured. */
+export interface ChapterResultMessage {
+  type: 'chapter/run/result';
+  inReplyTo: number;
+  result: LabResult;
 }
 
 /** Worker → host: the experiment file was written. */
@@ -469,7 +505,7 @@ export interface ErrorMessage {
 export type FromWorker =
   | ProgressMessage | TrainResultMessage | VerifyResultMessage | CompareResultMessage | GradcheckResultMessage
   | ExperimentCreatedMessage | ModelExportedMessage | ModelInfoMessage | DataPreviewResultMessage | DataRowsResultMessage
-  | SequenceInspectedMessage | PongMessage | UnblockedMessage | ErrorMessage;
+  | SequenceInspectedMessage | PongMessage | UnblockedMessage | ErrorMessage | ChapterResultMessage;
 
 // ── requests to the worker: one map from a request's type to its reply and flags ──
 
@@ -494,6 +530,7 @@ export const WORKER_REQUESTS: { readonly [K in WorkerRequestType]: { cancellable
   'verify/run': { cancellable: true, progress: true, what: 'the bound analysis' },
   'compare/run': { cancellable: true, progress: true, what: 'the comparison' },
   'gradcheck/run': { cancellable: false, progress: false, what: 'the gradient check' },
+  'chapter/run': { cancellable: true, progress: true, what: 'the claim' },
   'experiment/create': { cancellable: true, progress: true, what: 'the new experiment' },
   'model/export': { cancellable: false, progress: true, what: 'the export' },
   'model/inspect': { cancellable: false, progress: false, what: 'reading the model' },
@@ -617,7 +654,35 @@ export interface PanelRowsMessage {
 }
 
 /** Everything the host sends to a webview. */
-export type ToWebview = ShowStateMessage | PanelStateMessage | PanelEpochMessage | PanelRowsMessage;
+/** The Chapter Lab's claim g: Verify on the open CSV, in a sentence. */
+export interface LabVerifyResult {
+  claim: 'g';
+  figures: { held: boolean | null; sentence: string; file: string };
+}
+
+/** Host → Chapter Lab: a claim's progress while it runs. */
+export interface LabProgressMessage {
+  type: 'lab/progress';
+  claim: LabClaim | 'g';
+  fraction: number | null;
+  message: string;
+}
+
+/** Host → Chapter Lab: a claim's outcome — its figures, or the problem (cancelled, failed) in words. */
+export interface LabResultMessage {
+  type: 'lab/result';
+  claim: LabClaim | 'g';
+  result: LabResult | LabVerifyResult | null;
+  problem: string | null;
+}
+
+/** Host → Chapter Lab: send the page as a standalone report (Save Chapter Lab as HTML). */
+export interface LabReportRequestMessage {
+  type: 'lab/report';
+  id: number;
+}
+
+export type ToWebview = ShowStateMessage | PanelStateMessage | PanelEpochMessage | PanelRowsMessage | LabProgressMessage | LabResultMessage | LabReportRequestMessage;
 
 /** Webview → host: the webview has loaded and listens. */
 export interface ReadyMessage {
@@ -628,13 +693,33 @@ export interface ReadyMessage {
 export const WEBVIEW_COMMANDS = [
   'rnnPlayground.trainCurrentFile', 'rnnPlayground.stopTraining', 'rnnPlayground.verifyBound', 'rnnPlayground.compareCells',
   'rnnPlayground.newExperiment', 'rnnPlayground.gradientCheck', 'rnnPlayground.loadModel', 'rnnPlayground.exportModel',
-  'rnnPlayground.stepEpoch', 'rnnPlayground.continueTraining', 'rnnPlayground.openPlayground',
+  'rnnPlayground.stepEpoch', 'rnnPlayground.continueTraining', 'rnnPlayground.openPlayground', 'rnnPlayground.saveChapterLab',
 ] as const;
 
 /** Webview → host: run one of the extension's commands. */
 export interface RunCommandMessage {
   type: 'command/run';
   command: (typeof WEBVIEW_COMMANDS)[number];
+}
+
+/** Chapter Lab → host: measure a claim (g: Verify on the open CSV). */
+export interface LabRunMessage {
+  type: 'lab/run';
+  claim: LabClaim | 'g';
+  params: LabParams;
+}
+
+/** Chapter Lab → host: stop the claim that runs. */
+export interface LabCancelMessage {
+  type: 'lab/cancel';
+  claim: LabClaim | 'g';
+}
+
+/** Chapter Lab → host: the report the host asked for (`lab/report`), one standalone HTML page. */
+export interface LabReportMessage {
+  type: 'lab/report/result';
+  inReplyTo: number;
+  html: string;
 }
 
 /** Panel → host: the user switched tabs (kept for restore). */
@@ -681,7 +766,33 @@ export interface NextStepMessage {
 }
 
 /** Everything a webview sends to the host (validated on arrival). */
-export type FromWebview = ReadyMessage | RunCommandMessage | TabMessage | ExperimentEditMessage | ExperimentRoleMessage | FetchRowsMessage | SequenceSelectMessage | NextStepMessage;
+export type FromWebview = ReadyMessage | RunCommandMessage | TabMessage | ExperimentEditMessage | ExperimentRoleMessage | FetchRowsMessage | SequenceSelectMessage | NextStepMessage
+  | LabRunMessage | LabCancelMessage | LabReportMessage;
+
+const isNumberList = (v: unknown, min: number, max: number, lo = -1e6, hi = 1e6): v is number[] =>
+  Array.isArray(v) && v.length >= min && v.length <= max && v.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= lo && x <= hi);
+
+/** A lab run's parameters, checked; null when something is off. */
+function labParams(raw: unknown): LabParams | null {
+  if (raw === undefined) return {};
+  if (!isObject(raw)) return null;
+  const out: LabParams = {};
+  if (raw.tiny !== undefined) {
+    const t = raw.tiny;
+    if (!isObject(t) || !Array.isArray(t.Wh) || t.Wh.length !== 2 || !t.Wh.every((r) => isNumberList(r, 2, 2)) || !isNumberList(t.Wx, 2, 2) || !isNumberList(t.wy, 2, 2) || !isNumberList(t.x, 1, 100)) return null;
+    out.tiny = { Wh: t.Wh as number[][], Wx: t.Wx, wy: t.wy, x: t.x };
+  }
+  if (raw.scalar !== undefined) {
+    const s = raw.scalar;
+    if (!isObject(s) || typeof s.wh !== 'number' || !Number.isFinite(s.wh) || Math.abs(s.wh) > 100 || !['sigmoid', 'tanh', 'relu'].includes(s.activation as string) || !isCount(s.maxT, 1000) || (s.maxT as number) < 2) return null;
+    out.scalar = { wh: s.wh, activation: s.activation as 'sigmoid' | 'tanh' | 'relu', maxT: s.maxT as number };
+  }
+  if (raw.lengths !== undefined) {
+    if (!isNumberList(raw.lengths, 1, 8, 2, 500) || !raw.lengths.every(Number.isInteger)) return null;
+    out.lengths = raw.lengths;
+  }
+  return out;
+}
 
 const isCount = (v: unknown, max: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
 
@@ -709,6 +820,15 @@ export function parseFromWebview(raw: unknown): FromWebview | null {
   if (m.type === 'panel/sequence' && isCount(m.sequence, Number.MAX_SAFE_INTEGER) && m.sequence >= 1) return { type: 'panel/sequence', sequence: m.sequence };
   if (m.type === 'experiment/role' && typeof m.column === 'string' && m.column.length > 0 && m.column.length <= 1000 && typeof m.role === 'string' && (ROLE_CHOICES as readonly string[]).includes(m.role)) {
     return { type: 'experiment/role', column: m.column, role: m.role as RoleChoice };
+  }
+  const claim = (v: unknown): v is LabClaim | 'g' => typeof v === 'string' && ((LAB_CLAIMS as readonly string[]).includes(v) || v === 'g');
+  if (m.type === 'lab/run' && claim(m.claim)) {
+    const params = labParams(m.params);
+    return params ? { type: 'lab/run', claim: m.claim, params } : null;
+  }
+  if (m.type === 'lab/cancel' && claim(m.claim)) return { type: 'lab/cancel', claim: m.claim };
+  if (m.type === 'lab/report/result' && isCount(m.inReplyTo, Number.MAX_SAFE_INTEGER) && typeof m.html === 'string' && m.html.length <= 50_000_000) {
+    return { type: 'lab/report/result', inReplyTo: m.inReplyTo, html: m.html };
   }
   if (m.type === 'experiment/edit' && Array.isArray(m.changes) && m.changes.length > 0 && m.changes.length <= 32) {
     const changes: ExperimentChange[] = [];

@@ -2,6 +2,7 @@
  * The engine worker (worker_threads): turns protocol messages into data and engine calls, streams progress, and
  * answers every request with exactly one result or one error.
  */
+import { chapterJob } from './chapterJob';
 import { parentPort } from 'node:worker_threads';
 import { randomGradCheck } from '../engine/index';
 import { CsvError } from '../data/csv';
@@ -84,6 +85,9 @@ async function handle(msg: ToWorker): Promise<void> {
     }
     case 'model/export':
       answer(msg, await exportJob(msg.modelFile, msg.folder, msg.overwrite, msg.training === true, context(msg.id, null)));
+      return;
+    case 'chapter/run':
+      answer(msg, { result: chapterJob(msg.claim, msg.params, context(msg.id, msg.cancel)) });
       return;
     case 'model/inspect':
       answer(msg, { info: inspectJob(msg.modelFile) });

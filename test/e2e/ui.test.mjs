@@ -39,7 +39,7 @@ before(async () => {
   page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
   page.on('console', (m) => {
     // the workbench's own marketplace query (to the unreachable placeholder gallery) is not ours
-    if (/Content Security Policy/i.test(m.text()) && !/127\.0\.0\.1:9\//.test(m.text())) cspViolations.push(m.text());
+    if (/Content Security Policy/i.test(m.text()) && !/127\.0\.0\.1:9\//.test(m.text())) cspViolations.push(m.text() + ' @ ' + JSON.stringify(m.location()));
     if (m.type() === 'error' && !/vsda|ECONNREFUSED|127\.0\.0\.1:9\//.test(m.text())) consoleErrors.push(m.text());
   });
   await page.goto(server.url);
@@ -316,6 +316,15 @@ async function panelOf(name, view = null) {
   return webviewFrame(`#panel:has(header h2[title$="${name}"])${view ? ` [data-view="${view}"]` : ''}`);
 }
 
+/** The value of a toolkit dropdown (webview/components). */
+const valueOf = (dropdown) => dropdown.evaluate((e) => e.value);
+
+/** Chooses `value` in a toolkit dropdown as a user does: opens it and clicks the option. */
+async function choose(dropdown, value) {
+  await dropdown.click();
+  await dropdown.locator(`vscode-option[value="${value}"]`).click();
+}
+
 /** Opens a tab of the panel in `frame` and waits for its view. */
 async function openTab(frame, label, view) {
   await frame.getByRole('tab', { name: label, exact: true }).click();
@@ -354,7 +363,7 @@ test('the panel for an experiment: the Data view previews the CSV and its roles;
     await until(async () => (rows = await frame.locator('.data-table-body .data-table-row').count()) > 5, 20000, 'the table rows');
     assert.ok(rows < 80, `${rows} rows in the DOM (virtualised)`);
     assert.equal(await frame.locator('.data-table').getAttribute('aria-rowcount'), '18001');
-    assert.equal(await frame.locator('select[aria-label="Role of column label"]').inputValue(), 'label');
+    assert.equal(await valueOf(frame.locator('vscode-dropdown[aria-label=\"Role of column label\"]')), 'label');
     // the selected sequence's series
     await frame.locator('[data-view="data"] .chart canvas').waitFor({ timeout: 30000 });
     const series = await inkOf(frame, '[data-view="data"] .chart canvas');
@@ -367,10 +376,10 @@ test('the panel for an experiment: the Data view previews the CSV and its roles;
     });
     await frame.locator('.data-table').evaluate((t) => { t.scrollTop = 0; });
     // a role changed in the Data view is written to the file, and the view follows it
-    await frame.locator('select[aria-label="Role of column minute"]').selectOption('ignored');
+    await choose(frame.locator('vscode-dropdown[aria-label=\"Role of column minute\"]'), 'ignored');
     await until(() => expJson().data.time === null, 10000, 'the experiment file to drop the time column');
-    await until(async () => (await frame.locator('select[aria-label="Role of column minute"]').inputValue()) === 'ignored', 10000, 'the Data view to show the new role');
-    await frame.locator('select[aria-label="Role of column minute"]').selectOption('time');
+    await until(async () => (await valueOf(frame.locator('vscode-dropdown[aria-label=\"Role of column minute\"]'))) === 'ignored', 10000, 'the Data view to show the new role');
+    await choose(frame.locator('vscode-dropdown[aria-label=\"Role of column minute\"]'), 'time');
     await until(() => expJson().data.time === 'minute', 10000, 'the experiment file to have the time column again');
 
     // the Model view: equations, then change the cell to LSTM and the epochs to 5; the file follows
@@ -385,7 +394,7 @@ test('the panel for an experiment: the Data view previews the CSV and its roles;
     await frame.locator('#cell-indrnn').click();
     await until(() => expJson().model.cell === 'indrnn', 10000, 'the experiment file to say indrnn');
     await until(async () => /IndRNN \(tanh\)/.test(await frame.locator('.equations h3').first().innerText()), 10000, 'the IndRNN equations');
-    assert.deepEqual(await frame.locator('#in-model-activation option').evaluateAll((os) => os.map((o) => o.value)), ['tanh', 'relu']);
+    assert.deepEqual(await frame.locator('#in-model-activation vscode-option').evaluateAll((os) => os.map((o) => o.getAttribute('value'))), ['tanh', 'relu']);
     assert.equal(await frame.locator('#in-model-coupled').count(), 0, 'no gate coupling for a cell without gates');
     const indrnn = await frame.locator('.equations').innerText();
     assert.match(indrnn, /diag\(φ′\(zₜ\) ⊙ u\)/);
@@ -396,16 +405,25 @@ test('the panel for an experiment: the Data view previews the CSV and its roles;
     await until(() => expJson().model.cell === 'lstm', 10000, 'the experiment file to say lstm');
     await frame.locator('#cell-lstm[aria-checked="true"]').waitFor({ timeout: 10000 });
     await until(async () => /LSTM/.test(await frame.locator('.equations h3').first().innerText()), 10000, 'the LSTM equations');
-    const epochs = frame.locator('#in-training-epochs');
+    const epochs = frame.locator('#in-training-epochs input');
     await epochs.fill('5');
     await epochs.press('Enter');
     await until(() => expJson().training.epochs === 5, 10000, 'the experiment file to say 5 epochs');
     await page.screenshot({ path: join(shots, `panel-model-${THEME_KEY}.png`) });
 
-    // retrain from the panel: the Training view shows the LSTM run
+    // retrain from the panel: the Training view shows the LSTM run; while it runs, Stop and a progress ring
     await openTab(frame, 'Training', 'training');
+    // (a run of 5 epochs takes well under a second: watch the DOM for what the view shows while it runs)
+    await frame.evaluate(() => {
+      window.seenWhileRunning = { ring: false, stop: false };
+      new MutationObserver(() => {
+        if (document.querySelector('[data-view="training"] .actions [role="progressbar"][aria-label="Training"] vscode-progress-ring[aria-hidden="true"]')) window.seenWhileRunning.ring = true;
+        if ([...document.querySelectorAll('[data-view="training"] .actions vscode-button')].some((b) => b.textContent === 'Stop')) window.seenWhileRunning.stop = true;
+      }).observe(document.body, { subtree: true, childList: true });
+    });
     await frame.getByRole('button', { name: 'Train', exact: true }).click();
     await until(async () => /LSTM · 5\/5 epochs/.test(await frame.locator('[data-view="training"] .summary').first().innerText().catch(() => '')), 120000, 'the LSTM run to finish');
+    assert.deepEqual(await frame.evaluate(() => window.seenWhileRunning), { ring: true, stop: true }, 'while training: a progress ring and Stop');
     for (let i = 0; i < 3; i++) {
       const { ink, total } = await inkOf(frame, `.chart:nth-child(${i + 1}) canvas`);
       assert.ok(ink > total * 0.02, `chart ${i + 1}: ${ink} of ${total} pixels drawn`);
@@ -426,7 +444,7 @@ test('Predictions and Gradients views show the trained model on one sequence', a
     assert.ok(counts.length >= 4 && counts.reduce((a, b) => a + b, 0) > 0, `confusion counts ${counts}`);
     assert.match(await frame.locator('[data-view="predictions"] .verdict').innerText(), /Actual ".+", predicted ".+" \(\d+\.\d%\)/);
     await frame.locator('#sequence-next').click();
-    await until(async () => /sequence "/.test(await frame.locator('[data-view="predictions"] .summary').first().innerText().catch(() => '')) && (await frame.locator('#sequence-pick').inputValue()) === '2', 20000, 'sequence 2');
+    await until(async () => /sequence "/.test(await frame.locator('[data-view="predictions"] .summary').first().innerText().catch(() => '')) && (await frame.locator('#sequence-pick input').inputValue()) === '2', 20000, 'sequence 2');
     await frame.locator('[data-view="predictions"] .verdict').waitFor({ timeout: 20000 });
     await page.screenshot({ path: join(shots, `panel-predictions-${THEME_KEY}.png`) });
     await openTab(frame, 'Gradients', 'gradients');
@@ -529,13 +547,13 @@ test('several targets and layers (an sp500-2000.csv experiment): the target sele
     await frame.locator(seriesCanvas).waitFor({ timeout: 30000 });
     const mode = frame.locator('#series-mode');
     assert.equal(await mode.getAttribute('aria-label'), 'What the series plot shows');
-    assert.deepEqual(await mode.locator('option').allInnerTexts(), ['values as read', 'as the model reads them', 'normalised (z-scores)']);
+    assert.deepEqual(await mode.locator('vscode-option').allInnerTexts(), ['values as read', 'as the model reads them', 'normalised (z-scores)']);
     const asRead = await yTitleOf(frame, seriesCanvas);
     assert.equal(asRead, 'open and close as read (the CSV\'s units)');
     assert.match(await frame.locator(seriesCanvas).getAttribute('aria-label'), /: open, close, volume \(right axis\);/);
     await frame.locator('.series-section').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(shots, `panel-data-series-read-${THEME_KEY}.png`) });
-    await mode.selectOption('model');
+    await choose(mode, 'model');
     await until(async () => (await yTitleOf(frame, seriesCanvas)) !== asRead, 5000, 'the y-axis title to change');
     assert.equal(await yTitleOf(frame, seriesCanvas), 'open and close as the model reads them (log-returns)');
     await page.screenshot({ path: join(shots, `panel-data-series-model-${THEME_KEY}.png`) });
@@ -543,15 +561,15 @@ test('several targets and layers (an sp500-2000.csv experiment): the target sele
     await mode.focus();
     await page.keyboard.press('ArrowDown');
     await until(async () => /z-score/.test(await yTitleOf(frame, seriesCanvas)), 5000, 'the normalised series');
-    assert.equal(await mode.inputValue(), 'normalised');
+    assert.equal(await valueOf(mode), 'normalised');
     const ink = await inkOf(frame, seriesCanvas);
     assert.ok(ink.ink > ink.total * 0.01, `normalised series: ${ink.ink} of ${ink.total} pixels drawn`);
     await page.screenshot({ path: join(shots, `panel-data-series-normalised-${THEME_KEY}.png`) });
     // another sequence redraws the section: the mode stays
     await frame.locator('#sequence-next').click();
-    await until(async () => (await frame.locator('#sequence-pick').inputValue()) === '2' && /\(line \d+, \d+ steps/.test(await frame.locator(seriesCanvas).getAttribute('aria-label').catch(() => '')), 20000, 'sequence 2');
+    await until(async () => (await frame.locator('#sequence-pick input').inputValue()) === '2' && /\(line \d+, \d+ steps/.test(await frame.locator(seriesCanvas).getAttribute('aria-label').catch(() => '')), 20000, 'sequence 2');
     await until(async () => /z-score/.test(await yTitleOf(frame, seriesCanvas)), 10000, 'sequence 2 normalised');
-    assert.equal(await frame.locator('#series-mode').inputValue(), 'normalised');
+    assert.equal(await valueOf(frame.locator('#series-mode')), 'normalised');
 
     // train (2 epochs, 2 layers)
     await openTab(frame, 'Training', 'training');
@@ -565,7 +583,7 @@ test('several targets and layers (an sp500-2000.csv experiment): the target sele
     await until(async () => /trained model sp500-multi\.model\.json/.test(await v.locator('.summary').first().innerText().catch(() => '')), 30000, 'the trained model\'s predictions');
     const target = frame.locator('#predictions-target');
     await target.waitFor({ timeout: 10000 });
-    assert.deepEqual(await target.locator('option').allInnerTexts(), ['close', 'volume']);
+    assert.deepEqual(await target.locator('vscode-option').allInnerTexts(), ['close', 'volume']);
     const chartCanvas = '[data-view="predictions"] .target-body canvas';
     assert.equal(await yTitleOf(frame, chartCanvas), 'close (the CSV\'s units)');
     assert.match(await v.locator('.target-body h3').innerText(), /^close: predicted vs actual, one step ahead$/);
@@ -573,7 +591,7 @@ test('several targets and layers (an sp500-2000.csv experiment): the target sele
     let drawn = await inkOf(frame, chartCanvas);
     assert.ok(drawn.ink > drawn.total * 0.01, `close chart: ${drawn.ink} of ${drawn.total} pixels drawn`);
     await page.screenshot({ path: join(shots, `panel-predictions-targets-${THEME_KEY}.png`) });
-    await target.selectOption('volume');
+    await choose(target, 'volume');
     await until(async () => (await yTitleOf(frame, chartCanvas)) === 'volume (the CSV\'s units)', 5000, 'the volume chart');
     drawn = await inkOf(frame, chartCanvas);
     assert.ok(drawn.ink > drawn.total * 0.01, `volume chart: ${drawn.ink} of ${drawn.total} pixels drawn`);
@@ -585,10 +603,10 @@ test('several targets and layers (an sp500-2000.csv experiment): the target sele
     const g = frame.locator('[data-view="gradients"]');
     const layer = frame.locator('#gradients-layer');
     await layer.waitFor({ timeout: 30000 });
-    assert.deepEqual(await layer.locator('option').allInnerTexts(), ['layer 1 (nearest the inputs)', 'layer 2 (nearest the output)']);
+    assert.deepEqual(await layer.locator('vscode-option').allInnerTexts(), ['layer 1 (nearest the inputs)', 'layer 2 (nearest the output)']);
     await until(async () => (await g.locator('canvas').count()) >= 2, 30000, 'both heatmaps');
     assert.match(await g.locator('.summary').last().innerText(), /rows are the 8 hidden units of layer 1 of 2 \(nearest the inputs\)/);
-    await layer.selectOption('1');
+    await choose(layer, '1');
     await until(async () => /layer 2 of 2 \(nearest the output\)/.test(await g.locator('.summary').last().innerText()), 5000, 'layer 2');
     assert.match(await g.locator('.heatmap:last-of-type canvas').getAttribute('aria-label'), /by time step and hidden unit, layer 2/);
     let unit = { ink: 0, total: 0 };
@@ -603,11 +621,11 @@ test('several targets and layers (an sp500-2000.csv experiment): the target sele
     await openTab(frame, 'Training', 'training');
     await openTab(frame, 'Predictions', 'predictions');
     await frame.locator('#predictions-target').waitFor({ timeout: 10000 });
-    assert.equal(await frame.locator('#predictions-target').inputValue(), 'volume');
+    assert.equal(await valueOf(frame.locator('#predictions-target')), 'volume');
     assert.equal(await yTitleOf(frame, chartCanvas), 'volume (the CSV\'s units)');
     await openTab(frame, 'Gradients', 'gradients');
     await frame.locator('#gradients-layer').waitFor({ timeout: 10000 });
-    assert.equal(await frame.locator('#gradients-layer').inputValue(), '1');
+    assert.equal(await valueOf(frame.locator('#gradients-layer')), '1');
 
     // no raw TeX in any view's text, labels or titles
     for (const [label, view] of [['Data', 'data'], ['Model', 'model'], ['Training', 'training'], ['Unrolled Graph', 'graph'], ['Gradients', 'gradients'], ['Predictions', 'predictions']]) {
@@ -788,6 +806,7 @@ test('Cancel in the progress notification stops a run at once and keeps the part
     await menuAction('intraday-sessions.rnn.json', 'Train on Current File');
     const progress = page.locator('.notifications-toasts .notification-toast', { hasText: /training on intraday-sessions\.rnn\.json: \w+: epoch ([2-9]|\d\d+)\/1000/ }).first();
     await progress.waitFor({ timeout: 60000 });
+    await page.screenshot({ path: join(shots, `vscode-running-${THEME_KEY}.png`) });
     const t0 = Date.now();
     await progress.locator('.monaco-button', { hasText: 'Cancel' }).click();
     const stopped = toast(/stopped after \d+ of 1000 epochs/);
@@ -850,9 +869,9 @@ test('right-click a CSV whose first column is a year → the Data view shows it 
   await step('year-csv', async () => {
     await menuAction('nile.csv', 'Open Playground');
     let frame = await panelOf('nile.csv', 'data');
-    await frame.locator('select[aria-label="Role of column year"]').waitFor({ timeout: 30000 });
-    assert.equal(await frame.locator('select[aria-label="Role of column year"]').inputValue(), 'time');
-    assert.equal(await frame.locator('select[aria-label="Role of column volume"]').inputValue(), 'feature+target');
+    await frame.locator('vscode-dropdown[aria-label="Role of column year"]').waitFor({ timeout: 30000 });
+    assert.equal(await valueOf(frame.locator('vscode-dropdown[aria-label=\"Role of column year\"]')), 'time');
+    assert.equal(await valueOf(frame.locator('vscode-dropdown[aria-label=\"Role of column volume\"]')), 'feature+target');
     const why = await frame.locator('table.roles').innerText();
     assert.match(why, /years 1871 … 1970; the plot axis, not an input/);
     assert.match(await frame.locator('[data-view="data"]').innerText(), /Time axis: years 1871 … 1970/);
@@ -882,7 +901,7 @@ test('right-click a CSV whose first column is a year → the Data view shows it 
     // a role changed on the CSV: nile.rnn.json appears beside it, says so, and holds the change
     assert.ok(!existsSync(join(workspace, 'nile.rnn.json')));
     frame = await panelOf('nile.csv', 'data');
-    await frame.locator('select[aria-label="Role of column year"]').selectOption('ignored');
+    await choose(frame.locator('vscode-dropdown[aria-label=\"Role of column year\"]'), 'ignored');
     await until(() => existsSync(join(workspace, 'nile.rnn.json')), 20000, 'nile.rnn.json to appear');
     await until(() => { try { return JSON.parse(readFileSync(join(workspace, 'nile.rnn.json'), 'utf8')).data.time === null; } catch { return false; } }, 10000, 'the role change in nile.rnn.json');
     const moved = await panelOf('nile.rnn.json', 'data');
@@ -917,7 +936,7 @@ test('a cell of your own: typed in the Model view, checked as you type with the 
     await area.pressSequentially("k = sigmoid(u_k * h + W_k @ x + b_k)\nh' = k * h + (1 - k) * relu(W_c @ h + b_c)", { delay: 5 });
     await until(async () => /Equation 2, column 35: W_c is a hidden × input matrix/.test(await frame.locator('#equation-problems').innerText()), 10000, 'the problem at its place');
     assert.match(await frame.locator('#equation-problems pre.caret').first().innerText(), /relu\(W_c @ h \+ b_c\)\n {34}\^/);
-    assert.equal(await frame.locator('#apply-equations').isDisabled(), true, 'a wrong cell cannot be applied');
+    assert.equal(await frame.locator('#apply-equations button').isDisabled(), true, 'a wrong cell cannot be applied');
     // the first equation is already typeset while the second is wrong
     assert.ok(await frame.locator('.equations .equation .katex').count() >= 1);
     await page.screenshot({ path: join(shots, `panel-model-custom-error-${THEME_KEY}.png`) });
@@ -958,11 +977,56 @@ test('a cell of your own: typed in the Model view, checked as you type with the 
   });
 });
 
+test('the Chapter Lab: a and b computed on opening, an edited parameter recomputes, d runs with progress, the report is saved as HTML', async () => {
+  await step('chapter-lab', async () => {
+    await runCommand('RNN Playground: Open Chapter Lab');
+    const frame = await webviewFrame('#lab');
+    // a: the tiny RNN's table, and the chapter's printed values called an erratum
+    await frame.locator('#tiny-table').waitFor({ timeout: 30000 });
+    const tiny = await frame.locator('#tiny-table').innerText();
+    assert.match(tiny, /sigmoid\s+\(0\.\d+, 0\.\d+\)[\s\S]*\(0\.7100, 0\.5372\)\s+1\.2472\s+trending/);
+    assert.match(await frame.locator('#claim-a .sentence').innerText(), /match neither activation \(an erratum\)/);
+    // b: the log chart of ∂h_T/∂h_1 against the bound, drawn
+    await frame.locator('#scalar-chart canvas').waitFor({ timeout: 30000 });
+    const drawn = await inkOf(frame, '#scalar-chart canvas');
+    assert.ok(drawn.ink > drawn.total * 0.01, `scalar chart: ${drawn.ink} of ${drawn.total} pixels drawn`);
+    assert.match(await frame.locator('#claim-b .sentence').innerText(), /bound holds at every T from 2 to 100/);
+    // an edited w_h recomputes b
+    const wh = frame.locator('#scalar-wh input');
+    await wh.fill('0.5');
+    await wh.press('Enter');
+    await until(async () => /w_h = 0\.5 \(sigmoid\)/.test(await frame.locator('#scalar-chart h3').innerText().catch(() => '')), 20000, 'the chart for w_h = 0.5');
+    assert.match(await frame.locator('#claim-b .sentence').innerText(), /0\.125\)\^\(T−1\)/);
+    await page.screenshot({ path: join(shots, `lab-ab-${THEME_KEY}.png`) });
+    // d: trains two gated cells on the lab's own worker; Cancel and progress while it runs, then the gates charts
+    await frame.locator('#run-d').click();
+    await frame.locator('#cancel-d').waitFor({ timeout: 10000 });
+    await frame.locator('#claim-d .gates-chart canvas').first().waitFor({ timeout: 120000 });
+    assert.match(await frame.locator('#claim-d .sentence').innerText(), /write gate .* at the markers vs .* between/);
+    await frame.locator('#claim-d').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, `lab-gates-${THEME_KEY}.png`) });
+    // Save as HTML: the save dialog offers chapter-lab.html in the workspace; Enter accepts it
+    await frame.locator('#save-report').click();
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ timeout: 10000 });
+    await until(async () => /chapter-lab\.html$/.test(await input.inputValue()), 10000, 'the save dialog to offer chapter-lab.html');
+    await input.press('Enter');
+    const report = join(workspace, 'chapter-lab.html');
+    await until(() => existsSync(report), 20000, 'the report file');
+    const html = readFileSync(report, 'utf8');
+    assert.match(html, /<h1>Chapter Lab<\/h1>/);
+    assert.match(html, /<img src="data:image\/png;base64,/);
+    assert.match(html, /match neither activation \(an erratum\)/);
+    assert.doesNotMatch(html, /<script/i, 'a report without scripts');
+    await clearToasts();
+  });
+});
+
 test('no Content Security Policy violations in the webviews', () => {
   assert.deepEqual(cspViolations, []);
 });
 
 test('the workspace only gained the files the commands said they wrote', () => {
   const added = readdirSync(workspace).filter((f) => !existsSync(join(root, 'samples', f)));
-  assert.deepEqual(added.sort(), ['adding-50.model.json', 'copy-memory.model.json', 'diverge.rnn.json', 'intraday-sessions-2.model.json', 'intraday-sessions.model.json', 'long-1000.csv', 'long-1000.model.json', 'long-1000.rnn.json', 'my-cell.model.json', 'my-cell.rnn.json', 'nile.rnn.json', 'sp500-2000.model.json', 'sp500-multi.model.json', 'sp500-multi.rnn.json']);
+  assert.deepEqual(added.sort(), ['adding-50.model.json', 'chapter-lab.html', 'copy-memory.model.json', 'diverge.rnn.json', 'intraday-sessions-2.model.json', 'intraday-sessions.model.json', 'long-1000.csv', 'long-1000.model.json', 'long-1000.rnn.json', 'my-cell.model.json', 'my-cell.rnn.json', 'nile.rnn.json', 'sp500-2000.model.json', 'sp500-multi.model.json', 'sp500-multi.rnn.json']);
 });

@@ -86,3 +86,17 @@ test('every import follows the layers: engine ← data ← worker/cli ← extens
   }
   assert.deepEqual(wrong, []);
 });
+
+test('only webview/components imports the webview UI toolkit (so another toolkit replaces that folder only), and every view uses it', () => {
+  const files = [...sources(join(ROOT, 'src')), ...sources(join(ROOT, 'webview')), ...sources(join(ROOT, 'test'))];
+  const importers = files.filter((f) => importsOf(readFileSync(f, 'utf8')).some((s) => s.startsWith('@vscode/webview-ui-toolkit')))
+    .map((f) => relative(ROOT, f).split(sep).join('/'));
+  assert.deepEqual(importers, ['webview/components/index.ts']);
+  // the controls come from the wrappers: no native <button>, <select> or <input> is built outside them, except the
+  // chart legends' toggles (KaTeX labels inside) and the equation editor's <textarea>
+  const native = sources(join(ROOT, 'webview')).filter((f) => !f.includes(`${sep}components${sep}`)).flatMap((f) => {
+    const text = readFileSync(f, 'utf8');
+    return [...text.matchAll(/el\('(button|select|input|option|progress)'/g)].map((m) => `${relative(ROOT, f).split(sep).join('/')}: ${m[1]}`);
+  });
+  assert.deepEqual(native, ['webview/main.ts: progress', 'webview/ui.ts: button']);
+});
