@@ -179,7 +179,7 @@ function figuresOf(r: Outcome): HTMLElement[] {
         const gates = run.gates.filter((g) => g.name !== 'g' && g.name !== 'hTilde');
         const top = Math.max(...gates.flatMap((g) => g.mean));
         const marks = series('a marked number (the two to add)', Array.from({ length: T }, (_, t) => (run.markers.includes(t) ? top : null)), c.foreground,
-          { showLine: false, pointStyle: 'triangle', pointRadius: 7, rotation: 180, spanGaps: false });
+          { showLine: false, pointStyle: 'triangle', pointRadius: 7, spanGaps: false });
         const { box } = lineChart(`${run.cell === 'lstm' ? 'LSTM' : 'Gated cell'}: gates over one sequence`, labels,
           [...gates.map((g, k) => series(`${g.symbol}: ${g.title.split(':')[0]}`, g.mean, c.series[k % c.series.length])), marks], { xTitle: 'step', yTitle: 'gate value, mean over units' });
         box.classList.add('gates-chart');
