@@ -9,6 +9,7 @@ import { Chart } from 'chart.js';
 import { createDataTable, type DataTable } from './dataTable';
 import { colours, el, fmt, lineChart, live, pending, series } from './ui';
 import { button, dropdown, textField } from './components/index';
+import { axisNames, changesOf, scaleAxes, seriesAxisTitle, zScores, type SeriesMode } from './viewMath';
 
 /** The missing-value policies, in words. */
 const MISSING_LABELS: Record<string, string> = {
@@ -197,8 +198,6 @@ function steps(n: number): string {
   return n.toLocaleString('en');
 }
 
-/** What the series plot shows: the values as read, as the model reads them (after each column's transform), or each series z-scored. */
-export type SeriesMode = 'read' | 'model' | 'normalised';
 
 const SERIES_MODE_LABELS: Record<SeriesMode, string> = {
   read: 'values as read', model: 'as the model reads them', normalised: 'normalised (z-scores)',
@@ -209,54 +208,6 @@ const seriesModes = new Map<string, SeriesMode>();
 
 /** At most this many series are drawn. */
 const MAX_SERIES = 8;
-
-/** Each value as standard deviations from the series' mean (over its finite values); 0 for a constant series, null where a value is missing. */
-export function zScores(values: readonly (number | null)[]): (number | null)[] {
-  const ok = values.filter((v): v is number => v !== null && Number.isFinite(v));
-  if (ok.length === 0) return values.map(() => null);
-  const mean = ok.reduce((a, b) => a + b, 0) / ok.length;
-  const sd = Math.sqrt(ok.reduce((a, b) => a + (b - mean) * (b - mean), 0) / ok.length);
-  return values.map((v) => (v === null || !Number.isFinite(v) ? null : sd > 0 && Number.isFinite(sd) ? (v - mean) / sd : 0));
-}
-
-/** Levels as the model reads them under `transform` (diff, returns, log-returns: the change from the step before; null at the first step and where undefined). */
-export function changesOf(transform: string, levels: readonly (number | null)[]): (number | null)[] {
-  if (transform === 'none') return [...levels];
-  return levels.map((v, t) => {
-    const prev = t > 0 ? levels[t - 1] : null;
-    if (v === null || prev === null || prev === undefined) return null;
-    const x = transform === 'diff' ? v - prev : transform === 'returns' ? (prev === 0 ? NaN : v / prev - 1) : transform === 'log-returns' ? (v > 0 && prev > 0 ? Math.log(v / prev) : NaN) : NaN;
-    return Number.isFinite(x) ? x : null;
-  });
-}
-
-/** The y axis of each series: when their magnitudes (largest |value|) split into two groups ≥ `ratio` apart, the first series' group left ('y'), the other right ('y2'). */
-export function scaleAxes(series: readonly (readonly (number | null)[])[], ratio = 30): ('y' | 'y2')[] {
-  const logs = series.map((s) => {
-    let m = 0;
-    for (const v of s) if (v !== null && Number.isFinite(v)) m = Math.max(m, Math.abs(v));
-    return m > 0 ? Math.log10(m) : null;
-  });
-  const sorted = logs.filter((v): v is number => v !== null).sort((a, b) => a - b);
-  let gap = 0;
-  let cut = 0;
-  for (let k = 1; k < sorted.length; k++) {
-    if (sorted[k] - sorted[k - 1] > gap) {
-      gap = sorted[k] - sorted[k - 1];
-      cut = (sorted[k] + sorted[k - 1]) / 2;
-    }
-  }
-  if (gap < Math.log10(ratio)) return series.map(() => 'y');
-  const firstHigh = (logs.find((v) => v !== null) ?? -Infinity) > cut;
-  return logs.map((v) => (v === null || (v > cut) === firstHigh ? 'y' : 'y2'));
-}
-
-/** Names for an axis title: "a, b and c", at most three then "and N more". */
-export function axisNames(names: readonly string[]): string {
-  if (names.length <= 1) return names[0] ?? '';
-  if (names.length <= 3) return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-  return `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
-}
 
 /** One line of the series plot in each mode. */
 interface SeriesLine { name: string; target: boolean; transform: string; read: (number | null)[]; model: (number | null)[] }
@@ -269,18 +220,6 @@ function seriesLines(i: SequenceInspection): SeriesLine[] {
     lines.push({ name: t.name, target: true, transform: t.transform, read: t.actual, model: changesOf(t.transform, t.actual) });
   }
   return lines;
-}
-
-/** Axis titles longer than this are clipped by the chart: the names give way to a count. */
-const MAX_AXIS_TITLE = 60;
-
-/** The y-axis title for the series on one axis in `mode`. */
-export function seriesAxisTitle(mode: SeriesMode, lines: readonly { name: string; transform: string }[]): string {
-  if (mode === 'normalised') return 'standard deviations from the mean (z-score)';
-  const kinds = [...new Set(lines.map((l) => (l.transform === 'none' ? 'values' : l.transform)))];
-  const what = mode === 'read' ? 'as read (the CSV\'s units)' : `as the model reads them (${kinds.length === 1 ? kinds[0] : 'transformed'})`;
-  const title = `${axisNames(lines.map((l) => l.name))} ${what}`;
-  return title.length <= MAX_AXIS_TITLE ? title : `${lines.length} series ${what}`;
 }
 
 /** The selected sequence's picker and series plot (redrawn on its own when only the sequence or its data change). */

@@ -8,17 +8,10 @@ import { sequencePicker } from './dataView';
 import { renderHeatmap } from './heatmap';
 import { colours, el, fmt, live, pending } from './ui';
 import { dropdown } from './components/index';
+import { layerName } from './viewMath';
 
 /** The layer of the time × unit heatmap each panel shows, by the panel's file (kept across redraws). */
 const shownLayer = new Map<string, number>();
-
-/** "1 step", "3 steps". */
-
-/** The name of layer `l` (0-based) of `layers`, saying which end it is nearest. */
-export function layerName(l: number, layers: number): string {
-  if (layers <= 1) return 'layer 1';
-  return `layer ${l + 1}${l === 0 ? ' (nearest the inputs)' : l === layers - 1 ? ' (nearest the output)' : ''}`;
-}
 
 /** Renders the Gradients view: ‖∂L/∂hₜ‖ over time × epoch, and one sequence's gradient over time × unit. */
 export function renderGradients(s: PanelState, h: EpochPoint[], selectSequence: (k: number) => void): HTMLElement {

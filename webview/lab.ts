@@ -5,9 +5,10 @@
  * itself as a standalone HTML report (figures as images) when the host asks.
  */
 import {
-  assertNever, CHAPTER_CLAIMS, type FromWebview, type LabClaim, type LabParams, type LabResult, type LabVerifyResult, type ToWebview,
+  assertNever, cellTitle, CHAPTER_CLAIMS, type FromWebview, type LabClaim, type LabParams, type LabResult, type LabVerifyResult, type ToWebview,
 } from '../src/shared/protocol';
-import { colours, el, fmt, lineChart, live, series } from './ui';
+import { colours, el, fmt, lineChart, live, series, teardown } from './ui';
+import { renderHeatmap } from './heatmap';
 import { button, dropdown, progressRing, textField } from './components/index';
 
 declare function acquireVsCodeApi(): { postMessage(msg: FromWebview): void; getState(): unknown; setState(s: unknown): void };
@@ -165,7 +166,7 @@ function figuresOf(r: Outcome): HTMLElement[] {
       const rep = r.figures.report;
       const t = el('table', { className: 'lab-table', id: 'horizon-grid' },
         el('thead', {}, el('tr', {}, el('th', { textContent: 'cell' }), ...rep.lengths.map((l) => el('th', { textContent: `${l} steps` })), el('th', { textContent: 'horizon' }))),
-        el('tbody', {}, ...rep.cells.map((cell) => el('tr', {}, el('th', { scope: 'row', textContent: cell.cell === 'vanilla' ? `vanilla (${cell.activation})` : cell.cell === 'indrnn' ? 'IndRNN (relu)' : cell.cell }),
+        el('tbody', {}, ...rep.cells.map((cell) => el('tr', {}, el('th', { scope: 'row', textContent: cellTitle({ cell: cell.cell, activation: cell.activation, coupled: false }) }),
           ...cell.results.map((x) => el('td', { className: x.solved ? 'solved' : 'unsolved', textContent: `${x.solved ? '✓ solved' : '✗'} ${fmt(x.valLoss)}`, title: `validation MSE ${fmt(x.valLoss)}; the mean predictor ${fmt(x.baselineLoss)}` })),
           el('td', { textContent: cell.horizon ? `${cell.horizon} steps` : 'none' })))));
       t.setAttribute('aria-label', 'Solved or not, per cell and length, with the validation MSE');
@@ -185,7 +186,28 @@ function figuresOf(r: Outcome): HTMLElement[] {
         box.classList.add('gates-chart');
         grid.append(box);
       }
-      return [grid];
+      // the write gate per unit: which units open at the marks (rows: units, columns: steps)
+      const maps = el('div', { className: 'grid' });
+      for (const run of r.figures.runs) {
+        const gate = run.gates.find((g) => g.name === (run.cell === 'lstm' ? 'i' : 'beta'));
+        if (!gate) continue;
+        const T = gate.units.length;
+        const m = gate.units[0]?.length ?? 0;
+        const values = new Float64Array(m * T);
+        for (let t = 0; t < T; t++) for (let i = 0; i < m; i++) values[i * T + t] = gate.units[t][i];
+        const holder = el('section', { className: 'heatmap gates-heatmap' });
+        maps.append(holder);
+        requestAnimationFrame(() => {
+          if (!holder.isConnected) return;
+          const hm = renderHeatmap(holder, {
+            rows: m, cols: T, values, rowLabel: 'hidden unit', colLabel: `step (marked: ${run.markers.map((t) => t + 1).join(' and ')})`,
+            rowNames: Array.from({ length: m }, (_, k) => String(k + 1)),
+            title: `${run.cell === 'lstm' ? 'LSTM' : 'Gated cell'}: write gate ${gate.symbol} per unit and step (log colour scale)`,
+          }, { foreground: c.foreground, background: c.background, border: c.grid, highContrast: c.highContrast });
+          live.cleanups.push(() => hm.destroy());
+        });
+      }
+      return [grid, maps];
     }
     case 'e': {
       const runs = r.figures.runs;
@@ -215,7 +237,7 @@ const SUB = '₀₁₂₃₄₅₆₇₈₉';
 const sub = (n: number): string => String(n).split('').map((d) => SUB[Number(d)]).join('');
 
 function render(): void {
-  for (const chart of live.charts.splice(0)) chart.destroy();
+  teardown();
   const active = document.activeElement;
   const focused = active instanceof HTMLElement && active.id ? active.id : null;
   root.replaceChildren(

@@ -8,60 +8,15 @@ import { plural, type SequenceInspection } from '../src/shared/protocol';
 import { sequencePicker } from './dataView';
 import { colours, el, fmt, lineChart, live, pending, series } from './ui';
 import { dropdown } from './components/index';
+import { classesToPlot, confusionStats, meanAbsoluteError, percent, targetAxisTitle } from './viewMath';
 
 /** The target each panel shows, by the panel's CSV (kept across redraws). */
 const shownTarget = new Map<string, string>();
 
-/** At most this many classes are drawn in the probabilities chart. */
-const MAX_PLOTTED_CLASSES = 10;
 /** The per-step class table is drawn for sequences up to this many steps. */
 const MAX_TABLE_STEPS = 200;
 /** Line styles after the six theme colours are used up: solid, dashed, dotted. */
 const DASHES: number[][] = [[], [6, 3], [2, 2]];
-
-/** A share as a percentage with one decimal ("66.7%"), — for none. */
-export function percent(x: number | null): string {
-  return x === null || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(1)}%`;
-}
-
-/** Totals of confusion counts [actual][predicted]: items, right, accuracy, and per class its items and recall (null when it has none). */
-export function confusionStats(counts: readonly (readonly number[])[]): { total: number; right: number; accuracy: number | null; support: number[]; recall: (number | null)[] } {
-  const support = counts.map((row) => row.reduce((a, b) => a + b, 0));
-  const total = support.reduce((a, b) => a + b, 0);
-  const right = counts.reduce((s, row, k) => s + (row[k] ?? 0), 0);
-  return {
-    total, right, accuracy: total ? right / total : null, support,
-    recall: counts.map((row, k) => (support[k] ? (row[k] ?? 0) / support[k] : null)),
-  };
-}
-
-/** The classes to draw (at most `max`, in class order): those in the sequence, most frequent first, then the highest peaks of probability. */
-export function classesToPlot(probabilities: readonly (readonly number[])[], actual: readonly number[], predicted: readonly number[], classes: number, max = MAX_PLOTTED_CLASSES): number[] {
-  const seen = new Array<number>(classes).fill(0);
-  for (const k of [...actual, ...predicted]) if (k >= 0 && k < classes) seen[k]++;
-  const peak = new Array<number>(classes).fill(0);
-  for (const p of probabilities) for (let k = 0; k < classes; k++) if (Number.isFinite(p[k]) && p[k] > peak[k]) peak[k] = p[k];
-  const order = Array.from({ length: classes }, (_, k) => k).sort((a, b) => seen[b] - seen[a] || peak[b] - peak[a] || a - b);
-  return order.slice(0, Math.max(0, max)).sort((a, b) => a - b);
-}
-
-/** Mean absolute error over the steps with both an actual value and a finite prediction, and how many those are. */
-export function meanAbsoluteError(actual: readonly (number | null)[], predicted: readonly (number | null)[]): { mae: number | null; steps: number } {
-  let sum = 0;
-  let steps = 0;
-  actual.forEach((a, t) => {
-    const p = predicted[t];
-    if (a === null || p === null || p === undefined || !Number.isFinite(a) || !Number.isFinite(p)) return;
-    sum += Math.abs(p - a);
-    steps++;
-  });
-  return { mae: steps ? sum / steps : null, steps };
-}
-
-/** The y-axis title of a target: its column and its units. */
-export function targetAxisTitle(name: string): string {
-  return `${name} (the CSV's units)`;
-}
 
 /** Renders the Predictions view. */
 export function renderPredictionsView(i: SequenceInspection | null | undefined, inspectError: string | null | undefined, sequence: number, of: number | null, select: (k: number) => void): HTMLElement {

@@ -6,7 +6,7 @@
  *  c. the memory horizon of each cell                    f. residual connections keep the first layers' gradient
  */
 import {
-  analyseBound, createModel, createWorkspace, evaluate, forwardStack, gatesOverTime, gradientProfile, modelConfig, scalarChain, tinyRnn, train,
+  CELL_KINDS, cellOf, analyseBound, createModel, createWorkspace, evaluate, forwardStack, gatesOverTime, gradientProfile, modelConfig, scalarChain, tinyRnn, train,
   CHAPTER_TINY_RNN, type Activation, type GateSeries, type Model, type TinyRnnParams, type TinyRnnResult,
 } from '../engine/index';
 import type { Sample } from '../engine/index';
@@ -62,7 +62,9 @@ export function scalarClaim(wh = 0.9, activation: Activation = 'sigmoid', maxT =
 
 /** The cells of claim c: the vanilla RNN with tanh and with sigmoid, then the gated families. */
 export const HORIZON_CELLS: HorizonCell[] = [
-  { cell: 'vanilla', activation: 'tanh' }, { cell: 'vanilla', activation: 'sigmoid' }, { cell: 'lstm' }, { cell: 'gru' }, { cell: 'gated' }, { cell: 'indrnn', activation: 'relu' },
+  { cell: 'vanilla', activation: 'tanh' }, { cell: 'vanilla', activation: 'sigmoid' },
+  // every other cell of the registry, with its first activation when it has a choice
+  ...CELL_KINDS.filter((k) => k !== 'vanilla').map((cell) => ({ cell, activation: (cellOf(cell).activations?.[0] ?? 'tanh') as HorizonCell['activation'] })),
 ];
 
 /** Claim c: the vanilla cells' horizons are shorter than the gated cells' best. */

@@ -102,7 +102,7 @@ export class ChapterLab {
       const problem = cancelled ? 'Cancelled.' : e instanceof EngineError ? e.message : (e as Error).message;
       this.log(`Chapter Lab, claim ${claim}: ${problem}`);
       post({ type: 'lab/result', claim, result: null, problem });
-      return { error: problem };
+      return cancelled ? null : { error: problem };
     } finally {
       this.cancels.delete(claim);
     }

@@ -12,6 +12,7 @@ const COMMANDS = [
   'rnnPlayground.openPlayground', 'rnnPlayground.trainCsv', 'rnnPlayground.trainCurrentFile', 'rnnPlayground.stopTraining',
   'rnnPlayground.verifyBound', 'rnnPlayground.compareCells', 'rnnPlayground.gradientCheck', 'rnnPlayground.newExperiment',
   'rnnPlayground.exportModel', 'rnnPlayground.loadModel', 'rnnPlayground.stepEpoch', 'rnnPlayground.continueTraining',
+  'rnnPlayground.openChapterLab', 'rnnPlayground.saveChapterLab',
 ];
 
 type Failure = { error: string; kind: string };
@@ -34,7 +35,7 @@ export function registerCommandTests(): void {
   suite('commands', () => {
     let modelFile = '';
 
-    test('activation registers all twelve commands, quickly', async () => {
+    test('activation registers all fourteen commands, quickly', async () => {
       const t0 = Date.now();
       const api = await playground();
       console.log(`      activation took ${Date.now() - t0} ms`);
@@ -247,6 +248,30 @@ export function registerCommandTests(): void {
       assert.ok(!failed(b), JSON.stringify(b));
       assert.equal(api.panels.stateOf(csv.fsPath)?.tab, 'bound');
       assert.equal(api.panels.stateOf(csv.fsPath)?.bound?.verdict, b.verdict);
+    });
+
+    test('Chapter Lab: opens, measures a claim on its own worker, cancels a long one at once, and saves its report', async () => {
+      const api = await playground();
+      assert.deepEqual(await vscode.commands.executeCommand('rnnPlayground.openChapterLab'), { shown: true });
+      const b = await api.lab.run('b', { scalar: { wh: 0.9, activation: 'sigmoid', maxT: 50 } }) as { figures: { rows: unknown[]; held: boolean } };
+      assert.equal(b.figures.rows.length, 49);
+      assert.equal(b.figures.held, true);
+      // the horizon claim trains for a while: Cancel stops it within the worker's grace period
+      const started = api.lab.run('c', { lengths: [50, 100, 200] });
+      await new Promise((r) => setTimeout(r, 1500));
+      const t0 = Date.now();
+      await api.lab.run('c'); // already running: ignored
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor'); // closing the lab cancels its runs
+      assert.equal(await started, null, 'a cancelled claim has no figures');
+      assert.ok(Date.now() - t0 < 5000, `cancelled in ${Date.now() - t0} ms`);
+      // the report: the page writes itself as one standalone HTML file
+      const file = path.join(path.dirname(workspaceFile('adding-50.csv').fsPath), 'lab-report.html');
+      const saved = await vscode.commands.executeCommand<{ file: string }>('rnnPlayground.saveChapterLab', file);
+      assert.equal(saved.file, file);
+      const html = fs.readFileSync(file, 'utf8');
+      assert.match(html, /<h1>Chapter Lab<\/h1>/);
+      assert.match(html, /a\. The tiny RNN, step by step/);
+      fs.rmSync(file, { force: true });
     });
   });
 }

@@ -58,9 +58,10 @@ let gradients: GradientsModule;
 before(async () => {
   heatmap = await load<HeatmapModule>('../../../webview/heatmap.ts');
   graph = await load<GraphModule>('../../../webview/unrolledGraph.ts');
-  predictions = await load<PredictionsModule>('../../../webview/predictionsView.ts');
-  dataView = await load<DataViewModule>('../../../webview/dataView.ts');
-  gradients = await load<GradientsModule>('../../../webview/gradientsView.ts');
+  // the views' pure helpers live in viewMath.ts (the views themselves build toolkit controls, which need a DOM)
+  predictions = await load<PredictionsModule>('../../../webview/viewMath.ts');
+  dataView = await load<DataViewModule>('../../../webview/viewMath.ts');
+  gradients = await load<GradientsModule>('../../../webview/viewMath.ts');
 });
 
 const sample = (n: number): number[] => Array.from({ length: n + 1 }, (_, k) => k / n);
