@@ -49,7 +49,7 @@ export function renderGradients(s: PanelState, h: EpochPoint[], selectSequence: 
   const layers = p.layers?.length ? p.layers : [p.units];
   const layerOf = (): number => Math.min(layers.length - 1, Math.max(0, shownLayer.get(s.file) ?? 0));
   const summary = el('p', { className: 'summary' });
-  const unitBox = el('section', { className: 'heatmap' });
+  const unitBox = el('section', { className: 'heatmap unit-heatmap' });
   if (layers.length > 1) {
     const names = layers.map((_, l) => String(l));
     const pick = dropdown(names, String(layerOf()), {
@@ -83,7 +83,44 @@ export function renderGradients(s: PanelState, h: EpochPoint[], selectSequence: 
   };
   describe();
   requestAnimationFrame(draw);
+  if (i.gates?.length) view.append(gatesSection(s.file, i, theme));
   return view;
+}
+
+/** The gate each panel shows in "Gates over time", by the panel's file (kept across redraws). */
+const shownGate = new Map<string, string>();
+
+/** A gated cell's gates over the sequence: one gate at a time, per unit and step (the chapter's α ≈ 1, β ≈ 0 made visible). */
+function gatesSection(file: string, i: NonNullable<PanelState['inspection']>, theme: Parameters<typeof renderHeatmap>[2]): HTMLElement {
+  const gates = i.gates ?? [];
+  const section = el('section', { className: 'gates-over-time' });
+  const box = el('section', { className: 'heatmap gate-heatmap' });
+  const gateOf = (): (typeof gates)[number] => gates.find((g) => g.name === shownGate.get(file)) ?? gates[0];
+  const summary = el('p', { className: 'summary' });
+  let hm: { destroy(): void } | null = null;
+  const draw = (): void => {
+    const g = gateOf();
+    const T = g.units.length;
+    const m = g.units[0]?.length ?? 0;
+    const values = new Float64Array(m * T);
+    let sum = 0;
+    for (let t = 0; t < T; t++) for (let k = 0; k < m; k++) { values[k * T + t] = g.units[t][k]; sum += g.units[t][k]; }
+    summary.textContent = `${g.symbol} — ${g.title}: its value at each step and unit of sequence "${i.sequence.id}" (mean ${fmt(T * m ? sum / (T * m) : NaN)}). A keep gate near 1 and a write gate near 0 hold the state; a write gate opening marks the steps the cell stores.`;
+    hm?.destroy();
+    hm = renderHeatmap(box, {
+      rows: m, cols: T, values, rowLabel: 'hidden unit i', colLabel: 'time step t', rowNames: Array.from({ length: m }, (_, k) => String(k + 1)),
+      title: `gate ${g.symbol} by time step and hidden unit, layer 1 (log colour scale)`,
+    }, theme);
+  };
+  const names = gates.map((g) => g.name);
+  const pick = dropdown(names, gateOf().name, {
+    id: 'gates-gate', label: 'Gate shown', labels: Object.fromEntries(gates.map((g) => [g.name, `${g.symbol}: ${g.title.split(':')[0]}`])),
+    onChange: (v) => { shownGate.set(file, v); draw(); },
+  });
+  section.append(el('h3', { textContent: 'Gates over time' }), el('div', { className: 'toolbar' }, el('label', { htmlFor: 'gates-gate', textContent: 'Gate' }), pick), summary, box);
+  live.cleanups.push(() => hm?.destroy());
+  requestAnimationFrame(() => section.isConnected && draw());
+  return section;
 }
 
 /** [T, m] row-major → [m, T] row-major (units as rows). */

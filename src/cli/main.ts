@@ -64,9 +64,9 @@ Commands:
                       --activation sigmoid|tanh|relu  --coupled
                       --hidden N  --layers L  --residual  --input D  --steps T  --batch B
                       --readout last|every  --loss mse|binary|softmax  --outputs P  --seed S  --tolerance X (default 1e-5)
-  horizon             each cell's memory horizon on the adding problem: the longest length it solves (validation MSE
-                      below 10% of the mean predictor's)   [--lengths 10,20,50,100] [--cells vanilla,lstm,gru,gated]
-                      [--epochs N] [--hidden N] [--count N] [--seed S]
+  horizon             each cell's memory horizon: the longest length it solves (validation loss below 10% of the
+                      naive baseline's)   [--task adding|copy|order] [--lengths 10,20,50,100]
+                      [--cells vanilla,lstm,gru,gated] [--epochs N] [--hidden N] [--count N] [--seed S]
   examples            the chapter's worked examples computed by the engine, with the erratum
   chapter             every claim of the chapter measured on a small budget (about a minute): the tiny RNN, the
                       scalar bound, the memory horizon, gates holding state, ReLU's dead units, residual stacks

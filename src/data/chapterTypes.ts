@@ -25,7 +25,7 @@ export interface HorizonBudget {
 
 /** A horizon measurement. */
 export interface HorizonReport {
-  task: 'adding';
+  task: 'adding' | 'copy' | 'order';
   lengths: number[];
   budget: HorizonBudget;
   cells: { cell: string; activation: string; horizon: number; results: HorizonResult[] }[];

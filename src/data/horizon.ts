@@ -1,10 +1,11 @@
 /**
- * The memory horizon of each cell on the adding problem: trained at several sequence lengths with one budget, a
- * length is "solved" when the validation MSE falls below 10% of the mean predictor's; a cell's horizon is the longest
- * length it solved (0 when none). Used by `rnn-playground horizon`, `chapter` and the Chapter Lab.
+ * The memory horizon of each cell on a synthetic task: trained at several lengths with one budget, a length is
+ * "solved" when the validation loss falls below 10% of the naive baseline's (the adding problem: the mean predictor's
+ * MSE; copy and order: the cross-entropy of the training classes' frequencies); a cell's horizon is the longest length
+ * it solved (0 when none). Used by `rnn-playground horizon`, `chapter` and the Chapter Lab.
  */
-import { createModel, evaluate, modelConfig, train, type CellKind } from '../engine/index';
-import { addingProblem } from './tasks';
+import { createModel, evaluate, modelConfig, train, type CellKind, type ModelConfig, type Sample } from '../engine/index';
+import { addingProblem, makeTask } from './tasks';
 import type { HorizonBudget, HorizonReport, HorizonResult } from './chapterTypes';
 
 export type { HorizonBudget, HorizonReport, HorizonResult };
@@ -21,10 +22,56 @@ export interface HorizonCell {
   activation?: 'tanh' | 'sigmoid' | 'relu';
 }
 
+/** The tasks a horizon is measured on: what "length" means for each, and the shape of its network. */
+export const HORIZON_TASKS = {
+  adding: 'the adding problem: length = steps; sum the two marked numbers (regression)',
+  copy: 'copy memory: length = blank steps between the 10 symbols and their recall (a class per step)',
+  order: 'temporal order: length = steps; the order of the two relevant symbols (4 classes)',
+} as const;
+
+/** A task's name. */
+export type HorizonTask = keyof typeof HORIZON_TASKS;
+
+/** A task's samples at one length and the head it needs. */
+function taskData(task: HorizonTask, length: number, count: number, seed: number): { samples: Sample[]; head: Pick<ModelConfig, 'inputSize' | 'outputSize' | 'readout' | 'loss'> } {
+  if (task === 'adding') return { samples: addingProblem(length, count, seed), head: { inputSize: 2, outputSize: 1, readout: 'last', loss: 'mse' } };
+  // copy and order: the generators' tables, one-hot inputs and class labels, regrouped into sequences
+  const table = makeTask(task, { length, count, seed });
+  const inputs = table.header.length - 3;
+  const classes = new Map<string, number>();
+  const bySequence = new Map<number, { x: number[]; y: number[] }>();
+  for (const row of table.rows) {
+    const s = bySequence.get(row[0] as number) ?? { x: [], y: [] };
+    bySequence.set(row[0] as number, s);
+    s.x.push(...(row.slice(2, 2 + inputs) as number[]));
+    const label = String(row[row.length - 1]);
+    if (!classes.has(label)) classes.set(label, task === 'copy' ? Number(label.slice(1)) : classes.size);
+    s.y.push(classes.get(label) as number);
+  }
+  const K = task === 'copy' ? 9 : 4;
+  const samples = [...bySequence.values()].map((s) => ({ x: Float64Array.from(s.x), y: Float64Array.from(task === 'copy' ? s.y : [s.y[s.y.length - 1]]) }));
+  return { samples, head: { inputSize: inputs, outputSize: K, readout: task === 'copy' ? 'every' : 'last', loss: 'softmax' } };
+}
+
+/** The naive baseline's loss on the validation samples: the training mean (MSE) or the training class frequencies (cross-entropy). */
+function baselineOf(tr: Sample[], va: Sample[], head: { loss: string; outputSize: number }): number {
+  if (head.loss === 'mse') {
+    const mean = tr.reduce((s, x) => s + x.y[0], 0) / tr.length;
+    return va.reduce((s, x) => s + (x.y[0] - mean) ** 2, 0) / va.length;
+  }
+  const counts = new Array<number>(head.outputSize).fill(1); // add-one: an unseen class keeps a finite loss
+  for (const s of tr) for (const c of s.y) counts[c]++;
+  const total = counts.reduce((a, b) => a + b, 0);
+  let ce = 0;
+  let n = 0;
+  for (const s of va) for (const c of s.y) { ce -= Math.log(counts[c] / total); n++; }
+  return ce / n;
+}
+
 /** Measures each cell's horizon; `progress` hears of every run before it starts, `stopped` ends the measurement early. */
 export function memoryHorizon(cells: HorizonCell[], lengths: number[], budget: HorizonBudget,
-  progress: (done: number, total: number, what: string) => void = () => {}, stopped: () => boolean = () => false): HorizonReport {
-  const report: HorizonReport = { task: 'adding', lengths, budget, cells: [] };
+  progress: (done: number, total: number, what: string) => void = () => {}, stopped: () => boolean = () => false, task: HorizonTask = 'adding'): HorizonReport {
+  const report: HorizonReport = { task, lengths, budget, cells: [] };
   let done = 0;
   const total = cells.length * lengths.length;
   for (const { cell, activation = 'tanh' } of cells) {
@@ -32,12 +79,10 @@ export function memoryHorizon(cells: HorizonCell[], lengths: number[], budget: H
     for (const length of lengths) {
       if (stopped()) return report;
       progress(done, total, `${cell}${cell === 'vanilla' ? ` (${activation})` : ''} at ${length} steps`);
-      const tr = addingProblem(length, budget.train, budget.seed);
-      const va = addingProblem(length, budget.validation, budget.seed + 1);
-      // the mean predictor's loss on the validation set, with the training mean
-      const mean = tr.reduce((s, x) => s + x.y[0], 0) / tr.length;
-      const baselineLoss = va.reduce((s, x) => s + (x.y[0] - mean) ** 2, 0) / va.length;
-      const model = createModel(modelConfig({ cell, activation, inputSize: 2, hiddenSize: budget.hiddenSize }), { seed: budget.seed, forgetBias1: cell === 'lstm' });
+      const { samples: tr, head } = taskData(task, length, budget.train, budget.seed);
+      const va = taskData(task, length, budget.validation, budget.seed + 1).samples;
+      const baselineLoss = baselineOf(tr, va, head);
+      const model = createModel(modelConfig({ cell, activation, hiddenSize: budget.hiddenSize, ...head }), { seed: budget.seed, forgetBias1: cell === 'lstm' });
       train(model, tr, { epochs: budget.epochs, batchSize: budget.batchSize, optimizer: { kind: 'adam', lr: budget.learningRate, clip: 1 }, seed: budget.seed, validation: va, restoreBest: true, shouldStop: stopped });
       const valLoss = evaluate(model, va).loss;
       results.push({ length, valLoss, baselineLoss, solved: valLoss < SOLVED_SHARE * baselineLoss });

@@ -463,6 +463,8 @@ export interface SequenceInspection {
     /** The same for every layer, layer 1 first. */
     layers: number[][];
   };
+  /** A built-in gated cell's gates over this sequence (layer 1): each gate's value per step and unit [steps][units]; null for other cells. */
+  gates?: { name: string; symbol: string; title: string; units: number[][] }[] | null;
 }
 
 /** Worker → host: the inspected sequence. */

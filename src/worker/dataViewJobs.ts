@@ -7,7 +7,7 @@
 import { statSync } from 'node:fs';
 import { describeDataset, sampleCounts } from '../data/describe';
 import { basename } from 'node:path';
-import { createWorkspace, forwardStack, gradientProfile, headForward, packBatch, type Model, type Sample } from '../engine/index';
+import { createWorkspace, forwardStack, gatesOverTime, gradientProfile, headForward, packBatch, type Model, type Sample } from '../engine/index';
 import { CsvCancelled, CsvError, type CsvTable } from '../data/csv';
 import { indexLineStarts, readRows, type LineStarts } from '../data/csvRows';
 import { buildDataset, columnReader, DataError, levelAfter, samplesInFileOrder, stepValues, type Dataset } from '../data/dataset';
@@ -336,5 +336,6 @@ export async function sequenceInspectJob(source: ExperimentSource, modelFile: st
       steps: profile.steps, hiddenSize: profile.hiddenSize, loss: profile.loss, stepNorms: profile.stepNorms, units: Array.from(profile.units),
       layers: Array.from({ length: cfg.layers }, (_, l) => (l === 0 ? Array.from(profile.units) : Array.from(gradientProfile(model, sample, l).units))),
     },
+    gates: gatesOverTime(model, sample)?.map(({ name, symbol, title, units }) => ({ name, symbol, title, units })) ?? null,
   };
 }

@@ -449,9 +449,18 @@ test('Predictions and Gradients views show the trained model on one sequence', a
     await page.screenshot({ path: join(shots, `panel-predictions-${THEME_KEY}.png`) });
     await openTab(frame, 'Gradients', 'gradients');
     await until(async () => (await frame.locator('[data-view="gradients"] canvas').count()) >= 2, 30000, 'both heatmaps');
-    const unit = await inkOf(frame, '[data-view="gradients"] .heatmap:last-of-type canvas');
+    const unit = await inkOf(frame, '[data-view="gradients"] .unit-heatmap canvas');
     assert.ok(unit.ink > unit.total * 0.2, `time × unit heatmap: ${unit.ink} of ${unit.total} pixels drawn`);
     await page.screenshot({ path: join(shots, `panel-gradients-units-${THEME_KEY}.png`) });
+    // the LSTM's gates over the same sequence, one gate at a time
+    await frame.locator('[data-view="gradients"] .gate-heatmap canvas').first().waitFor({ timeout: 10000 });
+    const gate = await inkOf(frame, '[data-view="gradients"] .gate-heatmap canvas');
+    assert.ok(gate.ink > gate.total * 0.2, `gate heatmap: ${gate.ink} of ${gate.total} pixels drawn`);
+    assert.match(await frame.locator('.gates-over-time .summary').innerText(), /^i — input gate/);
+    await choose(frame.locator('#gates-gate'), 'f');
+    await until(async () => /^f — forget gate/.test(await frame.locator('.gates-over-time .summary').innerText()), 10000, 'the forget gate');
+    await frame.locator('.gates-over-time').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, `panel-gradients-gates-${THEME_KEY}.png`) });
   });
 });
 
@@ -611,7 +620,7 @@ test('several targets and layers (an sp500-2000.csv experiment): the target sele
     assert.match(await g.locator('.heatmap:last-of-type canvas').getAttribute('aria-label'), /by time step and hidden unit, layer 2/);
     let unit = { ink: 0, total: 0 };
     await until(async () => {
-      unit = await inkOf(frame, '[data-view="gradients"] .heatmap:last-of-type canvas');
+      unit = await inkOf(frame, '[data-view="gradients"] .unit-heatmap canvas');
       return unit.ink > unit.total * 0.2;
     }, 10000, 'the layer 2 heatmap to draw').catch(() => assert.fail(`layer 2 heatmap: ${unit.ink} of ${unit.total} pixels drawn`));
     await g.locator('.heatmap:last-of-type').scrollIntoViewIfNeeded();

@@ -24,7 +24,22 @@ test('horizon --json: per cell and length the validation loss against the mean p
   assert.equal(vanilla.results[1].solved, false, 'the tanh RNN does not, with the same budget');
   assert.ok(vanilla.results[1].valLoss > 0.5 * vanilla.results[1].baselineLoss, 'it stays near the baseline');
   // usage errors exit 2
-  for (const bad of [['--task', 'copy'], ['--lengths', '1'], ['--cells', 'transformer']]) {
+  for (const bad of [['--task', 'sorting'], ['--lengths', '1'], ['--task', 'order', '--lengths', '5'], ['--cells', 'transformer']]) {
     assert.equal(spawnSync(process.execPath, [CLI, 'horizon', ...bad], { encoding: 'utf8' }).status, 2, bad.join(' '));
+  }
+});
+
+test('horizon --task order|copy: classification heads; the baseline is the cross-entropy of the training classes (about ln 4 for order\'s four balanced classes)', () => {
+  for (const task of ['order', 'copy']) {
+    const r = spawnSync(process.execPath, [CLI, 'horizon', '--task', task, '--lengths', task === 'order' ? '10' : '5', '--cells', 'gru', '--epochs', '2', '--count', '300', '--hidden', '8', '--json'], { encoding: 'utf8', timeout: 300000 });
+    assert.equal(r.status, 0, r.stderr);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.task, task);
+    const [x] = report.cells[0].results;
+    if (task === 'order') assert.ok(Math.abs(x.baselineLoss - Math.log(4)) < 0.05, `order baseline ${x.baselineLoss}`);
+    // copy: 15 of 25 steps are blanks, the rest 8 symbols: the class frequencies' entropy
+    else assert.ok(x.baselineLoss > 1 && x.baselineLoss < 2, `copy baseline ${x.baselineLoss}`);
+    assert.ok(Number.isFinite(x.valLoss) && x.valLoss > 0);
+    assert.equal(x.solved, x.valLoss < 0.1 * x.baselineLoss);
   }
 });
