@@ -96,7 +96,7 @@ function gatesSection(file: string, i: NonNullable<PanelState['inspection']>, th
   const section = el('section', { className: 'gates-over-time' });
   const box = el('section', { className: 'heatmap gate-heatmap' });
   const gateOf = (): (typeof gates)[number] => gates.find((g) => g.name === shownGate.get(file)) ?? gates[0];
-  const summary = el('p', { className: 'summary' });
+  const summary = el('p', { className: 'summary gates-summary' });
   let hm: { destroy(): void } | null = null;
   const draw = (): void => {
     const g = gateOf();

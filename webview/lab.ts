@@ -130,7 +130,7 @@ function section(c: (typeof CHAPTER_CLAIMS)[number]): HTMLElement {
 }
 
 const BUDGETS: Record<'c' | 'd' | 'e' | 'f', string> = {
-  c: 'six cells × the lengths, 12 epochs of 600 sequences each (about half a minute)',
+  c: 'six cells (and the open experiment\'s custom cell, when it has one) × the lengths, 12 epochs of 600 sequences each (about half a minute)',
   d: 'an LSTM and the gated cell, 15 epochs on the adding problem (a few seconds)',
   e: 'two ReLU RNNs, 5 epochs (a few seconds)',
   f: 'two 8-layer stacks, 3 epochs (a few seconds)',

@@ -18,8 +18,10 @@ export const HORIZON_BUDGET: HorizonBudget = { hiddenSize: 32, epochs: 20, train
 
 /** A cell to measure: a kind, with the activation of a vanilla cell ("vanilla" alone is tanh). */
 export interface HorizonCell {
-  cell: CellKind;
+  cell: CellKind | 'custom';
   activation?: 'tanh' | 'sigmoid' | 'relu';
+  /** A custom cell's equations. */
+  equations?: string[];
 }
 
 /** The tasks a horizon is measured on: what "length" means for each, and the shape of its network. */
@@ -74,7 +76,7 @@ export function memoryHorizon(cells: HorizonCell[], lengths: number[], budget: H
   const report: HorizonReport = { task, lengths, budget, cells: [] };
   let done = 0;
   const total = cells.length * lengths.length;
-  for (const { cell, activation = 'tanh' } of cells) {
+  for (const { cell, activation = 'tanh', equations } of cells) {
     const results: HorizonResult[] = [];
     for (const length of lengths) {
       if (stopped()) return report;
@@ -82,7 +84,7 @@ export function memoryHorizon(cells: HorizonCell[], lengths: number[], budget: H
       const { samples: tr, head } = taskData(task, length, budget.train, budget.seed);
       const va = taskData(task, length, budget.validation, budget.seed + 1).samples;
       const baselineLoss = baselineOf(tr, va, head);
-      const model = createModel(modelConfig({ cell, activation, hiddenSize: budget.hiddenSize, ...head }), { seed: budget.seed, forgetBias1: cell === 'lstm' });
+      const model = createModel(modelConfig({ cell, activation, hiddenSize: budget.hiddenSize, ...head, ...(equations ? { equations } : {}) }), { seed: budget.seed, forgetBias1: cell === 'lstm' });
       train(model, tr, { epochs: budget.epochs, batchSize: budget.batchSize, optimizer: { kind: 'adam', lr: budget.learningRate, clip: 1 }, seed: budget.seed, validation: va, restoreBest: true, shouldStop: stopped });
       const valLoss = evaluate(model, va).loss;
       results.push({ length, valLoss, baselineLoss, solved: valLoss < SOLVED_SHARE * baselineLoss });

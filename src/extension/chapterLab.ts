@@ -21,7 +21,9 @@ export class ChapterLab {
   private readonly reports = new Map<number, (html: string) => void>();
   private nextReport = 1;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly log: (line: string) => void, private readonly stuckAfterMs: () => number) {}
+  /** `customCell` gives the open experiment's custom cell, if it has one (claim c measures its horizon too). */
+  constructor(private readonly extensionUri: vscode.Uri, private readonly log: (line: string) => void, private readonly stuckAfterMs: () => number,
+    private readonly customCell: () => { equations: string[] } | null = () => null) {}
 
   /** Opens the lab (or brings it to the front). */
   async open(): Promise<{ shown: true }> {
@@ -88,7 +90,8 @@ export class ChapterLab {
         post({ type: 'lab/result', claim, result: { claim, figures }, problem: null });
         return figures;
       }
-      const reply = await this.engine().request('chapter/run', { claim, params }, {
+      const custom = claim === 'c' ? this.customCell() : null;
+      const reply = await this.engine().request('chapter/run', { claim, params: custom ? { ...params, custom } : params }, {
         onProgress: (p) => post({ type: 'lab/progress', claim, fraction: p.fraction, message: p.message }),
         onCancelRequested: (cancel) => this.cancels.set(claim, () => { cancelled = true; cancel(); }),
       });

@@ -66,7 +66,11 @@ export function activate(context: vscode.ExtensionContext): PlaygroundApi {
   }));
   commands.register(context);
   // the Chapter Lab, with an engine worker of its own (started on first use)
-  const lab = new ChapterLab(context.extensionUri, (line) => output.appendLine(line), stuckTimeoutMs);
+  const lab = new ChapterLab(context.extensionUri, (line) => output.appendLine(line), stuckTimeoutMs, () => {
+    const file = sidebar.current.current;
+    const exp = file ? panelExperiment(file, readSmallText(file), experimentDefaults(), null).experiment : null;
+    return exp?.model.cell === 'custom' && exp.model.equations?.length ? { equations: exp.model.equations } : null;
+  });
   context.subscriptions.push({ dispose: () => lab.dispose() },
     vscode.commands.registerCommand('rnnPlayground.openChapterLab', () => lab.open()),
     vscode.commands.registerCommand('rnnPlayground.saveChapterLab', async (file?: unknown) => {

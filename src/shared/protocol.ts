@@ -86,6 +86,8 @@ export type LabClaim = (typeof LAB_CLAIMS)[number];
 
 /** What a claim's run may be given: the tiny RNN's parameters (a), the scalar RNN's w_h and φ (b), the lengths (c). */
 export interface LabParams {
+  /** The open experiment's custom cell, added by the host (claim c measures its horizon too). */
+  custom?: { equations: string[] };
   tiny?: TinyRnnParams;
   scalar?: { wh: number; activation: 'sigmoid' | 'tanh' | 'relu'; maxT: number };
   lengths?: number[];

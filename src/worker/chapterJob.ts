@@ -12,7 +12,10 @@ export function chapterJob(claim: LabClaim, params: LabParams, ctx: JobContext):
   switch (claim) {
     case 'a': return { claim, figures: tinyClaim(params.tiny) };
     case 'b': return { claim, figures: scalarClaim(params.scalar?.wh, params.scalar?.activation, params.scalar?.maxT) };
-    case 'c': return { claim, figures: horizonClaim(params.lengths ?? CHAPTER_HORIZON.lengths, CHAPTER_HORIZON.budget, HORIZON_CELLS, c) };
+    case 'c': {
+      const cells = params.custom ? [...HORIZON_CELLS, { cell: 'custom' as const, equations: params.custom.equations }] : HORIZON_CELLS;
+      return { claim, figures: horizonClaim(params.lengths ?? CHAPTER_HORIZON.lengths, CHAPTER_HORIZON.budget, cells, c) };
+    }
     case 'd': return { claim, figures: gatesClaim(undefined, undefined, undefined, undefined, c) };
     case 'e': return { claim, figures: deadUnitsClaim(undefined, undefined, undefined, undefined, c) };
     case 'f': return { claim, figures: residualClaim(undefined, undefined, undefined, undefined, undefined, c) };

@@ -456,9 +456,9 @@ test('Predictions and Gradients views show the trained model on one sequence', a
     await frame.locator('[data-view="gradients"] .gate-heatmap canvas').first().waitFor({ timeout: 10000 });
     const gate = await inkOf(frame, '[data-view="gradients"] .gate-heatmap canvas');
     assert.ok(gate.ink > gate.total * 0.2, `gate heatmap: ${gate.ink} of ${gate.total} pixels drawn`);
-    assert.match(await frame.locator('.gates-over-time .summary').innerText(), /^i — input gate/);
+    assert.match(await frame.locator('.gates-over-time .gates-summary').innerText(), /^i — input gate/);
     await choose(frame.locator('#gates-gate'), 'f');
-    await until(async () => /^f — forget gate/.test(await frame.locator('.gates-over-time .summary').innerText()), 10000, 'the forget gate');
+    await until(async () => /^f — forget gate/.test(await frame.locator('.gates-over-time .gates-summary').innerText()), 10000, 'the forget gate');
     await frame.locator('.gates-over-time').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(shots, `panel-gradients-gates-${THEME_KEY}.png`) });
   });
@@ -614,16 +614,16 @@ test('several targets and layers (an sp500-2000.csv experiment): the target sele
     await layer.waitFor({ timeout: 30000 });
     assert.deepEqual(await layer.locator('vscode-option').allInnerTexts(), ['layer 1 (nearest the inputs)', 'layer 2 (nearest the output)']);
     await until(async () => (await g.locator('canvas').count()) >= 2, 30000, 'both heatmaps');
-    assert.match(await g.locator('.summary').last().innerText(), /rows are the 8 hidden units of layer 1 of 2 \(nearest the inputs\)/);
+    assert.match(await g.locator('.summary:not(.gates-summary)').last().innerText(), /rows are the 8 hidden units of layer 1 of 2 \(nearest the inputs\)/);
     await choose(layer, '1');
-    await until(async () => /layer 2 of 2 \(nearest the output\)/.test(await g.locator('.summary').last().innerText()), 5000, 'layer 2');
-    assert.match(await g.locator('.heatmap:last-of-type canvas').getAttribute('aria-label'), /by time step and hidden unit, layer 2/);
+    await until(async () => /layer 2 of 2 \(nearest the output\)/.test(await g.locator('.summary:not(.gates-summary)').last().innerText()), 5000, 'layer 2');
+    assert.match(await g.locator('.unit-heatmap canvas').first().getAttribute('aria-label'), /by time step and hidden unit, layer 2/);
     let unit = { ink: 0, total: 0 };
     await until(async () => {
       unit = await inkOf(frame, '[data-view="gradients"] .unit-heatmap canvas');
       return unit.ink > unit.total * 0.2;
     }, 10000, 'the layer 2 heatmap to draw').catch(() => assert.fail(`layer 2 heatmap: ${unit.ink} of ${unit.total} pixels drawn`));
-    await g.locator('.heatmap:last-of-type').scrollIntoViewIfNeeded();
+    await g.locator('.unit-heatmap').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(shots, `panel-gradients-layers-${THEME_KEY}.png`) });
 
     // the choices survive a redraw (another tab and back)
@@ -790,8 +790,8 @@ test('sequences of up to 1000 rows: the graph collapses to a few steps, expands 
     await phase('expanded graph');
     await openTab(frame, 'Gradients', 'gradients');
     await until(async () => (await frame.locator('[data-view="gradients"] canvas').count()) >= 2, 30000, 'both heatmaps');
-    assert.match(await frame.locator('[data-view="gradients"] .summary').last().innerText(), /through the trained model long-1000\.model\.json/);
-    for (const c of ['.heatmap:first-of-type canvas', '.heatmap:last-of-type canvas']) {
+    assert.match(await frame.locator('[data-view="gradients"] .summary:not(.gates-summary)').last().innerText(), /through the trained model long-1000\.model\.json/);
+    for (const c of ['.heatmap:first-of-type canvas', '.unit-heatmap canvas']) {
       let drawn = { ink: 0, total: 0 };
       await until(async () => {
         drawn = await inkOf(frame, `[data-view="gradients"] ${c}`);

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CHAPTER_CLAIMS, deadUnitsClaim, gatesClaim, residualClaim, scalarClaim, tinyClaim } from '../../../src/data/chapter';
 import { CHAPTER_TINY_RNN } from '../../../src/engine/index';
+import { HORIZON_BUDGET, memoryHorizon } from '../../../src/data/horizon';
 
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
@@ -105,4 +106,13 @@ test('f: in an 8-layer vanilla stack, residual connections keep the first layer\
 test('the claims are listed in the chapter\'s order, a to g, each with a statement of our own', () => {
   assert.deepEqual(CHAPTER_CLAIMS.map((c) => c.id), ['a', 'b', 'c', 'd', 'e', 'f', 'g']);
   for (const c of CHAPTER_CLAIMS) assert.ok(c.statement.length > 40 && c.title.length > 5);
+});
+
+test('c with a custom cell: the open experiment\'s equations get a horizon like the built-in cells', () => {
+  const equations = ['a = sigmoid(W_a @ x + U_a @ h + b_a)', "h' = a * h + (1 - a) * tanh(W_c @ x + U_c @ h + b_c)"];
+  const r = memoryHorizon([{ cell: 'custom', equations }, { cell: 'gated' }], [5], { ...HORIZON_BUDGET, hiddenSize: 8, epochs: 2, train: 100 });
+  assert.deepEqual(r.cells.map((c) => c.cell), ['custom', 'gated']);
+  for (const c of r.cells) assert.ok(Number.isFinite(c.results[0].valLoss) && Math.abs(c.results[0].baselineLoss - 1 / 6) < 0.05);
+  // a different cell gives a different run (the equations are used, not ignored)
+  assert.notEqual(r.cells[0].results[0].valLoss, r.cells[1].results[0].valLoss);
 });
