@@ -77,6 +77,21 @@ export function trainingPlan(saved: SavedRun, table: CsvTable, modelFile: string
   if (odd) throw new TrainingExportError(`column "${odd.name}" is read as ${odd.kind} values; data.py reads numeric columns only — export the model alone`);
   const labelName = data.roles.label ?? null;
   const labelCol = ds.task === 'classify' && labelName ? table.columns.find((c) => c.name === labelName) ?? null : null;
+  if (labelCol && labelCol.kind !== 'numeric' && labelCol.kind !== 'text') {
+    throw new TrainingExportError(`the label column "${labelCol.name}" holds ${labelCol.kind} values; data.py reads numeric or text labels only — export the model alone`);
+  }
+  // a text column that began with numbers stores those first cells in their number's shortest form ("01" as "1"), later
+  // ones as written: two classes may then be one code written two ways, which data.py cannot tell apart
+  if (labelCol?.kind === 'text' && ds.classes) {
+    const seen = new Map<number, string>();
+    for (const c of ds.classes) {
+      const v = c.trim() === '' ? NaN : Number(c);
+      if (!Number.isFinite(v)) continue;
+      const other = seen.get(v);
+      if (other !== undefined) throw new TrainingExportError(`the label column "${labelCol.name}" has the classes "${other}" and "${c}", one number written two ways; data.py cannot tell which rows were which — write the codes as text (e.g. "c${c}") or export the model alone`);
+      seen.set(v, c);
+    }
+  }
   const idCol = data.roles.sequenceId ? table.columns.find((c) => c.name === data.roles.sequenceId) ?? null : null;
   const runs = sequenceRuns(table, idCol);
   if (runs.length !== ds.sequences.length) throw new Error(`internal: ${runs.length} runs for ${ds.sequences.length} sequences`);

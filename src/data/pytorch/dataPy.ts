@@ -93,6 +93,7 @@ def formatted_number(text, decimal_comma):
 
 def cell_value(text, markers, decimal_comma):
     """The number in a cell; NaN for an empty cell, a missing-value marker or a cell that is not a number."""
+    text = text.replace("\ufeff", "")  # a byte-order mark inside the file (two files joined) counts as blank, as in the playground
     t = text.strip()
     if t == "" or t in markers:
         return math.nan
@@ -120,8 +121,11 @@ def read_lines(plan, csv_path):
         needed.update(expand(s["lines"]))
     width = max([c["index"] for c in columns] + ([label["index"]] if label else [])) + 1
     found = {}
-    with open(csv_path, newline="", encoding="utf-8-sig") as f:
-        reader = csv.reader(f, delimiter=spec["delimiter"])
+    csv.field_size_limit(1 << 30)  # the playground reads fields of up to 8 million characters
+    # lines end at \n only (a lone \r is a character, as in the playground); bytes that are not UTF-8 are read as U+FFFD,
+    # as the playground's decoder does; blanks before an opening quote are skipped, as the playground skips them
+    with open(csv_path, newline="\n", encoding="utf-8-sig", errors="replace") as f:
+        reader = csv.reader(f, delimiter=spec["delimiter"], skipinitialspace=True)
         line = 1
         for record in reader:
             start = line
@@ -214,6 +218,15 @@ def class_index(plan, text, line):
         for candidate in (text, text.strip()):
             if candidate in classes:
                 return classes.index(candidate)
+        # a text column that began with numbers keeps those cells in their number's shortest form ("01" is "1")
+        v = cell_value(text, [], plan["csv"]["decimalComma"])
+        if v == v:
+            for k, c in enumerate(classes):
+                try:
+                    if float(c) == v:
+                        return k
+                except ValueError:
+                    pass
     raise DataError(f"line {line}, column {label['name']!r}: label {text!r} is not one of the classes the model was trained on")
 
 
@@ -264,7 +277,7 @@ def check(plan, name, samples):
         total = math.fsum(v for s in samples for v in _flat(s[index]))
         squares = math.fsum(v * v for s in samples for v in _flat(s[index]))
         for got, expected, label in ((total, want[what + "Sum"], "sum"), (squares, want[what + "Squares"], "sum of squares")):
-            if abs(got - expected) > 1e-9 * max(1.0, abs(expected)):
+            if not abs(got - expected) <= 1e-9 * max(1.0, abs(expected)):  # (NaN fails too)
                 raise DataError(f"{name} {what}: {label} {got!r}, recorded {expected!r}: the data differ from the model's (another file, or it changed)")
 
 

@@ -279,7 +279,9 @@ def main():
         sys.exit("train.py: --world-size must be 1 or more")
     try:
         playground_data.csv_path_of(PLAN, args.csv)
-    except playground_data.DataError as e:
+        if args.world_size > 1 and "RANK" not in os.environ:
+            playground_data.load(PLAN, args.csv)  # a problem with the data, said once here rather than by every process
+    except (playground_data.DataError, OSError) as e:
         sys.exit(f"train.py: {e}")
     if "RANK" in os.environ and "WORLD_SIZE" in os.environ:
         results = []
@@ -298,7 +300,7 @@ def main():
         results = []
         try:
             run(0, 1, args, results)
-        except playground_data.DataError as e:
+        except (playground_data.DataError, OSError) as e:
             sys.exit(f"train.py: {e}")
         history = results[0]
     print(f"wrote {args.out}")

@@ -112,3 +112,49 @@ test('refused with a message: truncated BPTT, a model file without a run record,
   assert.equal(d.status, 1);
   assert.match(d.stderr, /train x: sum .* the data differ from the model's/);
 });
+
+test('files written by other tools: blanks before quotes, \\r\\r\\n line ends, a Latin-1 header, a BOM inside, a huge quoted field, label codes like "01" — data.py reads them as the playground does', { skip: noTorch }, () => {
+  // (found by an adversarial review: each of these made data.py read NaN or crash while the export was accepted)
+  const rows = ['date, Temp\xe9rature, volume, note'];
+  for (let i = 0; i < 24; i++) rows.push(`2021-03-${String(i + 1).padStart(2, '0')}, "${(99 + ((i * 37) % 11) / 4).toFixed(2)}", ${2000 + ((i * 53) % 97)}, "${i === 3 ? 'x'.repeat(140000) : 'ok'}"`);
+  rows[10] = `\ufeff${rows[10]}`;
+  writeFileSync(join(dir, 'odd.csv'), Buffer.from(`${rows.join('\r\r\n')}\r\r\n`, 'latin1'));
+  trainAndExport('odd', 'odd.csv', ['--epochs', '2', '--hidden', '4', '--window', '3', '--stride', '1', '--features', 'Temp\ufffdrature', '--target', 'Temp\ufffdrature']);
+  const d = py('odd', 'data.py');
+  assert.equal(d.status, 0, d.stdout + d.stderr);
+  const c = py('odd', 'train.py', '--check', '--quiet');
+  assert.equal(c.status, 0, c.stdout + c.stderr);
+  // a text label column that begins with number-like codes: "01" is stored as "1", and data.py finds it
+  writeFileSync(join(dir, 'codes.csv'), 'grp,x,code\ng0,1.288,01\ng0,1.449,01\ng1,0.066,A1\ng1,-0.765,A1\ng2,-1.092,B2\ng2,0.031,B2\ng3,-1.022,02\ng3,-1.437,02\ng4,0.199,A1\ng4,0.133,A1\ng5,0.546,B2\ng5,-0.914,B2\ng6,0.005,01\ng6,-0.065,01\ng7,-1.506,B2\ng7,0.538,B2\n');
+  trainAndExport('codes', 'codes.csv', ['--epochs', '2', '--hidden', '4', '--task', 'classify', '--label', 'code', '--sequence-id', 'grp', '--features', 'x']);
+  const k = py('codes', 'train.py', '--check', '--quiet');
+  assert.equal(k.status, 0, k.stdout + k.stderr);
+  // longer, the reader turns the column to text midway: "01" becomes two classes, "1" and "01" — refused, saying why
+  const codes = ['grp,x,code'];
+  const label = ['01', 'A1', 'B2', '02', 'A1', 'B2', '01', 'B2'];
+  for (let g = 0; g < 8; g++) for (let t = 0; t < 6; t++) codes.push(`g${g},${((g * 7 + t * 3) % 10) / 5 - 1},${label[g]}`);
+  writeFileSync(join(dir, 'codes2.csv'), `${codes.join('\n')}\n`);
+  assert.equal(cli('train', 'codes2.csv', '--epochs', '1', '--task', 'classify', '--label', 'code', '--sequence-id', 'grp', '--features', 'x', '--save', 'codes2.json').status, 0);
+  const two = cli('export', 'codes2.json', '--out', 'codes2', '--training');
+  assert.equal(two.status, 2);
+  assert.match(two.stderr, /has the classes "1" and "01", one number written two ways/);
+  // a date label: refused
+  writeFileSync(join(dir, 'dates.csv'), 'id,x,cohort\ns0,0.3,2021-01-01\ns0,2.3,2021-01-01\ns1,0.2,2021-02-01\ns1,1.1,2021-02-01\ns2,0.5,2021-01-01\ns2,0.7,2021-01-01\ns3,0.9,2021-02-01\ns3,0.1,2021-02-01\ns4,0.4,2021-01-01\ns4,0.8,2021-01-01\n');
+  assert.equal(cli('train', 'dates.csv', '--epochs', '1', '--task', 'classify', '--label', 'cohort', '--sequence-id', 'id', '--features', 'x', '--save', 'dates.json').status, 0);
+  const r = cli('export', 'dates.json', '--out', 'dates', '--training');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /the label column "cohort" holds date values/);
+});
+
+test('data.py refuses NaN samples: a sum that is NaN does not pass the check', () => {
+  assert.equal(cli('train', 'airpassengers.csv', '--epochs', '1', '--save', 'nan.json').status, 0);
+  assert.equal(cli('export', 'nan.json', '--out', 'nan', '--training').status, 0);
+  const csv = join(dir, 'airpassengers.csv');
+  const text = readFileSync(csv, 'utf8');
+  // every value of one row made unreadable to data.py only: the playground already read the file
+  writeFileSync(csv, text.replace(/\n(1950-0[3]),(\d+)/, '\n$1,"($2"'));
+  const d = spawnSync(PY ?? 'python3', ['data.py'], { encoding: 'utf8', cwd: join(dir, 'nan') });
+  writeFileSync(csv, text);
+  assert.equal(d.status, 1, d.stdout);
+  assert.match(d.stderr, /sum nan, recorded/);
+});
