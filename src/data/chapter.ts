@@ -7,14 +7,13 @@
  */
 import {
   CELL_KINDS, cellOf, analyseBound, createModel, createWorkspace, evaluate, forwardStack, gatesOverTime, gradientProfile, modelConfig, scalarChain, tinyRnn, train,
-  CHAPTER_TINY_RNN, type Activation, type GateSeries, type Model, type TinyRnnParams, type TinyRnnResult,
+  CHAPTER_TINY_RNN, type Activation, type GateSeries, type Model, type Sample, type TinyRnnParams, type TinyRnnResult,
 } from '../engine/index';
-import type { Sample } from '../engine/index';
 import { HORIZON_BUDGET, memoryHorizon, SOLVED_SHARE, type HorizonBudget, type HorizonCell, type HorizonReport } from './horizon';
 import { addingProblem } from './tasks';
 import type { DeadUnitsClaim, DeadUnitsRun, GateRun, GatesClaim, HorizonClaim, ResidualClaim, ResidualRun, ScalarClaim, TinyClaim } from './chapterTypes';
 
-export { CHAPTER_CLAIMS, type ClaimId } from './chapterTypes';
+export { CHAPTER_CLAIMS } from './chapterTypes';
 export type { DeadUnitsClaim, DeadUnitsRun, GateRun, GatesClaim, HorizonClaim, ResidualClaim, ResidualRun, ScalarClaim, TinyClaim };
 
 /** Progress and cancellation for the claims that train. */

@@ -1099,30 +1099,38 @@ function makeSamples(z: Sampler, parts: Part[]): { samples: Sample[]; sources: S
   return { samples, sources };
 }
 
+/**
+ * The classification baseline: the training samples' class frequencies (add-one smoothed, so an unseen class keeps a
+ * finite loss) as the prediction for every validation item — its cross-entropy, and the majority class and its hit rate.
+ */
+export function classFrequencyBaseline(train: Sample[], validation: Sample[], K: number): { loss: number; accuracy: number; majority: number } {
+  const counts = new Array<number>(K).fill(1);
+  for (const s of train) for (const c of s.y) counts[c]++;
+  let total = 0;
+  let major = 0;
+  for (let k = 0; k < K; k++) {
+    total += counts[k];
+    if (counts[k] > counts[major]) major = k;
+  }
+  let ce = 0;
+  let hit = 0;
+  let n = 0;
+  for (const s of validation) {
+    for (const c of s.y) {
+      ce -= Math.log(counts[c] / total);
+      if (c === major) hit++;
+      n++;
+    }
+  }
+  return { loss: ce / n, accuracy: hit / n, majority: major };
+}
+
 /** The naive baseline on the validation samples, in the model's (scaled) units. */
 function baselineOf(task: TaskKind, classes: string[], tr: { samples: Sample[] }, va: { samples: Sample[]; sources: SampleSource[] },
   sequences: PreparedSequence[], P: number, tk: number[], tf: Transform[], value: (s: PreparedSequence, k: number, i: number) => number, scaler: Scaler): Dataset['baseline'] {
   if (task === 'classify') {
-    const K = classes.length;
-    const counts = new Array<number>(K).fill(1); // add-one smoothing: unseen classes keep a finite loss
-    for (const s of tr.samples) for (const c of s.y) counts[c]++;
-    let total = 0;
-    let major = 0;
-    for (let k = 0; k < K; k++) {
-      total += counts[k];
-      if (counts[k] > counts[major]) major = k;
-    }
-    let ce = 0;
-    let hit = 0;
-    let n = 0;
-    for (const s of va.samples) {
-      for (const c of s.y) {
-        ce -= Math.log(counts[c] / total);
-        if (c === major) hit++;
-        n++;
-      }
-    }
-    return { kind: `majority class "${classes[major]}" (loss: cross-entropy of the training class frequencies)`, loss: ce / n, accuracy: hit / n, majority: classes[major] };
+    const b = classFrequencyBaseline(tr.samples, va.samples, classes.length);
+    return { kind: `majority class "${classes[b.majority]}" (loss: cross-entropy of the training class frequencies)`, loss: b.loss, accuracy: b.accuracy, majority: classes[b.majority] };
   }
   if (task === 'next-step') {
     // repeat the last value: for a target modelled as changes, no change

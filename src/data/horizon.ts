@@ -6,6 +6,7 @@
  */
 import { createModel, evaluate, modelConfig, train, type CellKind, type ModelConfig, type Sample } from '../engine/index';
 import { addingProblem, makeTask } from './tasks';
+import { classFrequencyBaseline } from './dataset';
 import type { HorizonBudget, HorizonReport, HorizonResult } from './chapterTypes';
 
 export type { HorizonBudget, HorizonReport, HorizonResult };
@@ -61,13 +62,7 @@ function baselineOf(tr: Sample[], va: Sample[], head: { loss: string; outputSize
     const mean = tr.reduce((s, x) => s + x.y[0], 0) / tr.length;
     return va.reduce((s, x) => s + (x.y[0] - mean) ** 2, 0) / va.length;
   }
-  const counts = new Array<number>(head.outputSize).fill(1); // add-one: an unseen class keeps a finite loss
-  for (const s of tr) for (const c of s.y) counts[c]++;
-  const total = counts.reduce((a, b) => a + b, 0);
-  let ce = 0;
-  let n = 0;
-  for (const s of va) for (const c of s.y) { ce -= Math.log(counts[c] / total); n++; }
-  return ce / n;
+  return classFrequencyBaseline(tr, va, head.outputSize).loss;
 }
 
 /** Measures each cell's horizon; `progress` hears of every run before it starts, `stopped` ends the measurement early. */

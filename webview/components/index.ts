@@ -61,14 +61,7 @@ export function dropdown(values: readonly string[], current: string, o: { id?: s
     d.append(opt);
   }
   d.setAttribute('value', current);
-  if (o.onChange) {
-    let last = current;
-    d.addEventListener('change', () => {
-      if (d.value === last) return;
-      last = d.value;
-      o.onChange?.(d.value);
-    });
-  }
+  if (o.onChange) onNewValue(d, current, o.onChange);
   return d;
 }
 
@@ -84,15 +77,19 @@ export function radioGroup(values: readonly string[], current: string, o: { id?:
     g.append(r);
   }
   g.setAttribute('value', current);
-  if (o.onChange) {
-    let last = current;
-    g.addEventListener('change', (ev) => {
-      if (ev.target !== g || !g.value || g.value === last) return;
-      last = g.value;
-      o.onChange?.(g.value);
-    });
-  }
+  if (o.onChange) onNewValue(g, current, o.onChange);
   return g;
+}
+
+/** Calls `onChange` when the control's own change event brings a value other than the last one (the toolkit also
+ * fires it when a value is set, and its radios' events bubble through the group). */
+function onNewValue(control: Control<{ value: string }>, current: string, onChange: (value: string) => void): void {
+  let last = current;
+  control.addEventListener('change', (ev) => {
+    if (ev.target !== control || !control.value || control.value === last) return;
+    last = control.value;
+    onChange(control.value);
+  });
 }
 
 /** A checkbox with its text beside it. */
