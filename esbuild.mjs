@@ -9,6 +9,7 @@ const targets = [
   // jsonc-parser's UMD entry loads its parts with a dynamic require that a bundle cannot follow: take its ES modules
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'], mainFields: ['module', 'main'] },
   { ...common, entryPoints: ['src/worker/worker.ts'], outfile: 'dist/worker.js', platform: 'node', format: 'cjs' },
+  { ...common, entryPoints: ['src/threads/helper.ts'], outfile: 'dist/threads.js', platform: 'node', format: 'cjs' },
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' },
   { ...common, entryPoints: ['webview/panel.ts'], outfile: 'dist/panel.js', platform: 'browser', format: 'iife' },
   { ...common, entryPoints: ['webview/lab.ts'], outfile: 'dist/lab.js', platform: 'browser', format: 'iife' },
@@ -45,5 +46,5 @@ if (watch) {
   await Promise.all(targets.map((t) => build(t)));
   chmodSync('dist/cli.js', 0o755);
   copyKatex();
-  console.log('esbuild: built dist/extension.js, dist/worker.js, dist/webview.js, dist/panel.js, dist/lab.js, dist/cli.js, dist/katex/, out/test/index.js');
+  console.log('esbuild: built dist/extension.js, dist/worker.js, dist/threads.js, dist/webview.js, dist/panel.js, dist/lab.js, dist/cli.js, dist/katex/, out/test/index.js');
 }

@@ -41,7 +41,7 @@ Commands:
                       [--activation sigmoid|tanh|relu] [--coupled] [--hidden N]
                       [--layers N] [--residual] [--init pytorch|glorot-orthogonal|identity] [--epochs N|auto] [--lr X]
                       [--batch N|auto] [--clip X] [--optimizer adam|sgd|momentum] [--tbptt K] [--patience N|auto]
-                      [--seed S] [--save MODEL.json] [--force]
+                      [--seed S] [--save MODEL.json] [--force] [--threads N (default: every core; same result)]
                       [--resume MODEL.json --epochs N]: N more epochs of that run, exactly as if it had not stopped
                       (written back to MODEL.json, or to --save)
   verify FILE         the vanishing-gradient bound on real rows: measured ‖∂h_T/∂h_t‖ vs the bounds, verdict,
@@ -88,9 +88,9 @@ const OPTIONS = {
     batch: str, readout: str, loss: str, outputs: str, seed: str, tolerance: str, 'max-per-tensor': str,
   },
   examples: {},
-  train: { ...DATA_OPTIONS, ...MODEL_OPTIONS, save: str, force: flag, resume: str },
+  train: { ...DATA_OPTIONS, ...MODEL_OPTIONS, save: str, force: flag, resume: str, threads: str },
   verify: { ...DATA_OPTIONS, ...MODEL_OPTIONS, model: str, sequence: str, layer: str, norm: str, epsilon: str },
-  compare: { ...DATA_OPTIONS, ...MODEL_OPTIONS, cells: str },
+  compare: { ...DATA_OPTIONS, ...MODEL_OPTIONS, cells: str, threads: str },
   predict: { missing: str, model: str, out: str, force: flag },
   export: { out: str, force: flag, training: flag },
   'make-task': { length: str, count: str, seed: str, out: str, force: flag, variant: str },

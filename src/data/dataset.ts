@@ -1023,6 +1023,14 @@ interface Sampler {
 }
 
 /**
+ * A buffer of scaled values. Large ones (a whole sequence that overlapping windows view) live in shared memory, so
+ * that training threads read them where they are instead of each holding a copy (src/threads/pool.ts).
+ */
+function samplesBuffer(n: number): Float64Array {
+  return n >= 4096 && typeof SharedArrayBuffer === 'function' ? new Float64Array(new SharedArrayBuffer(n * 8)) : new Float64Array(n);
+}
+
+/**
  * Samples of the parts: whole sequences, or windows. Overlapping windows are views into one scaled array per part;
  * disjoint windows copy only their own rows.
  */
@@ -1033,12 +1041,12 @@ function makeSamples(z: Sampler, parts: Part[]): { samples: Sample[]; sources: S
   const sources: SampleSource[] = [];
   const shift = task === 'next-step' ? 1 : 0;
   const scaledX = (s: PreparedSequence, from: number, n: number): Float64Array => {
-    const x = new Float64Array(n * F);
+    const x = samplesBuffer(n * F);
     for (let i = 0; i < n; i++) for (let j = 0; j < F; j++) x[i * F + j] = zscore(value(s, fk[j], from + i), featureMean[j], featureStd[j]);
     return x;
   };
   const scaledY = (s: PreparedSequence, from: number, n: number): Float64Array => {
-    const y = new Float64Array(n * P);
+    const y = samplesBuffer(n * P);
     for (let i = 0; i < n; i++) for (let j = 0; j < P; j++) y[i * P + j] = zscore(value(s, tk[j], from + i), targetMean[j], targetStd[j]);
     return y;
   };

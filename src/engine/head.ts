@@ -50,9 +50,11 @@ function rowValid(model: Model, batch: Batch, r: number): boolean {
 
 /**
  * Loss of ws.Y against targets. With grads, also writes ∂L/∂ŷ, adds dW_y, db_y to grads and fills the top layer's
- * dOut with ∂L/∂out_t (zero where nothing is read).
+ * dOut with ∂L/∂out_t (zero where nothing is read). `denom` replaces the batch's own divisor (its item count, times
+ * the outputs for MSE) when the batch is one shard of a larger one: the shards' losses and gradients then add up to
+ * the whole batch's.
  */
-export function headLoss(model: Model, ws: Workspace, batch: Batch, targets: Float64Array, grads: Float64Array | null): HeadResult {
+export function headLoss(model: Model, ws: Workspace, batch: Batch, targets: Float64Array, grads: Float64Array | null, denom?: number): HeadResult {
   const { config, layout, theta } = model;
   const P = config.outputSize;
   const m = config.hiddenSize;
@@ -61,7 +63,7 @@ export function headLoss(model: Model, ws: Workspace, batch: Batch, targets: Flo
   const dY = ws.dY;
   let count = 0;
   for (let r = 0; r < rows; r++) if (rowValid(model, batch, r)) count++;
-  const denom = Math.max(1, config.loss === 'mse' ? count * P : count);
+  if (denom === undefined) denom = Math.max(1, config.loss === 'mse' ? count * P : count);
   let loss = 0;
   let correct = 0;
   for (let r = 0; r < rows; r++) {

@@ -27,6 +27,10 @@ export {
 export { headForward, headLoss, type HeadResult } from './head';
 export { packBatch, type Sample, type PackedBatch } from './batch';
 export { createOptimizer, type Optimizer, type OptimizerConfig, type OptimizerKind, type OptimizerState, type StepStats } from './optim';
+export {
+  SHARD_SIZE, shardRanges, runShard, runUpdate, shardContext, localShards,
+  type ShardExecutor, type ShardTask, type ShardOutcome, type ShardContext, type LocalShards,
+} from './shards';
 export { train, evaluate, type TrainOptions, type TrainResult, type EpochRecord, type TrainStatus, type TrainCheckpoint } from './train';
 export {
   modelToJson, modelFromJson, checkpointFromJson, toStateDict, loadStateDict, type ModelJson, type NestedNumbers, type CheckpointJson,

@@ -22,6 +22,7 @@ export function takeStepGradient(w: LayerWork, dh: Float64Array, t: number, leng
       if (sq >= 1e-20) w.aliveSteps++;
     }
   }
+  w.stepGradSq[t] = total;
   w.stepGradNorm[t] = Math.sqrt(total);
   if (w.onStep) w.onStep(t, dh);
 }

@@ -5,8 +5,9 @@
  * ‖∂L/∂h_t‖ per step, the share of live steps, the pre-clip gradient norm, ρ(W_h) and ‖W_h‖₂.
  * Deterministic: the same model, data, options and seed give bit-identical results.
  */
-import { backwardStack, createWorkspace, finalState, forwardStack, type Batch, type StackState, type Workspace } from './bptt';
+import { forwardStack, type Workspace } from './bptt';
 import { packBatch, validateSamples, type Sample } from './batch';
+import { itemsIn, localShards, runUpdate, shardRanges, workspaceFor, type ShardExecutor } from './shards';
 import { headForward, headLoss } from './head';
 import type { Model } from './model';
 import { createOptimizer, validateOptimizer, type OptimizerConfig, type OptimizerState } from './optim';
@@ -47,6 +48,11 @@ export interface TrainOptions {
    * Epochs of this call are still numbered from 1 in the result; add `checkpoint.epochs` for the run's numbering.
    */
   resume?: TrainCheckpoint;
+  /**
+   * Runs some of every batch's shards on other threads (data-parallel training). The result is the same to the bit
+   * with or without it, and whatever its thread count: the shards and the order their gradients are added are fixed.
+   */
+  executor?: ShardExecutor;
 }
 
 /** Where a run stands after an epoch: enough to continue it exactly. */
@@ -134,17 +140,6 @@ export function evaluate(model: Model, samples: Sample[], batchSize = 64): { los
   return { loss: count ? lossSum / count : NaN, accuracy: model.config.loss === 'mse' || !count ? null : correct / count, count };
 }
 
-function workspaceFor(cache: Map<string, Workspace>, model: Model, batch: Batch): Workspace {
-  const key = `${batch.T}x${batch.B}`;
-  let ws = cache.get(key);
-  if (!ws) {
-    if (cache.size >= 4) cache.delete(cache.keys().next().value as string);
-    ws = createWorkspace(model.config, batch.T, batch.B);
-    cache.set(key, ws);
-  }
-  return ws;
-}
-
 function firstNonFinite(a: Float64Array): number {
   for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return i;
   return -1;
@@ -169,7 +164,8 @@ export function train(model: Model, samples: Sample[], opts: TrainOptions): Trai
     rng.setState(resume.rng);
   }
   const grads = optimizer.grads;
-  const cache = new Map<string, Workspace>();
+  const local = localShards();
+  const executor = opts.executor ?? null;
   const recordLayer = Math.min(opts.recordLayer ?? 0, cfg.layers - 1);
   const validating = !!opts.validation && opts.validation.length > 0;
   const restoreBest = opts.restoreBest ?? validating;
@@ -207,31 +203,27 @@ export function train(model: Model, samples: Sample[], opts: TrainOptions): Trai
         break;
       }
       const idx = order.slice(bi * opts.batchSize, (bi + 1) * opts.batchSize);
-      const { batch, targets } = packBatch(cfg, samples, idx);
-      const k = opts.tbptt && opts.tbptt < batch.T ? opts.tbptt : batch.T;
-      let state: StackState | undefined;
-      for (let c0 = 0; c0 < batch.T; c0 += k) {
-        const chunk = chunkOf(cfg.readout, batch, targets, c0, Math.min(batch.T, c0 + k), cfg.outputSize, cfg.loss !== 'mse');
-        const ws = workspaceFor(cache, model, chunk.batch);
-        forwardStack(model, ws, chunk.batch, state);
-        state = finalState(ws);
-        headForward(model, ws, chunk.batch);
+      let T = 0;
+      for (const i of idx) T = Math.max(T, samples[i].x.length / D);
+      const k = opts.tbptt && opts.tbptt < T ? opts.tbptt : T;
+      const shards = shardRanges(idx.length);
+      for (let c0 = 0; c0 < T; c0 += k) {
+        const c1 = Math.min(T, c0 + k);
+        const items = itemsIn(cfg, samples, idx, c0, c1, k < T);
+        const denom = Math.max(1, cfg.loss === 'mse' ? items * cfg.outputSize : items);
+        const tasks = shards.map(([a, b]) => ({ indices: idx.slice(a, b), c0, c1, denom, recordLayer }));
         optimizer.zeroGrad();
-        const res = headLoss(model, ws, chunk.batch, chunk.targets, grads);
+        const res = runUpdate(model, samples, tasks, grads, local, executor);
         if (!Number.isFinite(res.loss)) {
           status = 'diverged';
           divergence = divergenceInfo(epoch, bi + 1, 'the loss', `loss became ${res.loss}`);
           break outer;
         }
         if (res.count === 0) continue;
-        const rec = ws.layers[recordLayer];
-        rec.validSteps = 0;
-        rec.aliveSteps = 0;
-        backwardStack(model, ws, chunk.batch, grads);
-        valid += rec.validSteps;
-        alive += rec.aliveSteps;
-        for (let t = 0; t < chunk.batch.T; t++) {
-          stepSum[c0 + t] += rec.stepGradNorm[t];
+        valid += res.valid;
+        alive += res.alive;
+        for (let t = 0; t < c1 - c0; t++) {
+          stepSum[c0 + t] += Math.sqrt(res.stepSq[t]);
           stepCount[c0 + t]++;
         }
         const bad = firstNonFinite(grads);
@@ -305,23 +297,4 @@ function divergenceInfo(epoch: number, batch: number, where: string, what: strin
     epoch, batch, where,
     message: `Training stopped at epoch ${epoch}, batch ${batch}: ${what}. Lower the learning rate or set gradient clipping (e.g. clip 1).`,
   };
-}
-
-/** Steps [t0, t1) of a time-major batch as a batch of its own (views, no copies of x). */
-function chunkOf(
-  readout: 'last' | 'every', batch: Batch, targets: Float64Array, t0: number, t1: number, P: number, classes: boolean,
-): { batch: Batch; targets: Float64Array } {
-  if (t0 === 0 && t1 === batch.T) return { batch, targets };
-  const { B, inputSize: D } = batch;
-  const lengths = new Int32Array(B);
-  const readMask = new Uint8Array(B);
-  for (let b = 0; b < B; b++) {
-    lengths[b] = Math.max(0, Math.min(batch.lengths[b], t1) - t0);
-    readMask[b] = batch.lengths[b] > t0 && batch.lengths[b] <= t1 ? 1 : 0;
-  }
-  const per = classes ? 1 : P;
-  const x = batch.x.subarray(t0 * B * D, t1 * B * D);
-  const sub: Batch = { T: t1 - t0, B, inputSize: D, x, lengths, readMask };
-  if (readout === 'last') return { batch: sub, targets };
-  return { batch: sub, targets: targets.subarray(t0 * B * per, t1 * B * per) };
 }

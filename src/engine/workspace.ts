@@ -61,6 +61,8 @@ export interface LayerWork {
   WxT: Float64Array;
   /** [T] ‖∂L/∂h_t‖ over the batch, for t = 1…T, from the latest backward pass. */
   stepGradNorm: Float64Array;
+  /** [T] ‖∂L/∂h_t‖² over the batch (the square before the root: shards of a batch add these). */
+  stepGradSq: Float64Array;
   /** Counters over backward passes (reset by the caller): valid (sequence, step) pairs, and those with ‖∂L/∂h_t‖² ≥ 1e-20. */
   validSteps: number;
   aliveSteps: number;
@@ -105,6 +107,7 @@ export function createLayerWork(
     WhT: new Float64Array(diagonal ? 0 : m * Gm),
     WxT: new Float64Array(desc.program ? 0 : d * Gm),
     stepGradNorm: new Float64Array(T),
+    stepGradSq: new Float64Array(T),
     validSteps: 0,
     aliveSteps: 0,
     onStep: null,

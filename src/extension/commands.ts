@@ -246,7 +246,7 @@ export class Commands {
     let reply: WorkerReply<'train/start'>;
     try {
       reply = await this.job(`RNN Playground: ${mode === 'step' ? 'one more epoch' : resume ? 'continuing training' : 'training'} on ${name}`, 'train/start', {
-        source, saveTo: save ? sibling(file, '.model.json') : null, resume,
+        source, saveTo: save ? sibling(file, '.model.json') : null, resume, threads: engineThreads(),
       }, (p) => this.trainProgress(file, p, losses));
     } catch (e) {
       this.panels.runEnded(file, null);
@@ -345,7 +345,7 @@ export class Commands {
       if (!CELLS.includes(c as CellKind)) throw new Error(`options.cells: unknown cell ${JSON.stringify(c)} (${CELLS.join(', ')}${equations ? ', custom' : ''})`);
     }
     const reply = await this.job(`RNN Playground: comparing ${cells.length} cells on ${path.basename(file)}`, 'compare/run', {
-      source: this.source(file, o), cells: cells as CellKind[],
+      source: this.source(file, o), cells: cells as CellKind[], threads: engineThreads(),
     }, (p) => p.phase === 'training' && this.status.training(p.epoch?.epoch ?? null, p.message, p.loss ?? null));
     const s = reply.summary;
     this.status.compared(s);
@@ -521,4 +521,10 @@ function customEquationsOf(file: string): string[] | null {
   } catch {
     return null;
   }
+}
+
+/** The setting rnnPlayground.engine.threads (0: automatic, every core but one). */
+function engineThreads(): number {
+  const n = vscode.workspace.getConfiguration('rnnPlayground.engine').get<number>('threads', 0);
+  return Number.isInteger(n) && n > 0 ? Math.min(n, 64) : 0;
 }

@@ -45,6 +45,8 @@ export interface TrainStartMessage {
   saveTo: string | null;
   /** Continue the run saved in this model file (updated in place) instead of starting from fresh weights. */
   resume?: string | null;
+  /** Threads to train on (the setting rnnPlayground.engine.threads; 0 or absent: every core but one). */
+  threads?: number;
   cancel: Int32Array;
 }
 
@@ -66,6 +68,8 @@ export interface CompareRunMessage {
   id: number;
   source: ExperimentSource;
   cells: CellKind[];
+  /** Threads to train on, as for train/start. */
+  threads?: number;
   cancel: Int32Array;
 }
 

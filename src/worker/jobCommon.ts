@@ -34,6 +34,8 @@ export class JobCancelled extends Error {
 export interface JobContext {
   report: (p: Omit<ProgressMessage, 'type' | 'inReplyTo'>) => void;
   stopped: () => boolean;
+  /** Threads a training may use (data-parallel shards; the result is the same whatever the number); default 1. */
+  threads?: number;
 }
 
 /** Reads a CSV with progress; the cancel flag aborts the read. */

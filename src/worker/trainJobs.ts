@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { analyseBound, evaluate, modelToJson, train, type CellKind, type Model, type TrainOptions, type TrainResult } from '../engine/index';
+import { withThreads } from '../threads/pool';
 import { runMeta } from '../data/runMeta';
 import type { Dataset } from '../data/dataset';
 import { planTraining, type Experiment } from '../data/experiment';
@@ -24,8 +25,9 @@ function trainModel(exp: Experiment, ds: Dataset, ctx: JobContext, cell: CellKin
   const { plan, options } = trainingRun(exp.training, ds, start);
   const t0 = Date.now();
   let lastReport = 0;
-  const result = train(model, ds.train, {
+  const result = withThreads(ctx.threads ?? 1, model, ds.train, options.batchSize, (executor) => train(model, ds.train, {
     ...options,
+    executor,
     shouldStop: ctx.stopped,
     now: () => Date.now(),
     onBatch: (b) => {
@@ -42,7 +44,7 @@ function trainModel(exp: Experiment, ds: Dataset, ctx: JobContext, cell: CellKin
         epoch: epochPoint(e, before), loss: e.trainLoss,
       });
     },
-  });
+  }));
   return { model, result, seconds: (Date.now() - t0) / 1000, plan, options };
 }
 

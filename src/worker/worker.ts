@@ -12,6 +12,7 @@ import { FileExistsError } from '../data/writeFile';
 import {
   assertNever, replyType, type ErrorMessage, type FromWorker, type ToWorker, type WorkerReply,
 } from '../shared/protocol';
+import { threadCount } from '../threads/pool';
 import { InputError, JobCancelled, type JobContext } from './jobCommon';
 import { compareJob, trainJob } from './trainJobs';
 import { verifyJob } from './verifyJob';
@@ -28,8 +29,10 @@ function answer<M extends ToWorker>(msg: M, body: Omit<WorkerReply<M['type']>, '
   reply({ ...body, type: replyType(msg.type), inReplyTo: msg.id } as unknown as FromWorker);
 }
 
-function context(id: number, cancel: Int32Array | null): JobContext {
+function context(id: number, cancel: Int32Array | null, threads?: number): JobContext {
   return {
+    // every core but one by default, so that the window's own threads keep one
+    threads: threadCount(threads, 1),
     report: (p) => reply({ type: 'job/progress', inReplyTo: id, ...p }),
     stopped: () => cancel !== null && Atomics.load(cancel, 0) !== 0,
   };
@@ -70,13 +73,13 @@ async function handle(msg: ToWorker): Promise<void> {
       answer(msg, { report: randomGradCheck({ config: msg.config, steps: msg.steps, batch: msg.batch, seed: msg.seed }) });
       return;
     case 'train/start':
-      answer(msg, { summary: await trainJob(msg.source, msg.saveTo, context(msg.id, msg.cancel), msg.resume ?? null) });
+      answer(msg, { summary: await trainJob(msg.source, msg.saveTo, context(msg.id, msg.cancel, msg.threads), msg.resume ?? null) });
       return;
     case 'verify/run':
       answer(msg, { report: await verifyJob(msg.source, msg.modelFile, msg.sequence, context(msg.id, msg.cancel)) });
       return;
     case 'compare/run':
-      answer(msg, { summary: await compareJob(msg.source, msg.cells, context(msg.id, msg.cancel)) });
+      answer(msg, { summary: await compareJob(msg.source, msg.cells, context(msg.id, msg.cancel, msg.threads)) });
       return;
     case 'experiment/create': {
       const { experiment, reasons } = await createExperimentJob(msg.csvFile, msg.experimentFile, msg.defaults, context(msg.id, msg.cancel));

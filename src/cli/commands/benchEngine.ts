@@ -1,7 +1,8 @@
 /** Workload W1 on this engine, run in a child process by `bench` (hidden command `__bench-engine JSON`). */
 import {
-  backwardStack, createModel, createOptimizer, createRng, createWorkspace, EQUATION_PRESETS, forwardStack, headForward, headLoss, modelConfig,
+  createModel, createOptimizer, createRng, EQUATION_PRESETS, localShards, modelConfig, runUpdate, shardRanges,
 } from '../../engine/index';
+import { sharedPool } from '../../threads/pool';
 
 /** The W1 cells spelled out as equations (a custom cell computing the same thing as the built-in one). */
 const SPELLED: Record<W1Args['cell'], string[]> = {
@@ -24,6 +25,8 @@ export interface W1Args {
   simd?: boolean;
   /** Run the cell spelled out as equations (a custom cell) instead of the built-in one. */
   equations?: boolean;
+  /** Threads (data-parallel shards of the batch; 1: this thread alone). */
+  threads?: number;
 }
 
 /** Measures steps/s of W1 (forward, backward and Adam on one batch) per repeat. */
@@ -34,17 +37,20 @@ export function runW1(a: W1Args): { stepsPerSec: number[]; simd: boolean; loss: 
   const cfg = modelConfig({ ...cell, activation: 'tanh', inputSize: D, hiddenSize: a.hidden, readout: 'last', loss: 'mse', outputSize: 1 });
   const model = createModel(cfg, { seed: 1 });
   const rng = createRng(1);
-  const batch = { T, B, inputSize: D, x: Float64Array.from({ length: T * B * D }, () => rng.next()), lengths: new Int32Array(B).fill(T) };
-  const targets = Float64Array.from({ length: B }, () => rng.next());
-  const ws = createWorkspace(cfg, T, B);
+  // the batch as B training sequences of T steps, one update per step, as train() runs it (shards, threads)
+  const samples = Array.from({ length: B }, () => ({ x: new Float64Array(T * D), y: new Float64Array(1) }));
+  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) for (let k = 0; k < D; k++) samples[b].x[t * D + k] = rng.next();
+  for (let b = 0; b < B; b++) samples[b].y[0] = rng.next();
   const opt = createOptimizer(model.theta, { kind: 'adam', lr: 1e-3 });
+  const threads = Math.max(1, a.threads ?? 1);
+  const run = threads > 1 ? sharedPool().open(model, samples, threads) : null;
+  const local = localShards();
+  const indices = samples.map((_, i) => i);
+  const tasks = shardRanges(B).map(([from, to]) => ({ indices: indices.slice(from, to), c0: 0, c1: T, denom: B, recordLayer: 0 }));
   let loss = NaN;
   const step = (): void => {
-    forwardStack(model, ws, batch);
-    headForward(model, ws, batch);
     opt.zeroGrad();
-    loss = headLoss(model, ws, batch, targets, opt.grads).loss;
-    backwardStack(model, ws, batch, opt.grads);
+    loss = runUpdate(model, samples, tasks, opt.grads, local, run).loss;
     opt.step();
   };
   for (let i = 0; i < (a.warmup ?? 2); i++) step();
@@ -58,6 +64,8 @@ export function runW1(a: W1Args): { stepsPerSec: number[]; simd: boolean; loss: 
     } while (performance.now() - t0 < (a.minSeconds ?? 1) * 1000);
     stepsPerSec.push(n / ((performance.now() - t0) / 1000));
   }
+  run?.close();
+  sharedPool().terminate();
   if (!Number.isFinite(loss)) throw new Error('W1 loss is not finite');
   return { stepsPerSec, simd: simdAvailable(), loss };
 }

@@ -3,7 +3,7 @@ import { analyseBound, CELL_KINDS, evaluate, isCellKind, type CellKind } from '.
 import { UsageError } from '../errors';
 import { num, table } from '../format';
 import { dataset, loadTable, resolve, settingsFor, type Values } from './dataCommon';
-import { rolesText, trainOn } from './train';
+import { rolesText, threadsOption, trainOn } from './train';
 import { memoryInfo } from '../../data/runSummary';
 
 /** Runs the command. */
@@ -18,8 +18,9 @@ export async function compareCommand(given: string, v: Values, json: boolean) {
   }
   const resolved = resolve(await loadTable(file, json), experiment.data);
   const ds = dataset(resolved.table, resolved.spec);
+  const threads = threadsOption(v);
   const rows = cells.map((cell) => {
-    const { model, result, seconds, judge } = trainOn(ds, experiment, json, cell as CellKind);
+    const { model, result, seconds, judge } = trainOn(ds, experiment, json, cell as CellKind, null, threads);
     const val = evaluate(model, ds.validation);
     const tr = evaluate(model, ds.train);
     const verdict = judge(tr.loss, val.loss, val.accuracy);

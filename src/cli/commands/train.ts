@@ -1,6 +1,7 @@
 /** `rnn-playground train FILE`: trains a model on a CSV and reports losses against the baseline. */
 import { existsSync } from 'node:fs';
 import { describeDataset } from '../../data/describe';
+import { withThreads, threadCount } from '../../threads/pool';
 import { num as numText, plural } from '../../shared/protocol';
 import { modelToJson, train, type CellKind, type Model, type TrainOptions, type TrainResult } from '../../engine/index';
 import { continueRun, networkDifferences, type RunStart } from '../../data/resume';
@@ -58,7 +59,7 @@ export type TrainReport = Omit<RunSummary, 'csvFile' | 'modelFile' | 'verdict' |
 };
 
 /** Trains one model of the experiment's settings (cell overridable) on a dataset (shared with compare). */
-export function trainOn(ds: Dataset, exp: Experiment, quiet: boolean, cell?: CellKind, start: RunStart | null = null): { model: Model; result: TrainResult; seconds: number; plan: ReturnType<typeof trainingRun>['plan']; options: TrainOptions; judge: (trainLoss: number, valLoss: number, accuracy: number | null) => Verdict } {
+export function trainOn(ds: Dataset, exp: Experiment, quiet: boolean, cell?: CellKind, start: RunStart | null = null, threads = 1): { model: Model; result: TrainResult; seconds: number; plan: ReturnType<typeof trainingRun>['plan']; options: TrainOptions; judge: (trainLoss: number, valLoss: number, accuracy: number | null) => Verdict } {
   let model: Model;
   try {
     model = start?.model ?? experimentModel(exp, ds, cell);
@@ -72,11 +73,12 @@ export function trainOn(ds: Dataset, exp: Experiment, quiet: boolean, cell?: Cel
   const t0 = Date.now();
   let result: TrainResult;
   try {
-    result = train(model, ds.train, {
+    result = withThreads(threads, model, ds.train, options.batchSize, (executor) => train(model, ds.train, {
       ...options,
+      executor,
       onBatch: (b) => bar.update((b.epoch - 1 + b.batch / b.batches) / epochs, `epoch ${b.epoch}/${epochs} loss ${num(b.loss)}`),
       now: () => Date.now(),
-    });
+    }));
   } catch (e) {
     if (e instanceof RangeError) throw new UsageError(e.message);
     throw e;
@@ -86,6 +88,14 @@ export function trainOn(ds: Dataset, exp: Experiment, quiet: boolean, cell?: Cel
   const judge = (trainLoss: number, valLoss: number, accuracy: number | null): Verdict =>
     judgeRun(runFacts(ds, { cell: model.config.cell, learningRate: settings.learningRate, hiddenSize: model.config.hiddenSize }, result, { trainLoss, valLoss, accuracy }, start?.epochs ?? 0, plan.epochs));
   return { model, result, seconds: (Date.now() - t0) / 1000, plan, options, judge };
+}
+
+/** `--threads N` (1 to 64), or every core: training's result is the same whatever the number. */
+export function threadsOption(v: Values): number {
+  if (v.threads === undefined) return threadCount(null);
+  const n = Number(v.threads);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--threads must be an integer from 1 to 64; got ${String(v.threads)}`);
+  return n;
 }
 
 /** The run a `--resume MODEL.json` continues: its weights and checkpoint, when the model matches the settings. */
@@ -143,7 +153,7 @@ export async function trainCommand(given: string, v: Values, json: boolean) {
   const save = typeof v.save === 'string' ? v.save : resume;
   if (save && save !== resume && v.force !== true && existsSync(save)) throw new UsageError(`${save} already exists; choose another name or pass --force to replace it`);
   const { start, notes: resumeNotes } = resume ? resumeFrom(resume, experiment, ds, v) : { start: null, notes: [] };
-  const { model, result, seconds, plan, options } = trainOn(ds, experiment, json, undefined, start);
+  const { model, result, seconds, plan, options } = trainOn(ds, experiment, json, undefined, start, threadsOption(v));
   const before = start?.epochs ?? 0;
   const summary = summariseRun({ csvFile: file, experimentFile, resolved, ds, model, result, plan, learningRate: experiment.training.learningRate, seconds, before, notes: resumeNotes });
   const judgement = summary.verdict as Verdict;

@@ -9,15 +9,16 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 
-type Layer = 'engine' | 'data' | 'shared' | 'worker' | 'extension' | 'cli' | 'webview' | 'layers';
+type Layer = 'engine' | 'data' | 'shared' | 'threads' | 'worker' | 'extension' | 'cli' | 'webview' | 'layers';
 
 /** What each layer may import from src/ and webview/ (besides itself). */
 const ALLOWED: Record<Layer, Layer[]> = {
   engine: [],
   data: ['engine'],
   shared: ['engine', 'data'],
-  worker: ['engine', 'data', 'shared'],
-  cli: ['engine', 'data', 'shared'],
+  threads: ['engine'],
+  worker: ['engine', 'data', 'shared', 'threads'],
+  cli: ['engine', 'data', 'shared', 'threads'],
   extension: ['engine', 'data', 'shared'],
   webview: ['shared'],
   layers: [],
