@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Benchmark peer: training throughput of workload W1 in PyTorch (CPU, float32).
+"""Benchmark peer: training throughput of workload W1 in PyTorch (CPU, float32 or float64).
 
 W1: batch 32 x 100 time steps x 2 inputs -> one recurrent layer (rnn|lstm|gru,
 H hidden units, batch_first) -> nn.Linear(H, 1) on the last hidden state,
@@ -12,8 +12,9 @@ Usage (always the Debian interpreter, which has python3-torch):
 Prints exactly one JSON line on stdout; on failure prints
 {"peer":"pytorch","error":"..."} and exits with status 1.
 
-Threads: forces one intra-op thread (torch.set_num_threads(1)) and defaults
-OMP_NUM_THREADS / OPENBLAS_NUM_THREADS to 1 before torch is loaded. Debian's
+Threads and precision: "threads" (default 1) intra-op threads (torch.set_num_threads),
+with OMP_NUM_THREADS / OPENBLAS_NUM_THREADS defaulted to the same before torch is loaded;
+"dtype" "float32" (default) or "float64" (torch.set_default_dtype). Debian's
 torch links against the generic libblas.so.3; if LD_LIBRARY_PATH does not
 already point at an OpenBLAS directory and the Debian OpenBLAS (pthread) one
 exists, the script re-executes itself with it prepended (set
@@ -37,6 +38,8 @@ DEFAULTS = {
     "repeats": 5,
     "minSeconds": 1.0,
     "seed": 1234,
+    "threads": 1,
+    "dtype": "float32",
 }
 
 
@@ -63,7 +66,9 @@ def parse_config():
     cfg.update(user)
     if cfg["cell"] not in ("rnn", "lstm", "gru"):
         raise ValueError('cell must be "rnn", "lstm" or "gru", got %r' % (cfg["cell"],))
-    for k in ("hidden", "batch", "steps", "input", "repeats"):
+    if cfg["dtype"] not in ("float32", "float64"):
+        raise ValueError('dtype must be "float32" or "float64", got %r' % (cfg["dtype"],))
+    for k in ("hidden", "batch", "steps", "input", "repeats", "threads"):
         v = cfg[k]
         if isinstance(v, bool) or not isinstance(v, int) or v < 1:
             raise ValueError("%s must be a positive integer" % k)
@@ -108,8 +113,8 @@ def loaded_blas():
 def main():
     cfg = parse_config()
     maybe_reexec_with_openblas()
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    os.environ.setdefault("OMP_NUM_THREADS", str(cfg["threads"]))
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", str(cfg["threads"]))
 
     try:
         import torch
@@ -122,9 +127,10 @@ def main():
     import time
 
     notes = []
-    torch.set_num_threads(1)
+    torch.set_num_threads(cfg["threads"])
     torch.manual_seed(cfg["seed"])
-    torch.set_default_dtype(torch.float32)
+    dtype = torch.float64 if cfg["dtype"] == "float64" else torch.float32
+    torch.set_default_dtype(dtype)
 
     cell, H, B, T, I = cfg["cell"], cfg["hidden"], cfg["batch"], cfg["steps"], cfg["input"]
 
@@ -148,8 +154,8 @@ def main():
     model.train()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.MSELoss()
-    x = torch.rand(B, T, I, dtype=torch.float32)
-    y = torch.rand(B, 1, dtype=torch.float32)
+    x = torch.rand(B, T, I, dtype=dtype)
+    y = torch.rand(B, 1, dtype=dtype)
 
     def step():
         opt.zero_grad(set_to_none=True)
@@ -210,6 +216,7 @@ def main():
         "blas": blas,
         "blasLibs": blas_libs,
         "threads": torch.get_num_threads(),
+        "dtype": cfg["dtype"],
         "env": {
             "LD_LIBRARY_PATH": os.environ.get("LD_LIBRARY_PATH"),
             "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS"),

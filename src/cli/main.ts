@@ -10,6 +10,7 @@ import { goldenCommand } from './commands/golden';
 import { gradcheckCommand } from './commands/gradcheck';
 import { examplesCommand } from './commands/examples';
 import { benchCommand } from './commands/bench';
+import { threadCount } from '../threads/pool';
 import { runW1, type W1Args } from './commands/benchEngine';
 import { trainCommand } from './commands/train';
 import { verifyCommand } from './commands/verify';
@@ -73,7 +74,8 @@ Commands:
   bench               workload W1 on this engine and its peers (tfjs cpu, tfjs wasm, PyTorch) side by side,
                       then CSV ingestion (2 million rows × 5 columns) against csv-parse and papaparse,
                       then the peak memory of training one epoch on a 300 MB numeric file
-                      --cells lstm,gru,rnn  --hidden 32,128  --repeats N  --min-seconds S  --peers a,b  --quick
+                      --cells lstm,gru,rnn  --hidden 32,128  --precision float64,float32  --threads 1,N (default: 1
+                      and every core)  --repeats N  --min-seconds S  --peers a,b  --quick
                       --csv-rows N (0: skip ingestion)  --memory-mb M (0: skip training memory)  --only w1|csv|memory
 
 Every command takes --json (one JSON object on stdout) and --help.
@@ -96,7 +98,7 @@ const OPTIONS = {
   'make-task': { length: str, count: str, seed: str, out: str, force: flag, variant: str },
   horizon: { task: str, lengths: str, cells: str, epochs: str, hidden: str, count: str, seed: str },
   chapter: {},
-  bench: { cells: str, hidden: str, repeats: str, 'min-seconds': str, peers: str, quick: flag, 'csv-rows': str, 'memory-mb': str, only: str },
+  bench: { cells: str, hidden: str, precision: str, threads: str, repeats: str, 'min-seconds': str, peers: str, quick: flag, 'csv-rows': str, 'memory-mb': str, only: str },
 } as const;
 
 async function run(argv: string[]): Promise<number> {
@@ -211,6 +213,15 @@ async function run(argv: string[]): Promise<number> {
       const w1 = only === 'csv' || only === 'memory' ? null : benchCommand({
         cells: cells as ('rnn' | 'lstm' | 'gru')[],
         hidden,
+        precisions: list(v, 'precision', ['float64']).map((p) => {
+          if (p !== 'float64' && p !== 'float32') throw new UsageError(`--precision: "${p}" is not float64 or float32`);
+          return p;
+        }),
+        threads: [...new Set(list(v, 'threads', ['1', String(threadCount(null))]).map((t) => {
+          const n = Number(t);
+          if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--threads: "${t}" is not a count from 1 to 64`);
+          return n;
+        }))],
         repeats: intOpt(v, 'repeats', quick ? 1 : 3, 1, 50),
         minSeconds: numOpt(v, 'min-seconds', quick ? 0.5 : 1),
         peers: v.peers === undefined ? null : list(v, 'peers', []),

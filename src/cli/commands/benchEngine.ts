@@ -27,6 +27,8 @@ export interface W1Args {
   equations?: boolean;
   /** Threads (data-parallel shards of the batch; 1: this thread alone). */
   threads?: number;
+  /** Numbers' width (float64 by default). */
+  precision?: 'float64' | 'float32';
 }
 
 /** Measures steps/s of W1 (forward, backward and Adam on one batch) per repeat. */
