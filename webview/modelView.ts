@@ -123,6 +123,8 @@ export function renderModelView(exp: PanelExperiment | null | undefined, editErr
     number('Clip gradient norm (0: off)', 'training.clip', t.clip, send, editable),
     number('Truncated BPTT steps (0: full)', 'training.tbptt', t.tbptt, send, editable),
     number('Seed', 'training.seed', t.seed, send, editable),
+    choice('Precision', 'training.precision', ['float64', 'float32'], t.precision, send, editable,
+      { float64: 'float64 (exact)', float32: 'float32 (faster products)' }),
   );
   view.append(el('h3', { textContent: 'Training' }), training);
   return view;

@@ -42,6 +42,7 @@ Commands:
                       [--activation sigmoid|tanh|relu] [--coupled] [--hidden N]
                       [--layers N] [--residual] [--init pytorch|glorot-orthogonal|identity] [--epochs N|auto] [--lr X]
                       [--batch N|auto] [--clip X] [--optimizer adam|sgd|momentum] [--tbptt K] [--patience N|auto]
+                      [--precision float64|float32 (the matrix products; float32 is faster)]
                       [--seed S] [--save MODEL.json] [--force] [--threads N (default: every core; same result)]
                       [--resume MODEL.json --epochs N]: N more epochs of that run, exactly as if it had not stopped
                       (written back to MODEL.json, or to --save)
@@ -59,7 +60,8 @@ Commands:
   make-task TASK      write a built-in task as CSV: adding | copy | order | sessions
                       --length T --count N --seed S --out FILE [--force] [--variant uniform|original (adding)]
   golden FILE         compare the engine with a PyTorch reference file (torch-golden.json format, any sizes)
-                      --tolerance X (default 1e-12)
+                      --tolerance X (default 1e-12 absolute; a float32 file: 1e-5 relative)
+                      --precision float64|float32 (default: the file's dtype)
   gradcheck           finite-difference check of every gradient of a model
                       [--experiment FILE.rnn.json (its model; flags override)]  --cell ${CELL_CHOICES}  --equations "…; …"
                       --activation sigmoid|tanh|relu  --coupled
@@ -84,7 +86,7 @@ Exit codes: 0 success, 1 a check failed, 2 bad usage.`;
 const str = { type: 'string' } as const;
 const flag = { type: 'boolean' } as const;
 const OPTIONS = {
-  golden: { tolerance: str },
+  golden: { tolerance: str, precision: str },
   gradcheck: {
     experiment: str, cell: str, equations: str, activation: str, coupled: flag, hidden: str, layers: str, residual: flag, input: str, steps: str,
     batch: str, readout: str, loss: str, outputs: str, seed: str, tolerance: str, 'max-per-tensor': str,
@@ -168,7 +170,7 @@ async function run(argv: string[]): Promise<number> {
       break;
     case 'golden': {
       if (pos.length !== 1) throw new UsageError('golden needs exactly one FILE (a torch-golden.json style reference)');
-      result = goldenCommand(pos[0], numOpt(v, 'tolerance', 1e-12));
+      result = goldenCommand(pos[0], v.tolerance === undefined ? undefined : numOpt(v, 'tolerance', 1e-12), v.precision === undefined ? undefined : choice(v, 'precision', 'float64', ['float64', 'float32'] as const));
       break;
     }
     case 'gradcheck': {
@@ -213,7 +215,7 @@ async function run(argv: string[]): Promise<number> {
       const w1 = only === 'csv' || only === 'memory' ? null : benchCommand({
         cells: cells as ('rnn' | 'lstm' | 'gru')[],
         hidden,
-        precisions: list(v, 'precision', ['float64']).map((p) => {
+        precisions: list(v, 'precision', ['float64', 'float32']).map((p) => {
           if (p !== 'float64' && p !== 'float32') throw new UsageError(`--precision: "${p}" is not float64 or float32`);
           return p;
         }),

@@ -63,6 +63,8 @@ export interface ExperimentTraining {
   /** Early stopping after this many epochs without a better validation loss; 0 = never; "auto": on small data only. */
   patience: number | 'auto';
   seed: number;
+  /** The matrix products' precision: float64 (exact, the default) or float32 (f32x4, about twice as fast). */
+  precision: 'float64' | 'float32';
 }
 
 /** A whole experiment document. */
@@ -99,6 +101,7 @@ export const EXPERIMENT_ENUMS = {
   layout: ['long', 'wide'],
   split: ['sequence', 'time'],
   transform: ['none', 'diff', 'returns', 'log-returns'],
+  precision: ['float64', 'float32'],
 } as const;
 
 /** Numeric limits, shared with the JSON schema test. */
@@ -111,7 +114,7 @@ export const EXPERIMENT_LIMITS = {
 /** Defaults used where neither the file nor the settings say otherwise. */
 export const EXPERIMENT_DEFAULTS: { model: ExperimentModel; training: ExperimentTraining } = {
   model: { cell: 'lstm', activation: 'tanh', coupled: false, hiddenSize: 16, layers: 1, residual: false, init: 'pytorch', forgetBias1: true },
-  training: { epochs: 'auto', batchSize: 'auto', optimizer: 'adam', learningRate: 0.005, clip: 1, tbptt: 0, patience: 'auto', seed: 0 },
+  training: { epochs: 'auto', batchSize: 'auto', optimizer: 'adam', learningRate: 0.005, clip: 1, tbptt: 0, patience: 'auto', seed: 0, precision: 'float64' },
 };
 
 type Obj = Record<string, unknown>;
@@ -329,6 +332,7 @@ export function parseExperiment(doc: unknown, where: string, defaults: Experimen
     tbptt: t.int('tbptt', L.tbptt, 0),
     patience: t.intOrAuto('patience', L.patience, 'auto'),
     seed: t.int('seed', L.seed, 0),
+    precision: t.oneOf('precision', E.precision, 'float64'),
   };
   if (training.learningRate === 0) throw new ExperimentError(`${where}: training.learningRate must be greater than 0`, 'training.learningRate');
   return { version: EXPERIMENT_VERSION, data, model, training };

@@ -68,6 +68,9 @@ export function trainingPlan(saved: SavedRun, table: CsvTable, modelFile: string
     throw new TrainingExportError(`${table.file} has changed since ${modelFile} was trained (its samples differ from the ones the run used): train again to export the training`);
   }
   const longest = Math.max(...ds.train.map((s) => s.x.length / config.inputSize));
+  if (run.options.precision === 'float32') {
+    throw new TrainingExportError(`${modelFile} was trained with float32 matrix products; train.py replays float64 training to 1e-9 — export the model alone, or train with training.precision float64`);
+  }
   if (run.options.tbptt > 0 && run.options.tbptt < longest) {
     throw new TrainingExportError(`${modelFile} was trained with truncated BPTT (chunks of ${run.options.tbptt} steps); train.py reproduces full BPTT only — export the model alone, or train with full BPTT`);
   }

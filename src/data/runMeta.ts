@@ -15,7 +15,7 @@ export interface ModelRunMeta {
   missing: MissingPolicy;
   /** The validation share the split used. */
   validation: number;
-  options: { batchSize: number; optimizer: OptimizerConfig; seed: number; tbptt: number; patience: number; restoreBest: boolean };
+  options: { batchSize: number; optimizer: OptimizerConfig; seed: number; tbptt: number; patience: number; restoreBest: boolean; precision?: 'float32' };
   /** FNV-1a of every bit of the training then validation samples (x, then y): the same data, to the bit. */
   dataDigest: string;
   /** Every epoch of the run from its first: training and validation loss. */
@@ -57,6 +57,7 @@ export function runMeta(exp: Experiment, ds: Dataset, options: TrainOptions, res
     options: {
       batchSize: options.batchSize, optimizer: options.optimizer, seed: options.seed ?? 0, tbptt: options.tbptt ?? 0,
       patience: options.patience ?? 0, restoreBest: options.restoreBest ?? validating,
+      ...(options.precision === 'float32' ? { precision: 'float32' as const } : {}),
     },
     dataDigest: samplesDigest(ds),
     history: [...(previous?.history ?? []), ...epochs],

@@ -74,6 +74,7 @@ export function trainingRun(t: ExperimentTraining, ds: Pick<Dataset, 'train' | '
       optimizer: { kind: t.optimizer, lr: t.learningRate, clip: t.clip > 0 ? t.clip : undefined },
       seed: t.seed,
       tbptt: t.tbptt,
+      precision: t.precision,
       validation: ds.validation,
       patience: plan.patience,
       ...(start?.checkpoint ? { resume: start.checkpoint } : {}),

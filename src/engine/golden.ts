@@ -10,11 +10,14 @@ import { headForward, headLoss } from './head';
 import { createModel, type Model } from './model';
 import { flattenNested, loadStateDict, nestedShape, type NestedNumbers } from './serialize';
 import { stateSize, stepJacobian } from './analysis/jacobian';
+import { setPrecision, type Precision } from './kernels/simd';
 
 /** Worst absolute error of one quantity. */
 export interface GoldenItem {
   name: string;
   maxAbsErr: number;
+  /** maxAbsErr ÷ the largest |value| of the quantity (how many of its digits agree). */
+  maxRelErr: number;
   count: number;
 }
 
@@ -29,6 +32,10 @@ export interface GoldenCaseReport {
 /** Whole-file report. */
 export interface GoldenReport {
   maxAbsErr: number;
+  /** The worst item's maxRelErr. */
+  maxRelErr: number;
+  /** The precision of the engine's matrix products during the check. */
+  precision: Precision;
   compared: number;
   sizes: { inputSize: number; hiddenSize: number; steps: number; batch: number; outputs: number };
   cases: GoldenCaseReport[];
@@ -57,8 +64,20 @@ function batchFirstToTimeMajor(name: string, v: NestedNumbers, B: number, T: num
   return out;
 }
 
-/** Compares every golden value in the parsed file with the engine. */
-export function runGolden(file: unknown): GoldenReport {
+/**
+ * Compares every golden value in the parsed file with the engine, its matrix products in `precision` (a float32 file,
+ * made with make_golden.py --dtype float32, is checked with float32 products).
+ */
+export function runGolden(file: unknown, precision: Precision = 'float64'): GoldenReport {
+  const was = setPrecision(precision);
+  try {
+    return runGoldenIn(file, precision);
+  } finally {
+    setPrecision(was);
+  }
+}
+
+function runGoldenIn(file: unknown, precision: Precision): GoldenReport {
   const root = obj(file, 'golden file');
   const shared = obj(root.shared_inputs, 'shared_inputs');
   const models = obj(root.models, 'models');
@@ -69,7 +88,7 @@ export function runGolden(file: unknown): GoldenReport {
   const P = WyShape[0];
   const x = batchFirstToTimeMajor('shared_inputs.x', shared.x as NestedNumbers, B, T, D);
   const batch: Batch = { T, B, inputSize: D, x, lengths: new Int32Array(B).fill(T) };
-  const report: GoldenReport = { maxAbsErr: 0, compared: 0, sizes: { inputSize: D, hiddenSize: 0, steps: T, batch: B, outputs: P }, cases: [], skipped: [] };
+  const report: GoldenReport = { maxAbsErr: 0, maxRelErr: 0, precision, compared: 0, sizes: { inputSize: D, hiddenSize: 0, steps: T, batch: B, outputs: P }, cases: [], skipped: [] };
 
   for (const [name, raw] of Object.entries(models)) {
     const kind = MODEL_KINDS[name];
@@ -95,7 +114,10 @@ export function runGolden(file: unknown): GoldenReport {
   }
   for (const c of report.cases) {
     report.maxAbsErr = Math.max(report.maxAbsErr, c.maxAbsErr);
-    for (const it of c.items) report.compared += it.count;
+    for (const it of c.items) {
+      report.compared += it.count;
+      report.maxRelErr = Math.max(report.maxRelErr, it.maxRelErr);
+    }
   }
   if (report.cases.length === 0) throw new TypeError('golden file: no model of a known kind (RNN_TANH, RNN_RELU, LSTM, GRU)');
   return report;
@@ -108,11 +130,13 @@ function runCase(name: string, model: Model, batch: Batch, shared: Json, c: Json
   const compare = (what: string, got: ArrayLike<number>, want: ArrayLike<number>): void => {
     if (got.length !== want.length) throw new TypeError(`${name}/${String(c.init)}: ${what} has ${want.length} values; engine produced ${got.length}`);
     let e = 0;
+    let scale = 0;
     for (let i = 0; i < want.length; i++) {
       const d = Math.abs(got[i] - want[i]);
       e = Number.isNaN(d) ? Infinity : Math.max(e, d);
+      scale = Math.max(scale, Math.abs(want[i]));
     }
-    items.push({ name: what, maxAbsErr: e, count: want.length });
+    items.push({ name: what, maxAbsErr: e, maxRelErr: scale > 0 ? e / scale : e, count: want.length });
   };
   const init: StackState = { h: [new Float64Array(B * M)], c: [new Float64Array(B * M)] };
   if (c.h0 !== undefined && c.h0 !== null) init.h[0] = flattenNested('h0', c.h0 as NestedNumbers, [1, B, M]);

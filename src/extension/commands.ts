@@ -12,7 +12,7 @@ import { CATALOG_KINDS, type BoundSummary, type CompareSummary, type ExperimentC
 import { EngineClient, EngineError } from './engineClient';
 import { activeFile, kindOf, resolveFile, sibling } from './files';
 import { boundLines, compareLines, compareSideLines, fmt, modelLines, runLines } from './format';
-import { experimentDefaults, saveModels } from './settings';
+import { engineThreads, experimentDefaults, saveModels } from './settings';
 import type { PlaygroundPanels } from './playgroundPanel';
 import type { SidebarProvider } from './sidebarView';
 import type { StatusBar } from './statusBar';
@@ -521,10 +521,4 @@ function customEquationsOf(file: string): string[] | null {
   } catch {
     return null;
   }
-}
-
-/** The setting rnnPlayground.engine.threads (0: automatic, every core but one). */
-function engineThreads(): number {
-  const n = vscode.workspace.getConfiguration('rnnPlayground.engine').get<number>('threads', 0);
-  return Number.isInteger(n) && n > 0 ? Math.min(n, 64) : 0;
 }

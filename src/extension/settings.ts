@@ -18,6 +18,7 @@ export function experimentDefaults(): ExperimentPatch {
     training: {
       epochs: c.get('defaults.epochs'), learningRate: c.get('defaults.learningRate'), batchSize: c.get('defaults.batchSize'),
       optimizer: c.get('defaults.optimizer'), clip: c.get('defaults.clip'), seed: c.get('defaults.seed'),
+      precision: c.get('defaults.precision'),
     },
   };
   for (const section of [patch.model, patch.training] as Record<string, unknown>[]) {
@@ -34,6 +35,12 @@ export function saveModels(): boolean {
 /** Seconds without word from the engine before it is considered stuck and replaced. */
 export function stuckTimeoutMs(): number {
   return Math.max(1, vscode.workspace.getConfiguration(SECTION).get('engine.stuckTimeoutSeconds', 120)) * 1000;
+}
+
+/** The setting engine.threads: threads a training uses (0: automatic, every core but one). */
+export function engineThreads(): number {
+  const n = vscode.workspace.getConfiguration(SECTION).get<number>('engine.threads', 0);
+  return Number.isInteger(n) && n > 0 ? Math.min(n, 64) : 0;
 }
 
 /** Whether to reveal the playground when a workspace with experiments opens. */

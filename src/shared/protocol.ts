@@ -625,7 +625,7 @@ export const PANEL_TABS = Object.keys(PANEL_TAB_LABELS) as PanelTab[];
 /** Experiment fields the panel may change (checked on arrival). */
 export const EXPERIMENT_FIELDS = [
   'model.cell', 'model.activation', 'model.coupled', 'model.hiddenSize', 'model.layers', 'model.residual', 'model.init', 'model.forgetBias1', 'model.equations',
-  'training.epochs', 'training.batchSize', 'training.optimizer', 'training.learningRate', 'training.clip', 'training.tbptt', 'training.patience', 'training.seed',
+  'training.epochs', 'training.batchSize', 'training.optimizer', 'training.learningRate', 'training.clip', 'training.tbptt', 'training.patience', 'training.seed', 'training.precision',
   'data.features', 'data.targets', 'data.sequenceId', 'data.label', 'data.time', 'data.task', 'data.missing', 'data.layout',
   'data.transforms',
 ] as const;

@@ -4,7 +4,7 @@
  * loop, so nothing else runs on it.
  */
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { createModel, runShard, shardContext, type Model, type Sample, type ShardContext } from '../engine/index';
+import { createModel, runShard, setPrecision, shardContext, type Model, type Sample, type ShardContext } from '../engine/index';
 import type { HelperReply, HelperRequest } from './messages';
 
 const { ctrl, port } = workerData as { ctrl: Int32Array; port: MessagePort };
@@ -16,6 +16,7 @@ function handle(msg: HelperRequest): HelperReply {
     case 'open': {
       const model = { ...createModel(msg.config), theta: msg.theta };
       run = { model, samples: msg.samples, ctx: shardContext(), grads: new Map() };
+      setPrecision(msg.precision);
       return { type: 'opened' };
     }
     case 'run': {
@@ -33,6 +34,7 @@ function handle(msg: HelperRequest): HelperReply {
     }
     case 'close':
       run = null;
+      setPrecision('float64');
       return { type: 'closed' };
   }
 }

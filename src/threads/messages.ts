@@ -1,10 +1,10 @@
 /** The messages between the pool (src/threads/pool.ts) and a helper thread (src/threads/helper.ts). */
-import type { ModelConfig, Sample, ShardOutcome, ShardTask } from '../engine/index';
+import type { ModelConfig, Precision, Sample, ShardOutcome, ShardTask } from '../engine/index';
 
 /** From the pool to a helper. */
 export type HelperRequest =
   /** A run starts: its network, its shared weights (updated before every update) and its training samples. */
-  | { type: 'open'; config: ModelConfig; theta: Float64Array; samples: Sample[] }
+  | { type: 'open'; config: ModelConfig; theta: Float64Array; samples: Sample[]; precision: Precision }
   /** This helper's shards of one update. */
   | { type: 'run'; tasks: { shard: number; task: ShardTask }[] }
   /** The run ended: drop its samples and buffers. */

@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { Model, Sample, ShardExecutor, ShardOutcome, ShardTask } from '../engine/index';
+import type { Model, Precision, Sample, ShardExecutor, ShardOutcome, ShardTask } from '../engine/index';
 import type { HelperReply, HelperRequest } from './messages';
 
 interface Helper {
@@ -89,13 +89,13 @@ export class ShardPool {
   }
 
   /** Opens a run of `threads` threads (the caller's included) for a model and its training samples. */
-  open(model: Model, samples: Sample[], threads: number): PoolRun {
+  open(model: Model, samples: Sample[], threads: number, precision: Precision = 'float64'): PoolRun {
     const n = Math.max(1, Math.floor(threads));
     while (this.helpers.length < n - 1) this.helpers.push(this.spawn());
     const helpers = this.helpers.slice(0, n - 1);
     const theta = new Float64Array(new SharedArrayBuffer(model.theta.length * 8));
     const shared = shareSamples(samples);
-    for (const h of helpers) this.post(h, { type: 'open', config: model.config, theta, samples: shared });
+    for (const h of helpers) this.post(h, { type: 'open', config: model.config, theta, samples: shared, precision });
     for (const h of helpers) this.wait(h);
     let pending: Helper[] = [];
     return {
@@ -172,9 +172,11 @@ export function sharedPool(): ShardPool {
  * Runs `fn` with an executor over `threads` threads for this model and these samples (none when threads ≤ 1 or the
  * batches have a single shard), and closes it afterwards.
  */
-export function withThreads<R>(threads: number, model: Model, samples: Sample[], batchSize: number, fn: (executor: ShardExecutor | undefined) => R): R {
+export function withThreads<R>(
+  threads: number, model: Model, samples: Sample[], batchSize: number, fn: (executor: ShardExecutor | undefined) => R, precision: Precision = 'float64',
+): R {
   if (threads <= 1 || Math.min(batchSize, samples.length) <= 8) return fn(undefined);
-  const run = sharedPool().open(model, samples, threads);
+  const run = sharedPool().open(model, samples, threads, precision);
   try {
     return fn(run);
   } finally {

@@ -44,7 +44,7 @@ function trainModel(exp: Experiment, ds: Dataset, ctx: JobContext, cell: CellKin
         epoch: epochPoint(e, before), loss: e.trainLoss,
       });
     },
-  }));
+  }), options.precision);
   return { model, result, seconds: (Date.now() - t0) / 1000, plan, options };
 }
 

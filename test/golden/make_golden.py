@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
-"""Writes a reference file in the torch-golden.json layout with PyTorch (float64), at any sizes.
+"""Writes a reference file in the torch-golden.json layout with PyTorch (float64, or float32 with --dtype float32), at
+any sizes.
 
-Usage: /usr/bin/python3 test/golden/make_golden.py --input D --hidden M --steps T --batch B --outputs P --seed S --out FILE
+Usage: /usr/bin/python3 test/golden/make_golden.py --input D --hidden M --steps T --batch B --outputs P --seed S
+       [--dtype float64|float32] --out FILE
+In float32 every input, weight and result is a float32 value (written exactly as a JSON number); the engine checks
+such a file with its float32 products (`rnn-playground golden FILE --precision float32`).
 Needs Debian's python3-torch (apt-get install python3-torch). Users can run it to check the engine against their own
 PyTorch: `rnn-playground golden FILE`.
 """
@@ -9,8 +13,6 @@ import argparse
 import json
 
 import torch
-
-torch.set_default_dtype(torch.float64)
 
 
 def tolist(t):
@@ -25,8 +27,10 @@ def main():
     ap.add_argument('--batch', type=int, default=3)
     ap.add_argument('--outputs', type=int, default=1)
     ap.add_argument('--seed', type=int, default=7)
+    ap.add_argument('--dtype', choices=('float64', 'float32'), default='float64')
     ap.add_argument('--out', required=True)
     a = ap.parse_args()
+    torch.set_default_dtype(torch.float32 if a.dtype == 'float32' else torch.float64)
     D, M, T, B, P = a.input, a.hidden, a.steps, a.batch, a.outputs
     g = torch.Generator().manual_seed(a.seed)
 
@@ -132,7 +136,7 @@ def main():
         models[name] = {'parameters': params, 'cases': cases}
     doc = {
         'format_version': 1,
-        'generator': {'script': 'test/golden/make_golden.py', 'torch_version': torch.__version__, 'dtype': 'float64', 'seed': a.seed},
+        'generator': {'script': 'test/golden/make_golden.py', 'torch_version': torch.__version__, 'dtype': a.dtype, 'seed': a.seed},
         'sizes': {'D_input': D, 'M_hidden': M, 'T_steps': T, 'B_batch': B, 'P_head_out': P},
         'shared_inputs': {'x': tolist(x), 'h0_given': tolist(h0), 'c0_given': tolist(c0), 'W_y': tolist(Wy), 'b_y': tolist(by), 'target': tolist(target)},
         'models': models,

@@ -3,6 +3,7 @@ import {
   createModel, createOptimizer, createRng, EQUATION_PRESETS, localShards, modelConfig, runUpdate, shardRanges,
 } from '../../engine/index';
 import { sharedPool } from '../../threads/pool';
+import { setPrecision } from '../../engine/index';
 
 /** The W1 cells spelled out as equations (a custom cell computing the same thing as the built-in one). */
 const SPELLED: Record<W1Args['cell'], string[]> = {
@@ -45,7 +46,9 @@ export function runW1(a: W1Args): { stepsPerSec: number[]; simd: boolean; loss: 
   for (let b = 0; b < B; b++) samples[b].y[0] = rng.next();
   const opt = createOptimizer(model.theta, { kind: 'adam', lr: 1e-3 });
   const threads = Math.max(1, a.threads ?? 1);
-  const run = threads > 1 ? sharedPool().open(model, samples, threads) : null;
+  const precision = a.precision ?? 'float64';
+  setPrecision(precision);
+  const run = threads > 1 ? sharedPool().open(model, samples, threads, precision) : null;
   const local = localShards();
   const indices = samples.map((_, i) => i);
   const tasks = shardRanges(B).map(([from, to]) => ({ indices: indices.slice(from, to), c0: 0, c1: T, denom: B, recordLayer: 0 }));

@@ -26,7 +26,7 @@ export const MODEL_OPTIONS = {
   cell: { type: 'string' }, equations: { type: 'string' }, activation: { type: 'string' }, coupled: { type: 'boolean' }, hidden: { type: 'string' },
   layers: { type: 'string' }, residual: { type: 'boolean' }, init: { type: 'string' },
   epochs: { type: 'string' }, lr: { type: 'string' }, batch: { type: 'string' }, clip: { type: 'string' }, seed: { type: 'string' },
-  optimizer: { type: 'string' }, tbptt: { type: 'string' }, patience: { type: 'string' },
+  optimizer: { type: 'string' }, tbptt: { type: 'string' }, precision: { type: 'string' }, patience: { type: 'string' },
 } as const;
 
 const names = (raw: string | boolean | undefined): string[] | undefined =>
@@ -153,6 +153,7 @@ export function trainingPatch(v: Values): Partial<ExperimentTraining> {
   if (v.tbptt !== undefined) t.tbptt = intOpt(v, 'tbptt', 0, ...EXPERIMENT_LIMITS.tbptt);
   if (v.patience !== undefined) t.patience = auto('patience', EXPERIMENT_LIMITS.patience);
   if (v.seed !== undefined) t.seed = intOpt(v, 'seed', 0, ...EXPERIMENT_LIMITS.seed);
+  if (v.precision !== undefined) t.precision = choice<'float64' | 'float32'>(v, 'precision', 'float64', EXPERIMENT_ENUMS.precision);
   return t;
 }
 

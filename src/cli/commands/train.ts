@@ -78,7 +78,7 @@ export function trainOn(ds: Dataset, exp: Experiment, quiet: boolean, cell?: Cel
       executor,
       onBatch: (b) => bar.update((b.epoch - 1 + b.batch / b.batches) / epochs, `epoch ${b.epoch}/${epochs} loss ${num(b.loss)}`),
       now: () => Date.now(),
-    }));
+    }), options.precision);
   } catch (e) {
     if (e instanceof RangeError) throw new UsageError(e.message);
     throw e;

@@ -14,8 +14,12 @@ interface WasmMemory {
 interface WasmExports {
   memory: WasmMemory;
   gemmNT(M: number, N: number, K: number, a: number, b: number, c: number, acc: number): void;
+  gemmNT32(M: number, N: number, K: number, a: number, b: number, c: number, acc: number): void;
   pack(src: number, rowsP: number, Kp: number, R: number, dst: number): void;
+  pack32(src: number, rowsP: number, Kp: number, R: number, dst: number): void;
   transpose4(rows: number, cols: number, src: number, dst: number, ld: number): void;
+  transpose4f32(rows: number, cols: number, src: number, dst: number, ld: number): void;
+  promote(src: number, dst: number, n: number): void;
   lstmCell(B: number, m: number, z: number, cPrev: number, c: number, tc: number, h: number): void;
   gruCell(B: number, m: number, x: number, hw: number, bhn: number, hPrev: number, hnOut: number, h: number): void;
   mapExp(p: number, n: number): void;
@@ -48,7 +52,25 @@ function decodeBase64(s: string): Uint8Array {
 
 let exportsCache: WasmExports | null | undefined;
 let heap = new Float64Array(0);
+/** The same memory as float32 (offsets in floats: a double offset d is float offset 2d). */
+let heap32 = new Float32Array(0);
 let disabled = false;
+/** Float32 mode: the matrix products run in f32x4 (operands rounded to float32, results widened back). */
+let single = false;
+
+/** Numbers' width in the matrix products. */
+export type Precision = 'float64' | 'float32';
+
+/**
+ * Sets the matrix products' precision for this thread and returns the previous one. float32 rounds each product's
+ * operands to float32 and multiplies and adds in f32x4; the results are widened back to float64 (exactly), and the
+ * rest of the engine (the cells' elementwise steps, the optimiser, the weights) stays in float64.
+ */
+export function setPrecision(p: Precision): Precision {
+  const was: Precision = single ? 'float32' : 'float64';
+  single = p === 'float32';
+  return was;
+}
 
 function kernel(): WasmExports | null {
   if (disabled) return null;
@@ -61,6 +83,7 @@ function kernel(): WasmExports | null {
       const instance = new wasm.Instance(new wasm.Module(decodeBase64(GEMM_WASM_BASE64)), {});
       exportsCache = instance.exports;
       heap = new Float64Array(exportsCache.memory.buffer);
+      heap32 = new Float32Array(exportsCache.memory.buffer);
     }
   } catch {
     exportsCache = null;
@@ -83,7 +106,10 @@ function ensureDoubles(n: number): void {
   const need = n * 8;
   const have = k.memory.buffer.byteLength;
   if (need > have) k.memory.grow(Math.ceil((need - have) / 65536));
-  if (heap.buffer !== k.memory.buffer) heap = new Float64Array(k.memory.buffer);
+  if (heap.buffer !== k.memory.buffer) {
+    heap = new Float64Array(k.memory.buffer);
+    heap32 = new Float32Array(k.memory.buffer);
+  }
 }
 
 const up = (n: number, m: number): number => Math.ceil(n / m) * m;
@@ -108,6 +134,34 @@ function copyPack(src: Float64Array, off: number, rows: number, cols: number, R:
   (kernel() as WasmExports).pack(tmp * 8, rowsP, Kp, R, dst * 8);
 }
 
+/** copyIn for float32: src[rows, cols] rounded into the heap at double offset dst as float32 [rowsP, colsP]. */
+function copyIn32(src: Float64Array, srcOff: number, rows: number, cols: number, rowsP: number, colsP: number, dst: number): void {
+  const d0 = 2 * dst;
+  if (cols === colsP) {
+    heap32.set(src.subarray(srcOff, srcOff + rows * cols), d0);
+  } else {
+    for (let r = 0; r < rows; r++) {
+      const d = d0 + r * colsP;
+      heap32.set(src.subarray(srcOff + r * cols, srcOff + (r + 1) * cols), d);
+      heap32.fill(0, d + cols, d + colsP);
+    }
+  }
+  if (rowsP > rows) heap32.fill(0, d0 + rows * colsP, d0 + rowsP * colsP);
+}
+
+/** copyPack for float32 (R = 4 or 2; Kp a multiple of 4). Offsets in doubles. */
+function copyPack32(src: Float64Array, off: number, rows: number, cols: number, R: number, rowsP: number, Kp: number, tmp: number, dst: number): void {
+  copyIn32(src, off, rows, cols, rowsP, Kp, tmp);
+  (kernel() as WasmExports).pack32(tmp * 8, rowsP, Kp, R, dst * 8);
+}
+
+/** Copies C[M, N] out of a float32 result [·, Np] at double offset `at` (widening), or adds it when accumulating. */
+function copyOut32(M: number, N: number, Np: number, at: number, C: Float64Array, cOff: number): void {
+  const a0 = 2 * at;
+  if (N === Np) C.set(heap32.subarray(a0, a0 + M * N), cOff);
+  else for (let r = 0; r < M; r++) C.set(heap32.subarray(a0 + r * Np, a0 + r * Np + N), cOff + r * N);
+}
+
 /** A right operand B[N, K] resident in kernel memory (offset in doubles). */
 export interface BoundRight {
   N: number;
@@ -115,6 +169,8 @@ export interface BoundRight {
   Np: number;
   Kp: number;
   at: number;
+  /** Packed as float32 for gemmNT32 (Kp a multiple of 4). */
+  f32: boolean;
 }
 
 let boundEnd = 0;
@@ -122,17 +178,40 @@ let boundEnd = 0;
 /** Copies B[N, K] into kernel memory for repeated products with it; valid until the next bindRight(). */
 export function bindRight(N: number, K: number, B: Float64Array, bOff: number): BoundRight {
   const Np = up(N, 2);
+  if (single) {
+    const Kp = up(K, 4);
+    const half = up(Np * Kp, 4) / 2; // doubles taken by Np·Kp floats
+    ensureDoubles(2 * half);
+    copyPack32(B, bOff, N, K, 2, Np, Kp, half, 0);
+    boundEnd = up(half, 2);
+    return { N, K, Np, Kp, at: 0, f32: true };
+  }
   const Kp = up(K, 2);
   ensureDoubles(2 * Np * Kp);
   copyPack(B, bOff, N, K, 2, Np, Kp, Np * Kp, 0);
   boundEnd = up(Np * Kp, 2);
-  return { N, K, Np, Kp, at: 0 };
+  return { N, K, Np, Kp, at: 0, f32: false };
 }
+
+/** Doubles that n floats take (rounded up to whole v128 pairs). */
+const floats = (n: number): number => up(n, 4) / 2;
 
 /** C[M, N] (+)= A[M, K] · Bᵀ with B bound by bindRight(). */
 export function gemmBound(bound: BoundRight, M: number, A: Float64Array, aOff: number, C: Float64Array, cOff: number, accumulate: boolean): void {
   const k = kernel() as WasmExports;
   const { N, K, Np, Kp } = bound;
+  if (bound.f32) {
+    const Mp = up(M, 4);
+    const aAt = boundEnd;
+    const tmp = up(aAt + floats(Mp * Kp), 2);
+    const cAt = up(tmp + floats(Mp * Kp), 2);
+    ensureDoubles(cAt + floats(Mp * Np));
+    copyPack32(A, aOff, M, K, 4, Mp, Kp, tmp, aAt);
+    if (accumulate) copyIn32(C, cOff, M, N, Mp, Np, cAt);
+    k.gemmNT32(Mp, Np, Kp, aAt * 8, bound.at * 8, cAt * 8, accumulate ? 1 : 0);
+    copyOut32(M, N, Np, cAt, C, cOff);
+    return;
+  }
   const Mp = up(M, 4);
   const aAt = boundEnd;
   const tmp = up(aAt + Mp * Kp, 2);
@@ -154,14 +233,16 @@ export function gemmSimd(
   C: Float64Array, cOff: number, accumulate: boolean,
 ): void {
   const Np = up(N, 2);
-  const Kp = up(K, 2);
+  const Kp = up(K, single ? 4 : 2);
   const bAt = boundEnd;
   const save = boundEnd;
-  ensureDoubles(bAt + 2 * Np * Kp);
-  copyPack(B, bOff, N, K, 2, Np, Kp, bAt + Np * Kp, bAt);
-  boundEnd = up(bAt + Np * Kp, 2);
+  const size = single ? floats(Np * Kp) : Np * Kp;
+  ensureDoubles(bAt + 2 * size);
+  if (single) copyPack32(B, bOff, N, K, 2, Np, Kp, bAt + size, bAt);
+  else copyPack(B, bOff, N, K, 2, Np, Kp, bAt + size, bAt);
+  boundEnd = up(bAt + size, 2);
   try {
-    gemmBound({ N, K, Np, Kp, at: bAt }, M, A, aOff, C, cOff, accumulate);
+    gemmBound({ N, K, Np, Kp, at: bAt, f32: single }, M, A, aOff, C, cOff, accumulate);
   } finally {
     boundEnd = save;
   }
@@ -175,6 +256,10 @@ export function gemmTNSimd(
   R: number, M: number, N: number, A: Float64Array, aOff: number, B: Float64Array, bOff: number,
   C: Float64Array, cOff: number, accumulate: boolean, bias: Float64Array | null, biasOff: number,
 ): void {
+  if (single) {
+    gemmTNSimd32(R, M, N, A, aOff, B, bOff, C, cOff, accumulate, bias, biasOff);
+    return;
+  }
   const k = kernel() as WasmExports;
   const Rp = up(R, 4);
   const Mp = up(M, 4);
@@ -207,6 +292,62 @@ export function gemmTNSimd(
   }
 }
 
+/** gemmTNSimd in float32: the operands are rounded to float32, transposed and multiplied in f32x4. */
+function gemmTNSimd32(
+  R: number, M: number, N: number, A: Float64Array, aOff: number, B: Float64Array, bOff: number,
+  C: Float64Array, cOff: number, accumulate: boolean, bias: Float64Array | null, biasOff: number,
+): void {
+  const k = kernel() as WasmExports;
+  const Rp = up(R, 4);
+  const Mp = up(M, 4);
+  const nRows = N + (bias ? 1 : 0);
+  const Np = up(nRows, 2);
+  const sA = boundEnd;
+  const sB = up(sA + floats(Rp * M), 2);
+  const tA = up(sB + floats(Rp * N), 2);
+  const tB = up(tA + floats(Mp * Rp), 2);
+  const pA = up(tB + floats(Np * Rp), 2);
+  const pB = up(pA + floats(Mp * Rp), 2);
+  const cAt = up(pB + floats(Np * Rp), 2);
+  ensureDoubles(cAt + floats(Mp * Np));
+  copyIn32(A, aOff, R, M, Rp, M, sA);
+  copyIn32(B, bOff, R, N, Rp, N, sB);
+  k.transpose4f32(Rp, M, sA * 8, tA * 8, Rp);
+  heap32.fill(0, 2 * tA + M * Rp, 2 * tA + Mp * Rp);
+  k.transpose4f32(Rp, N, sB * 8, tB * 8, Rp);
+  if (bias) heap32.fill(1, 2 * tB + N * Rp, 2 * tB + (N + 1) * Rp);
+  heap32.fill(0, 2 * tB + nRows * Rp, 2 * tB + Np * Rp);
+  k.pack32(tA * 8, Mp, Rp, 4, pA * 8);
+  k.pack32(tB * 8, Np, Rp, 2, pB * 8);
+  k.gemmNT32(Mp, Np, Rp, pA * 8, pB * 8, cAt * 8, 0);
+  const c0 = 2 * cAt;
+  for (let i = 0; i < M; i++) {
+    const src = c0 + i * Np;
+    const dst = cOff + i * N;
+    if (accumulate) for (let j = 0; j < N; j++) C[dst + j] += heap32[src + j];
+    else for (let j = 0; j < N; j++) C[dst + j] = heap32[src + j];
+    if (bias) bias[biasOff + i] += heap32[src + N];
+  }
+}
+
+/**
+ * The recurrent product of one step, W_h·h₋₁ (+ what `C` holds at cOff when accumulating), in float32, left in the
+ * heap as doubles at `zAt` ([Mp, Np]): the float32 twin of the product the cell steps below run in float64.
+ */
+function stepProduct32(bound: BoundRight, B: number, h: Float64Array, hOff: number, C: Float64Array | null, cOff: number, zAt: number, scratch: number): void {
+  const k = kernel() as WasmExports;
+  const { N, Np, Kp } = bound;
+  const Mp = up(B, 4);
+  const aAt = scratch;
+  const tmp = up(aAt + floats(Mp * Kp), 2);
+  const cAt = up(tmp + floats(Mp * Kp), 2);
+  ensureDoubles(cAt + floats(Mp * Np));
+  copyPack32(h, hOff, B, bound.K, 4, Mp, Kp, tmp, aAt);
+  if (C) copyIn32(C, cOff, B, N, Mp, Np, cAt);
+  k.gemmNT32(Mp, Np, Kp, aAt * 8, bound.at * 8, cAt * 8, C ? 1 : 0);
+  k.promote(cAt * 8, zAt * 8, up(Mp * Np, 4));
+}
+
 /**
  * One LSTM forward step in kernel memory (W_h bound by bindRight as [4m, m]): z = pre (x-projection + biases) + W_h·h,
  * then i, f, g, o, c = f⊙c₋₁ + i⊙g, tanh(c), h = o⊙tanh(c) by the vectorised cell. Writes the gates back into `pre`
@@ -232,10 +373,13 @@ export function lstmStepSimd(
   const hAt = tcAt + B * m;
   const tmp = up(hAt + B * m, 2);
   ensureDoubles(tmp + Mp * Kp);
-  copyPack(h, hPrevOff, B, m, 4, Mp, Kp, tmp, aAt);
-  copyIn(pre, preOff, B, Gm, Mp, Np, zAt);
   heap.set(c.subarray(cPrevOff, cPrevOff + B * m), cpAt);
-  k.gemmNT(Mp, Np, Kp, aAt * 8, bound.at * 8, zAt * 8, 1);
+  if (bound.f32) stepProduct32(bound, B, h, hPrevOff, pre, preOff, zAt, up(tmp + Mp * Kp, 2));
+  else {
+    copyPack(h, hPrevOff, B, m, 4, Mp, Kp, tmp, aAt);
+    copyIn(pre, preOff, B, Gm, Mp, Np, zAt);
+    k.gemmNT(Mp, Np, Kp, aAt * 8, bound.at * 8, zAt * 8, 1);
+  }
   k.lstmCell(B, m, zAt * 8, cpAt * 8, cAt * 8, tcAt * 8, hAt * 8);
   pre.set(heap.subarray(zAt, zAt + B * Gm), preOff);
   c.set(heap.subarray(cAt, cAt + B * m), cNextOff);
@@ -267,11 +411,16 @@ export function gruStepSimd(
   const hAt = hnAt + B * m;
   const tmp = up(hAt + B * m, 2);
   ensureDoubles(tmp + Mp * Kp);
-  // the row-major copy of h₋₁ (Kp = m, m even) is also the cell's h₋₁ input
-  copyPack(h, hPrevOff, B, m, 4, Mp, Kp, tmp, aAt);
   heap.set(pre.subarray(preOff, preOff + B * Gm), xAt);
   heap.set(theta.subarray(bhnOff, bhnOff + m), bAt);
-  k.gemmNT(Mp, Np, Kp, aAt * 8, bound.at * 8, wAt * 8, 0);
+  if (bound.f32) {
+    heap.set(h.subarray(hPrevOff, hPrevOff + B * m), tmp);
+    stepProduct32(bound, B, h, hPrevOff, null, 0, wAt, up(tmp + Mp * Kp, 2));
+  } else {
+    // the row-major copy of h₋₁ (Kp = m, m even) is also the cell's h₋₁ input
+    copyPack(h, hPrevOff, B, m, 4, Mp, Kp, tmp, aAt);
+    k.gemmNT(Mp, Np, Kp, aAt * 8, bound.at * 8, wAt * 8, 0);
+  }
   k.gruCell(B, m, xAt * 8, wAt * 8, bAt * 8, tmp * 8, hnAt * 8, hAt * 8);
   pre.set(heap.subarray(xAt, xAt + B * Gm), preOff);
   hn.set(heap.subarray(hnAt, hnAt + B * m), hnOff);

@@ -23,6 +23,21 @@ test('golden: the shipped file passes with exit 0; --json has maxAbsErr and per-
   assert.ok(j.cases.every((c: { maxAbsErr: number; items: unknown[] }) => c.maxAbsErr <= 1e-12 && c.items.length > 5));
 });
 
+test('golden: a float32 file is checked with float32 products against 1e-5 relative, and fails 1e-12', () => {
+  const file = join(GOLDEN, 'torch-golden-float32-d5-m16-t12-b4.json');
+  const r = cli('golden', file, '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.precision, 'float32');
+  assert.equal(j.tolerance, 1e-5);
+  assert.ok(j.maxRelErr > 0 && j.maxRelErr <= 1e-5);
+  const text = cli('golden', file);
+  assert.match(text.stdout, /PASS: worst relative error .* float32 products \(tolerance 1(\.00)?e-5\)/);
+  // and 1e-12 is beyond float32: the same file fails at that tolerance, exit 1
+  assert.equal(cli('golden', file, '--tolerance', '1e-12').status, 1);
+  assert.equal(cli('golden', file, '--precision', 'float16').status, 2);
+});
+
 test('golden: a file that disagrees exits 1; unreadable or malformed input exits 2 with a one-line reason', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rnnpg-'));
   const doc = JSON.parse(spawnSync('cat', [join(GOLDEN, 'torch-golden.json')], { encoding: 'utf8' }).stdout);

@@ -498,6 +498,7 @@ const ENUM_AT: Record<keyof typeof EXPERIMENT_ENUMS, Json> = {
   missing: S.data.properties.missing,
   split: S.data.properties.split,
   transform: S.data.properties.transforms.additionalProperties,
+  precision: S.training.properties.precision,
 };
 
 test('schema: enums equal EXPERIMENT_ENUMS', () => {

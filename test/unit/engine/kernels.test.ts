@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createRng } from '../../../src/engine/index';
 import { gemmNT, gemmNTJs, gemmTN, prepareRight, gemmPrepared } from '../../../src/engine/linalg';
-import { mapSimd, setSimdEnabled, simdAvailable } from '../../../src/engine/kernels/simd';
+import { mapSimd, setPrecision, setSimdEnabled, simdAvailable } from '../../../src/engine/kernels/simd';
 import { createModel, modelConfig, createWorkspace, forwardStack, backwardStack, headForward, headLoss, packBatch } from '../../../src/engine/index';
 import { randomSamples } from './helpers';
 
@@ -144,4 +144,68 @@ for (const cell of ['lstm', 'gru'] as const) test(`the SIMD ${cell} step and the
   assert.ok(Math.abs(a.loss - b.loss) < 1e-14);
   assert.ok(maxDiff(a.h, b.h) < 1e-14 && maxDiff(a.c, b.c) < 1e-14);
   assert.ok(maxDiff(a.grads, b.grads) < 1e-13);
+});
+
+/** Relative error of `got` against `want` (Frobenius). */
+function relErr(got: Float64Array, want: Float64Array): number {
+  let n = 0, d = 0;
+  for (let i = 0; i < want.length; i++) {
+    n += (got[i] - want[i]) ** 2;
+    d += want[i] ** 2;
+  }
+  return Math.sqrt(n / d);
+}
+
+/** Runs fn with the products in float32. */
+function inFloat32<R>(fn: () => R): R {
+  const was = setPrecision('float32');
+  try {
+    return fn();
+  } finally {
+    setPrecision(was);
+  }
+}
+
+test('float32 products (f32x4): NT, prepared and TN with bias differ from float64 by float32 rounding only, at odd sizes', () => {
+  for (const [M, N, K, R] of [[8, 32, 8, 40], [32, 512, 128, 100], [7, 30, 33, 13], [13, 66, 17, 6]]) {
+    const A = rand(M * K, 1), B = rand(N * K, 2);
+    const c64 = naiveNT(M, N, K, A, B);
+    const c32 = new Float64Array(M * N + 3).fill(0.5);
+    inFloat32(() => gemmNT(M, N, K, A, 0, B, 0, c32, 3, true));
+    const shifted = c32.subarray(3).map((v) => v - 0.5);
+    const e = relErr(shifted, c64);
+    assert.ok(e > 1e-10 && e < 1e-6, `NT ${M}×${N}×${K}: ${e}`);
+    const p32 = new Float64Array(M * N);
+    inFloat32(() => gemmPrepared(prepareRight(N, K, B, 0), M, A, 0, p32, 0, false));
+    assert.ok(relErr(p32, c64) < 1e-6, `prepared ${M}×${N}×${K}`);
+    // C[M, N] = A[R, M]ᵀ B[R, N] and the column sums of A
+    const At = rand(R * M, 3), Bt = rand(R * N, 4);
+    const t64 = new Float64Array(M * N), b64 = new Float64Array(M), t32 = new Float64Array(M * N), b32 = new Float64Array(M);
+    gemmTN(R, M, N, At, 0, Bt, 0, t64, 0, false, b64, 0);
+    inFloat32(() => gemmTN(R, M, N, At, 0, Bt, 0, t32, 0, false, b32, 0));
+    assert.ok(relErr(t32, t64) < 1e-6 && relErr(b32, b64) < 1e-6, `TN ${R}×${M}×${N}: ${relErr(t32, t64)}, bias ${relErr(b32, b64)}`);
+  }
+});
+
+test('float32: a whole forward and backward pass (LSTM, GRU and vanilla steps in the kernel) stays within 1e-6 of float64', () => {
+  for (const cell of ['lstm', 'gru', 'vanilla', 'gated'] as const) {
+    const cfg = modelConfig({ cell, inputSize: 4, hiddenSize: 32, outputSize: 2, readout: 'every' });
+    const model = createModel(cfg, { seed: 3 });
+    const samples = randomSamples(cfg, [20, 17, 20, 9, 20, 14], 5);
+    const { batch, targets } = packBatch(cfg, samples, samples.map((_, i) => i));
+    const pass = (): { h: Float64Array; g: Float64Array } => {
+      const ws = createWorkspace(cfg, batch.T, batch.B);
+      const g = new Float64Array(model.theta.length);
+      forwardStack(model, ws, batch);
+      headForward(model, ws, batch);
+      headLoss(model, ws, batch, targets, g);
+      backwardStack(model, ws, batch, g);
+      return { h: Float64Array.from(ws.layers[0].h), g };
+    };
+    const a = pass();
+    const b = inFloat32(pass);
+    const eh = relErr(b.h, a.h), eg = relErr(b.g, a.g);
+    assert.ok(eh > 0 && eh < 1e-6, `${cell} states: ${eh}`);
+    assert.ok(eg > 0 && eg < 1e-5, `${cell} gradient: ${eg}`);
+  }
 });

@@ -22,7 +22,7 @@ function lengths(n: number, lo: number, hi: number): number[] {
 
 function runOn(threads: number, cfg: ModelConfig, samples: Sample[], opts: TrainOptions) {
   const model = createModel(cfg, { seed: 4 });
-  const result = withThreads(threads, model, samples, opts.batchSize, (executor) => train(model, samples, { ...opts, executor }));
+  const result = withThreads(threads, model, samples, opts.batchSize, (executor) => train(model, samples, { ...opts, executor }), opts.precision);
   return { theta: model.theta, result };
 }
 
@@ -38,6 +38,12 @@ const CASES: { name: string; cfg: ModelConfig; samples: (cfg: ModelConfig) => Sa
     cfg: modelConfig({ cell: 'gru', inputSize: 3, hiddenSize: 10, layers: 2, residual: true, readout: 'every', loss: 'softmax', outputSize: 4 }),
     samples: (cfg) => randomSamples(cfg, lengths(50, 4, 30), 3),
     opts: { epochs: 2, batchSize: 24, optimizer: { kind: 'momentum', lr: 0.05 }, seed: 5, tbptt: 7 },
+  },
+  {
+    name: 'float32 products, LSTM with hidden 32 (the f32x4 kernels on every thread)',
+    cfg: modelConfig({ cell: 'lstm', inputSize: 4, hiddenSize: 32, outputSize: 1 }),
+    samples: (cfg) => randomSamples(cfg, lengths(40, 5, 20), 11),
+    opts: { epochs: 2, batchSize: 32, optimizer: { kind: 'adam', lr: 0.01 }, seed: 3, precision: 'float32' },
   },
   {
     name: 'a custom cell (equations), binary loss, SGD',
@@ -102,4 +108,15 @@ test('samples reach the helpers in shared memory: a buffer several samples view 
   assert.equal((out[0].x.buffer as SharedArrayBuffer).byteLength, 40 * 8 + 8);
   assert.deepEqual(Array.from(out[1].x), Array.from(plain.subarray(10, 30)));
   assert.deepEqual(Array.from(out[2].y), [7]);
+});
+
+test('float32 trains to the same losses as float64, within noise, and differs from it', () => {
+  const cfg = modelConfig({ cell: 'gru', inputSize: 2, hiddenSize: 16, outputSize: 1 });
+  const samples = randomSamples(cfg, lengths(64, 8, 24), 21).map((s) => ({ x: s.x, y: Float64Array.of(s.x.reduce((a, b) => a + b, 0) / s.x.length) }));
+  const opts: TrainOptions = { epochs: 8, batchSize: 16, optimizer: { kind: 'adam', lr: 0.01 }, seed: 1 };
+  const a = runOn(1, cfg, samples, opts).result.epochs.map((e) => e.trainLoss);
+  const b = runOn(1, cfg, samples, { ...opts, precision: 'float32' }).result.epochs.map((e) => e.trainLoss);
+  assert.notDeepEqual(a, b);
+  assert.ok(a[7] < 0.5 * a[0], `float64 learns: ${a}`);
+  for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) <= 1e-3 * a[i], `epoch ${i + 1}: ${a[i]} vs ${b[i]}`);
 });
