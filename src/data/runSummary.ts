@@ -105,6 +105,9 @@ export interface RunSummary {
   /** Where the model was saved, or null. */
   modelFile: string | null;
   seconds: number;
+  /** Threads the training ran on and its matrix products' precision. */
+  threads?: number;
+  precision?: 'float64' | 'float32';
   /** The run judged against its baseline, in words, with the likely reason and a next step when it did not beat it. */
   verdict?: Verdict;
 }
@@ -151,5 +154,6 @@ export function summariseRun(p: RunParts): RunSummary {
     warnings: ds.warnings, dataMemory: memoryInfo(ds.dataMemory), transforms: ds.transforms, window: ds.window, batchSize: plan.batchSize, patience: plan.patience,
     dataUnits: units ? ds.targetNames.map((t, k) => ({ target: t, valMse: units.mse[k], baselineMse: units.baselineMse[k] })) : null,
     divergence: result.divergence?.message ?? null, modelFile: null, seconds: p.seconds,
+    threads: result.threads, precision: result.precision,
   };
 }

@@ -43,6 +43,6 @@ export { gradientProfile, type GradientProfile } from './analysis/gradients';
 export { runGolden, type GoldenReport, type GoldenCaseReport } from './golden';
 export { chapterExamples, tinyRnn, scalarChain, CHAPTER_TINY_RNN, type ChapterExamples, type TinyRnnParams, type TinyRnnResult, type ScalarRow } from './examples';
 export { gemmNT } from './linalg';
-export { setPrecision, type Precision } from './kernels/simd';
+export { setPrecision, setFmaEnabled, fmaAvailable, fmaInUse, type Precision } from './kernels/simd';
 export { torchScript, type TorchScriptOptions } from './exportTorch';
 export { gatesOverTime, type GateSeries } from './analysis/gates';

@@ -111,6 +111,9 @@ export interface TrainResult {
   divergence: { epoch: number; batch: number; where: string; message: string } | null;
   /** Where the run stands at its end, to continue it exactly (null when it diverged or was stopped mid-epoch). */
   checkpoint: TrainCheckpoint | null;
+  /** Threads the batches' shards ran on, and the matrix products' precision. */
+  threads: number;
+  precision: Precision;
 }
 
 /** Validates training options, naming what is wrong. */
@@ -305,7 +308,10 @@ function trainIn(model: Model, samples: Sample[], opts: TrainOptions): TrainResu
     model.theta.set(best.theta);
     bestEpoch = best.epoch;
   }
-  return { status, epochs, bestEpoch, bestValLoss: validating && Number.isFinite(best.loss) ? best.loss : null, divergence, checkpoint };
+  return {
+    status, epochs, bestEpoch, bestValLoss: validating && Number.isFinite(best.loss) ? best.loss : null, divergence, checkpoint,
+    threads: executor?.threads ?? 1, precision: opts.precision ?? 'float64',
+  };
 }
 
 function divergenceInfo(epoch: number, batch: number, where: string, what: string): NonNullable<TrainResult['divergence']> {

@@ -1,7 +1,7 @@
 /** Plain-text summaries of results for the output channel and the side view. */
 import * as path from 'node:path';
 import type { Experiment } from '../data/experiment';
-import { cellTitle, cellWords, num, plural, type BoundSummary, type CompareSummary, type ModelInfo, type RunSummary } from '../shared/protocol';
+import { cellTitle, cellWords, num, plural, runOn, type BoundSummary, type CompareSummary, type ModelInfo, type RunSummary } from '../shared/protocol';
 
 /** A number for people (the one format of every surface, see `num`). */
 export const fmt = (x: number | null): string => (x !== null && Number.isNaN(x) ? 'NaN' : num(x));
@@ -27,7 +27,7 @@ export function runLines(s: RunSummary): string[] {
     ...(s.dataUnits ?? []).slice(0, 4).map((u) => `in data units (${u.target}): validation MSE ${fmt(u.valMse)} vs ${fmt(u.baselineMse)} for the baseline`),
     ...(s.accuracy !== null ? [`accuracy ${(s.accuracy * 100).toFixed(1)}% vs ${((s.baselineAccuracy ?? 0) * 100).toFixed(1)}% for the majority class`] : []),
     ...(s.dataMemory ? [`data memory: ${s.dataMemory.summary}`] : []),
-    `${s.epochs} of ${plural(s.epochsPlanned, 'epoch')} in ${s.seconds.toFixed(1)} s, ${s.status}${s.bestEpoch !== s.epochs ? `; weights of epoch ${s.bestEpoch} (best validation)` : ''}`,
+    `${s.epochs} of ${plural(s.epochsPlanned, 'epoch')} in ${s.seconds.toFixed(1)} s${runOn(s)}, ${s.status}${s.bestEpoch !== s.epochs ? `; weights of epoch ${s.bestEpoch} (best validation)` : ''}`,
     ...(s.divergence ? [s.divergence] : []),
     ...s.notes.map((n) => `note: ${n}`),
     ...(s.warnings ?? []).map((w) => `warning: ${w}`),

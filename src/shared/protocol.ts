@@ -883,3 +883,9 @@ export function cellTitle(c: { cell: string; activation: string; coupled: boolea
 // ── words every surface shares (the CLI, the extension's messages and the webview write numbers and counts alike) ──
 
 export { num, plural } from '../data/words';
+
+/** " on 2 threads, float32 products" (nothing for one thread in float64). */
+export function runOn(s: { threads?: number; precision?: string }): string {
+  const parts = [...((s.threads ?? 1) > 1 ? [`on ${s.threads} threads`] : []), ...(s.precision === 'float32' ? ['float32 products'] : [])];
+  return parts.length ? ` ${parts.join(', ')}` : '';
+}

@@ -4,7 +4,8 @@
  * loop, so nothing else runs on it.
  */
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { createModel, runShard, setPrecision, shardContext, type Model, type Sample, type ShardContext } from '../engine/index';
+import { enableRelaxedSimd } from './runtime';
+import { createModel, runShard, setFmaEnabled, setPrecision, shardContext, type Model, type Sample, type ShardContext } from '../engine/index';
 import type { HelperReply, HelperRequest } from './messages';
 
 const { ctrl, port } = workerData as { ctrl: Int32Array; port: MessagePort };
@@ -15,6 +16,8 @@ function handle(msg: HelperRequest): HelperReply {
   switch (msg.type) {
     case 'open': {
       const model = { ...createModel(msg.config), theta: msg.theta };
+      if (msg.fma && !enableRelaxedSimd()) throw new Error('this thread cannot use fused multiply-adds as the caller does');
+      setFmaEnabled(msg.fma);
       run = { model, samples: msg.samples, ctx: shardContext(), grads: new Map() };
       setPrecision(msg.precision);
       return { type: 'opened' };

@@ -4,7 +4,7 @@ import type { ModelConfig, Precision, Sample, ShardOutcome, ShardTask } from '..
 /** From the pool to a helper. */
 export type HelperRequest =
   /** A run starts: its network, its shared weights (updated before every update) and its training samples. */
-  | { type: 'open'; config: ModelConfig; theta: Float64Array; samples: Sample[]; precision: Precision }
+  | { type: 'open'; config: ModelConfig; theta: Float64Array; samples: Sample[]; precision: Precision; fma: boolean }
   /** This helper's shards of one update. */
   | { type: 'run'; tasks: { shard: number; task: ShardTask }[] }
   /** The run ended: drop its samples and buffers. */

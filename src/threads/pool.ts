@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { Model, Precision, Sample, ShardExecutor, ShardOutcome, ShardTask } from '../engine/index';
+import { fmaInUse, type Model, type Precision, type Sample, type ShardExecutor, type ShardOutcome, type ShardTask } from '../engine/index';
 import type { HelperReply, HelperRequest } from './messages';
 
 interface Helper {
@@ -95,7 +95,9 @@ export class ShardPool {
     const helpers = this.helpers.slice(0, n - 1);
     const theta = new Float64Array(new SharedArrayBuffer(model.theta.length * 8));
     const shared = shareSamples(samples);
-    for (const h of helpers) this.post(h, { type: 'open', config: model.config, theta, samples: shared, precision });
+    // every thread multiplies as this one does (fused or not), or the bits would depend on the thread
+    const fma = fmaInUse();
+    for (const h of helpers) this.post(h, { type: 'open', config: model.config, theta, samples: shared, precision, fma });
     for (const h of helpers) this.wait(h);
     let pending: Helper[] = [];
     return {

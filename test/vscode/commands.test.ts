@@ -2,6 +2,7 @@
 /// <reference types="mocha" />
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
@@ -75,6 +76,26 @@ export function registerCommandTests(): void {
       assert.deepEqual(api.sidebar.current.losses, s.history.map((h) => h.trainLoss));
       assert.ok(maxMs < 1000, `the host's event loop was blocked for ${maxMs} ms`);
       modelFile = s.modelFile as string;
+    });
+
+    test('training on every core (engine.threads = cores) keeps the host responsive and says how many threads it used', async () => {
+      const cores = os.availableParallelism();
+      const config = vscode.workspace.getConfiguration('rnnPlayground');
+      await config.update('engine.threads', cores, vscode.ConfigurationTarget.Global);
+      try {
+        const csv = workspaceFile('adding-50.csv');
+        const { result: s, maxMs, p99Ms } = await loopDelay(() => run<RunSummary>('rnnPlayground.trainCsv', csv, {
+          training: { epochs: 6, seed: 1, batchSize: 32, precision: 'float32' }, model: { hiddenSize: 48 }, save: false,
+        }));
+        assert.ok(!failed(s), JSON.stringify(s));
+        console.log(`      training on ${s.threads} threads (${cores} cores): extension-host event-loop delay max ${maxMs.toFixed(1)} ms, p99 ${p99Ms.toFixed(1)} ms`);
+        assert.equal(s.status, 'completed');
+        assert.equal(s.threads, Math.min(cores, 4), 'as many threads as the setting asks (a batch of 32 has 4 shards)');
+        assert.equal(s.precision, 'float32');
+        assert.ok(maxMs < 1000, `the host's event loop was blocked for ${maxMs} ms`);
+      } finally {
+        await config.update('engine.threads', undefined, vscode.ConfigurationTarget.Global);
+      }
     });
 
     test('classification on the sessions sample reports accuracy against the majority class', async () => {

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { describeDataset } from '../../data/describe';
 import { withThreads, threadCount } from '../../threads/pool';
-import { num as numText, plural } from '../../shared/protocol';
+import { num as numText, plural, runOn } from '../../shared/protocol';
 import { modelToJson, train, type CellKind, type Model, type TrainOptions, type TrainResult } from '../../engine/index';
 import { continueRun, networkDifferences, type RunStart } from '../../data/resume';
 import { loadModelFile } from './modelFile';
@@ -197,7 +197,7 @@ export async function trainCommand(given: string, v: Values, json: boolean) {
     ...(judgement.hint ? [`next: ${judgement.hint}`] : []),
     ...(report.dataUnits ? report.dataUnits.slice(0, 8).map((u) => `in data units (${u.target}): validation MSE ${numText(u.valMse)} vs ${numText(u.baselineMse)} for the baseline`) : []),
     ...(report.accuracy !== null ? [`accuracy ${(report.accuracy * 100).toFixed(1)}% vs ${((report.baselineAccuracy ?? 0) * 100).toFixed(1)}% for the majority class`] : []),
-    `${plural(report.epochs, 'epoch')} in ${seconds.toFixed(1)} s, ${result.status}${summary.bestEpoch !== report.epochs ? `; weights of epoch ${summary.bestEpoch} (best validation)` : ''}`,
+    `${plural(report.epochs, 'epoch')} in ${seconds.toFixed(1)} s${runOn(summary)}, ${result.status}${summary.bestEpoch !== report.epochs ? `; weights of epoch ${summary.bestEpoch} (best validation)` : ''}`,
     ...(result.divergence ? [result.divergence.message] : []),
     ...(saved ? [`model saved to ${saved}`] : []),
   ].join('\n');

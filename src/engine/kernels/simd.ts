@@ -5,7 +5,7 @@
  * (packed) once per pass and stays resident. Falls back to nothing (the caller
  * uses the JS kernel) where WebAssembly SIMD is unavailable. Uses only the WebAssembly global: the engine stays pure.
  */
-import { GEMM_WASM_BASE64 } from './gemmWasm';
+import { GEMM_FMA_WASM_BASE64, GEMM_WASM_BASE64 } from './gemmWasm';
 
 interface WasmMemory {
   buffer: ArrayBuffer;
@@ -29,6 +29,13 @@ interface WasmExports {
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: WasmExports };
+  validate(bytes: Uint8Array): boolean;
+}
+
+/** The FMA twin's exports (the products with fused multiply-adds, in the main module's memory). */
+interface FmaExports {
+  gemmNT: WasmExports['gemmNT'];
+  gemmNT32: WasmExports['gemmNT32'];
 }
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -55,6 +62,9 @@ let heap = new Float64Array(0);
 /** The same memory as float32 (offsets in floats: a double offset d is float offset 2d). */
 let heap32 = new Float32Array(0);
 let disabled = false;
+/** The FMA products, where the runtime has relaxed SIMD (null: it does not). */
+let fmaCache: FmaExports | null = null;
+let fmaOff = false;
 /** Float32 mode: the matrix products run in f32x4 (operands rounded to float32, results widened back). */
 let single = false;
 
@@ -84,6 +94,10 @@ function kernel(): WasmExports | null {
       exportsCache = instance.exports;
       heap = new Float64Array(exportsCache.memory.buffer);
       heap32 = new Float32Array(exportsCache.memory.buffer);
+      const fmaBytes = decodeBase64(GEMM_FMA_WASM_BASE64);
+      if (wasm.validate(fmaBytes)) {
+        fmaCache = new wasm.Instance(new wasm.Module(fmaBytes), { kernel: { memory: exportsCache.memory } }).exports as unknown as FmaExports;
+      }
     }
   } catch {
     exportsCache = null;
@@ -94,6 +108,36 @@ function kernel(): WasmExports | null {
 /** Whether the SIMD kernel is in use (false where WebAssembly SIMD is missing, or after setSimdEnabled(false)). */
 export function simdAvailable(): boolean {
   return kernel() !== null;
+}
+
+/** Whether this runtime has relaxed SIMD, so that the products can use fused multiply-adds. */
+export function fmaAvailable(): boolean {
+  return kernel() !== null && fmaCache !== null;
+}
+
+/** Whether the products use fused multiply-adds now (available and not turned off). */
+export function fmaInUse(): boolean {
+  return fmaAvailable() && !fmaOff;
+}
+
+/**
+ * Turns the fused multiply-adds off or on (on by default where available). A fused a·b + c is rounded once instead of
+ * twice, so results differ from the unfused products in the last bits; every thread of a run must use the same.
+ */
+export function setFmaEnabled(on: boolean): void {
+  fmaOff = !on;
+}
+
+/** C (+)= A·Bᵀ on packed operands (byte offsets), fused where in use. */
+function nt(M: number, N: number, K: number, a: number, b: number, c: number, acc: number): void {
+  if (fmaCache && !fmaOff) fmaCache.gemmNT(M, N, K, a, b, c, acc);
+  else (exportsCache as WasmExports).gemmNT(M, N, K, a, b, c, acc);
+}
+
+/** nt in float32. */
+function nt32(M: number, N: number, K: number, a: number, b: number, c: number, acc: number): void {
+  if (fmaCache && !fmaOff) fmaCache.gemmNT32(M, N, K, a, b, c, acc);
+  else (exportsCache as WasmExports).gemmNT32(M, N, K, a, b, c, acc);
 }
 
 /** Turns the SIMD kernel off or on (benchmarks compare both; tests check they agree). */
@@ -198,7 +242,6 @@ const floats = (n: number): number => up(n, 4) / 2;
 
 /** C[M, N] (+)= A[M, K] · Bᵀ with B bound by bindRight(). */
 export function gemmBound(bound: BoundRight, M: number, A: Float64Array, aOff: number, C: Float64Array, cOff: number, accumulate: boolean): void {
-  const k = kernel() as WasmExports;
   const { N, K, Np, Kp } = bound;
   if (bound.f32) {
     const Mp = up(M, 4);
@@ -208,7 +251,7 @@ export function gemmBound(bound: BoundRight, M: number, A: Float64Array, aOff: n
     ensureDoubles(cAt + floats(Mp * Np));
     copyPack32(A, aOff, M, K, 4, Mp, Kp, tmp, aAt);
     if (accumulate) copyIn32(C, cOff, M, N, Mp, Np, cAt);
-    k.gemmNT32(Mp, Np, Kp, aAt * 8, bound.at * 8, cAt * 8, accumulate ? 1 : 0);
+    nt32(Mp, Np, Kp, aAt * 8, bound.at * 8, cAt * 8, accumulate ? 1 : 0);
     copyOut32(M, N, Np, cAt, C, cOff);
     return;
   }
@@ -219,7 +262,7 @@ export function gemmBound(bound: BoundRight, M: number, A: Float64Array, aOff: n
   ensureDoubles(cAt + Mp * Np);
   copyPack(A, aOff, M, K, 4, Mp, Kp, tmp, aAt);
   if (accumulate) copyIn(C, cOff, M, N, Mp, Np, cAt);
-  k.gemmNT(Mp, Np, Kp, aAt * 8, bound.at * 8, cAt * 8, accumulate ? 1 : 0);
+  nt(Mp, Np, Kp, aAt * 8, bound.at * 8, cAt * 8, accumulate ? 1 : 0);
   if (N === Np) {
     C.set(heap.subarray(cAt, cAt + M * N), cOff);
   } else {
@@ -282,7 +325,7 @@ export function gemmTNSimd(
   heap.fill(0, tB + nRows * Rp, tB + Np * Rp);
   k.pack(tA * 8, Mp, Rp, 4, pA * 8);
   k.pack(tB * 8, Np, Rp, 2, pB * 8);
-  k.gemmNT(Mp, Np, Rp, pA * 8, pB * 8, cAt * 8, 0);
+  nt(Mp, Np, Rp, pA * 8, pB * 8, cAt * 8, 0);
   for (let i = 0; i < M; i++) {
     const src = cAt + i * Np;
     const dst = cOff + i * N;
@@ -319,7 +362,7 @@ function gemmTNSimd32(
   heap32.fill(0, 2 * tB + nRows * Rp, 2 * tB + Np * Rp);
   k.pack32(tA * 8, Mp, Rp, 4, pA * 8);
   k.pack32(tB * 8, Np, Rp, 2, pB * 8);
-  k.gemmNT32(Mp, Np, Rp, pA * 8, pB * 8, cAt * 8, 0);
+  nt32(Mp, Np, Rp, pA * 8, pB * 8, cAt * 8, 0);
   const c0 = 2 * cAt;
   for (let i = 0; i < M; i++) {
     const src = c0 + i * Np;
@@ -344,7 +387,7 @@ function stepProduct32(bound: BoundRight, B: number, h: Float64Array, hOff: numb
   ensureDoubles(cAt + floats(Mp * Np));
   copyPack32(h, hOff, B, bound.K, 4, Mp, Kp, tmp, aAt);
   if (C) copyIn32(C, cOff, B, N, Mp, Np, cAt);
-  k.gemmNT32(Mp, Np, Kp, aAt * 8, bound.at * 8, cAt * 8, C ? 1 : 0);
+  nt32(Mp, Np, Kp, aAt * 8, bound.at * 8, cAt * 8, C ? 1 : 0);
   k.promote(cAt * 8, zAt * 8, up(Mp * Np, 4));
 }
 
@@ -378,7 +421,7 @@ export function lstmStepSimd(
   else {
     copyPack(h, hPrevOff, B, m, 4, Mp, Kp, tmp, aAt);
     copyIn(pre, preOff, B, Gm, Mp, Np, zAt);
-    k.gemmNT(Mp, Np, Kp, aAt * 8, bound.at * 8, zAt * 8, 1);
+    nt(Mp, Np, Kp, aAt * 8, bound.at * 8, zAt * 8, 1);
   }
   k.lstmCell(B, m, zAt * 8, cpAt * 8, cAt * 8, tcAt * 8, hAt * 8);
   pre.set(heap.subarray(zAt, zAt + B * Gm), preOff);
@@ -419,7 +462,7 @@ export function gruStepSimd(
   } else {
     // the row-major copy of h₋₁ (Kp = m, m even) is also the cell's h₋₁ input
     copyPack(h, hPrevOff, B, m, 4, Mp, Kp, tmp, aAt);
-    k.gemmNT(Mp, Np, Kp, aAt * 8, bound.at * 8, wAt * 8, 0);
+    nt(Mp, Np, Kp, aAt * 8, bound.at * 8, wAt * 8, 0);
   }
   k.gruCell(B, m, xAt * 8, wAt * 8, bAt * 8, tmp * 8, hnAt * 8, hAt * 8);
   pre.set(heap.subarray(xAt, xAt + B * Gm), preOff);
