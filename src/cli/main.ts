@@ -11,7 +11,7 @@ import { gradcheckCommand } from './commands/gradcheck';
 import { examplesCommand } from './commands/examples';
 import { benchCommand } from './commands/bench';
 import { threadCount } from '../threads/pool';
-import { enableRelaxedSimd } from '../threads/runtime';
+import { configureProducts } from '../threads/runtime';
 import { runW1, type W1Args } from './commands/benchEngine';
 import { trainCommand } from './commands/train';
 import { verifyCommand } from './commands/verify';
@@ -249,7 +249,7 @@ async function run(argv: string[]): Promise<number> {
 }
 
 // fused multiply-adds in the kernels' products where the CPU has them (Node 20 has relaxed SIMD behind a flag)
-enableRelaxedSimd();
+configureProducts();
 
 run(process.argv.slice(2)).then(
   (code) => {

@@ -4,6 +4,7 @@
  * themselves before the kernel is compiled. Where the runtime refuses it, the kernels run without it.
  */
 import { setFlagsFromString } from 'node:v8';
+import { setFmaEnabled } from '../engine/index';
 
 /** (module (func (export "f") (param v128 v128 v128) (result v128) (f32x4.relaxed_madd (local.get 0) (local.get 1) (local.get 2)))) */
 const RELAXED_MADD = Uint8Array.from([
@@ -12,6 +13,17 @@ const RELAXED_MADD = Uint8Array.from([
 ]);
 
 const wasm = (globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean } }).WebAssembly;
+
+/**
+ * Sets up this thread's products: fused multiply-adds where the runtime has relaxed SIMD (turning Node's flag on),
+ * unless RNN_PLAYGROUND_FMA=0, which keeps every product unfused (the same bits as on a runtime without relaxed SIMD).
+ * The CLI and the engine worker call it first thing; the training threads follow their caller.
+ */
+export function configureProducts(env: Record<string, string | undefined> = process.env): boolean {
+  const on = env.RNN_PLAYGROUND_FMA !== '0' && enableRelaxedSimd();
+  setFmaEnabled(on);
+  return on;
+}
 
 /** Turns on WebAssembly relaxed SIMD when the runtime has it behind a flag; returns whether it is on. */
 export function enableRelaxedSimd(): boolean {

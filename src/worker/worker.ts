@@ -13,7 +13,7 @@ import {
   assertNever, replyType, type ErrorMessage, type FromWorker, type ToWorker, type WorkerReply,
 } from '../shared/protocol';
 import { threadCount } from '../threads/pool';
-import { enableRelaxedSimd } from '../threads/runtime';
+import { configureProducts } from '../threads/runtime';
 import { InputError, JobCancelled, type JobContext } from './jobCommon';
 import { compareJob, trainJob } from './trainJobs';
 import { verifyJob } from './verifyJob';
@@ -23,7 +23,7 @@ import { dataPreviewJob, dataRowsJob, sequenceInspectJob } from './dataViewJobs'
 const port = parentPort;
 if (!port) throw new Error('dist/worker.js must run as a worker thread');
 // fused multiply-adds in the kernels' products where the CPU has them (the CLI does the same)
-enableRelaxedSimd();
+configureProducts();
 
 const reply = (msg: FromWorker): void => port.postMessage(msg);
 

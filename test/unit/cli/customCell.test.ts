@@ -3,6 +3,7 @@
  * extension's worker; a wrong equation exits 2 naming the equation and column with a caret under it.
  */
 import { test } from 'node:test';
+import { configureProducts } from '../../../src/threads/runtime';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,9 @@ import { join } from 'node:path';
 import { trainJob } from '../../../src/worker/trainJobs';
 import type { JobContext } from '../../../src/worker/jobCommon';
 import { parseExperiment } from '../../../src/data/experiment';
+
+// the products as the engine worker sets them up (fused where the runtime can), so the CLI's runs and these match
+configureProducts();
 
 const CLI = new URL('../../../dist/cli.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'rnnpg-custom-'));

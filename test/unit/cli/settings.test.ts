@@ -3,15 +3,19 @@
  * model and training run as the extension's worker, so the same experiment gives the same run, to the bit.
  */
 import { test } from 'node:test';
+import { configureProducts } from '../../../src/threads/runtime';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trainJob } from '../../../src/worker/trainJobs';
 import type { JobContext } from '../../../src/worker/jobCommon';
 import { flagsPatch } from '../../../src/cli/commands/dataCommon';
 import { loadExperiment } from '../../../src/data/settings';
+
+// the products as the engine worker sets them up (fused where the runtime can), so the CLI's runs and these match
+configureProducts();
 
 const CLI = new URL('../../../dist/cli.js', import.meta.url).pathname;
 const SAMPLES = new URL('../../../samples/', import.meta.url).pathname;
@@ -37,8 +41,11 @@ test('the CLI on an experiment file trains exactly the run the extension trains 
   assert.deepEqual(fromCli.history.map((e: { trainLoss: number }) => e.trainLoss), fromWorker.history.map((e) => e.trainLoss));
   // one run summary: every field the extension gets, the CLI prints with the same value (renamed: file, saved)
   const renamed: Record<string, string> = { csvFile: 'file', modelFile: 'saved' };
+  // the CLI trains on every core, this worker call on one thread: the same bits either way
+  assert.equal(fromCli.threads, availableParallelism());
+  assert.equal(fromWorker.threads, 1);
   for (const [key, value] of Object.entries(fromWorker)) {
-    if (key === 'seconds') continue;
+    if (key === 'seconds' || key === 'threads') continue;
     const cliValue = fromCli[renamed[key] ?? key];
     if (key === 'verdict') assert.deepEqual(fromCli.judgement, value, 'verdict → judgement');
     else if (key === 'roles') assert.deepEqual({ ...value, ...cliValue }, cliValue, 'the roles report of the CLI holds the roles');
