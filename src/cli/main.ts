@@ -76,7 +76,7 @@ Commands:
                       scalar bound, the memory horizon, gates holding state, ReLU's dead units, residual stacks
   bench               workload W1 on this engine and its peers (tfjs cpu, tfjs wasm, PyTorch) side by side,
                       then CSV ingestion (2 million rows × 5 columns) against csv-parse and papaparse,
-                      then the peak memory of training one epoch on a 300 MB numeric file
+                      then the peak memory of training one epoch on a 2-million-row (104 MB) numeric file
                       --cells lstm,gru,rnn  --hidden 32,128  --precision float64,float32  --threads 1,N (default: 1
                       and every core)  --repeats N  --min-seconds S  --peers a,b  --quick
                       --csv-rows N (0: skip ingestion)  --memory-mb M (0: skip training memory)  --only w1|csv|memory
@@ -232,7 +232,7 @@ async function run(argv: string[]): Promise<number> {
       });
       const csvRows = intOpt(v, 'csv-rows', quick ? 200000 : 2000000, 0, 50000000);
       const csv = only === 'w1' || only === 'memory' || csvRows === 0 ? null : benchCsvIngest({ rows: csvRows, log, repeats: quick ? 1 : 3 });
-      const memoryMb = intOpt(v, 'memory-mb', quick ? 30 : 300, 0, 100000);
+      const memoryMb = intOpt(v, 'memory-mb', quick ? 30 : 104, 0, 100000);
       const memory = only === 'w1' || only === 'csv' || memoryMb === 0 ? null : benchTrainMemory({ megabytes: memoryMb, log });
       result = {
         pass: true,

@@ -63,6 +63,26 @@ export function createWorkspace(cfg: ModelConfig, T: number, B: number): Workspa
   };
 }
 
+/** Bytes the workspace's buffers take (each buffer once, however many fields view it). */
+export function workspaceBytes(ws: Workspace): number {
+  const seen = new Set<ArrayBufferLike>();
+  let bytes = 0;
+  const visit = (v: unknown, depth: number): void => {
+    if (depth > 4 || v === null || typeof v !== 'object') return;
+    if (ArrayBuffer.isView(v)) {
+      if (!seen.has(v.buffer)) {
+        seen.add(v.buffer);
+        bytes += v.buffer.byteLength;
+      }
+      return;
+    }
+    if (Array.isArray(v)) for (const x of v) visit(x, depth + 1);
+    else for (const [k, x] of Object.entries(v)) if (k !== 'desc' && k !== 'prog' && k !== 'xIn') visit(x, depth + 1);
+  };
+  visit(ws, 0);
+  return bytes;
+}
+
 function addBiasRows(rows: number, n: number, A: Float64Array, aOff: number, theta: Float64Array, bOff: number): void {
   for (let r = 0; r < rows; r++) {
     const a = aOff + r * n;

@@ -21,7 +21,7 @@ export { createModel, type Model, type CreateModelOptions } from './model';
 export type { ParamLayout, TensorSpec } from './params';
 export { orthogonal } from './init';
 export {
-  createWorkspace, forwardStack, backwardStack, finalState,
+  createWorkspace, forwardStack, backwardStack, finalState, workspaceBytes,
   type Batch, type StackState, type Workspace, type BackwardOptions,
 } from './bptt';
 export { headForward, headLoss, type HeadResult } from './head';

@@ -410,6 +410,15 @@ test('the panel for an experiment: the Data view previews the CSV and its roles;
     await epochs.press('Enter');
     await until(() => expJson().training.epochs === 5, 10000, 'the experiment file to say 5 epochs');
     await page.screenshot({ path: join(shots, `panel-model-${THEME_KEY}.png`) });
+    // the training settings, with the products' precision: float32 is written to the file and the retrain uses it
+    const precision = frame.locator('#in-training-precision');
+    assert.equal(await precision.getAttribute('aria-label'), 'Precision');
+    await choose(precision, 'float32');
+    await until(() => expJson().training.precision === 'float32', 10000, 'the experiment file to say float32');
+    // the view redraws from the file: wait for the new dropdown to show the value, then bring it into view
+    await until(async () => (await valueOf(frame.locator('#in-training-precision')).catch(() => null)) === 'float32', 10000, 'the dropdown to show float32');
+    await frame.locator('#in-training-precision').evaluate((e) => e.scrollIntoView({ block: 'center' }));
+    await page.screenshot({ path: join(shots, `panel-model-training-${THEME_KEY}.png`) });
 
     // retrain from the panel: the Training view shows the LSTM run; while it runs, Stop and a progress ring
     await openTab(frame, 'Training', 'training');

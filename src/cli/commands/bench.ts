@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { num, table } from '../format';
 import { plural } from '../../shared/protocol';
+import type { W1Memory } from './benchEngine';
 
 /** Bench settings. */
 export interface BenchSettings {
@@ -42,6 +43,8 @@ export interface BenchRow {
   target: number | null;
   met: boolean | null;
   note: string | null;
+  /** This engine's rows: what training keeps in memory. */
+  memory?: W1Memory;
 }
 
 const median = (v: number[]): number => {
@@ -85,6 +88,22 @@ const SELF = 'rnn-playground';
 
 /** The peer that runs each cell spelled out as equations. */
 const EQUATIONS_PEER = 'rnn-playground (as equations)';
+
+/** The memory table: for each configuration and thread count, bytes per parameter and per (time step, sequence). */
+function memoryLines(rows: BenchRow[]): string[] {
+  const mine = rows.filter((r) => r.peer === SELF && r.memory && r.precision === 'float64');
+  if (!mine.length) return [];
+  return [
+    '',
+    'Memory (float64 and float32 alike: float32 rounds only inside the products): per parameter the weights, their gradient,',
+    "Adam's two moments, a gradient per other shard of the batch and, on several threads, the threads' shared copy of the",
+    'weights; per time step and sequence the activations one pass keeps for backward (one workspace per thread).',
+    table(['cell', 'hidden', 'threads', 'parameters', 'bytes/parameter', 'workspace bytes/step', 'workspaces'], mine.map((r) => {
+      const m = r.memory as W1Memory;
+      return [r.cell, String(r.hidden), String(r.threads), m.parameters.toLocaleString('en'), String(m.bytesPerParameter), num(m.workspaceBytesPerStep, 0), `${num(m.workspaceBytes / 1e6, 2)} MB`];
+    })),
+  ];
+}
 
 const best = (rows: BenchRow[]): number | null => rows.reduce<number | null>((b, r) => (r.median !== null && (b === null || r.median > b) ? r.median : b), null);
 
@@ -200,7 +219,7 @@ export function benchCommand(s: BenchSettings) {
         s.log(`  ${label} …`);
         const out = spawnSync(cmd, a, { encoding: 'utf8', env: env ?? process.env, timeout: 600_000, maxBuffer: 16 << 20 });
         const line = (out.stdout ?? '').trim().split('\n').filter((l) => l.startsWith('{')).pop();
-        let parsed: { stepsPerSec?: number[]; error?: string } = {};
+        let parsed: { stepsPerSec?: number[]; error?: string; memory?: W1Memory } = {};
         try {
           parsed = line ? JSON.parse(line) : {};
         } catch {
@@ -211,6 +230,7 @@ export function benchCommand(s: BenchSettings) {
           continue;
         }
         row.stepsPerSec = parsed.stepsPerSec;
+        if (parsed.memory) row.memory = parsed.memory;
         row.median = median(parsed.stepsPerSec);
         row.min = Math.min(...parsed.stepsPerSec);
         row.max = Math.max(...parsed.stepsPerSec);
@@ -236,6 +256,7 @@ export function benchCommand(s: BenchSettings) {
       r.target !== null ? (r.peer === EQUATIONS_PEER ? `≤ ${r.target}× (≥ 50%)` : `≥ ${r.target}×`) : '',
       r.met === null ? '' : r.met ? 'met' : 'MISSED',
     ])),
+    ...memoryLines(rows),
     ...Object.entries(skipped).map(([p, why]) => `\n${p}: not run — ${why}`),
     ...rows.filter((r) => r.note && !skipped[r.peer]).map((r) => `\n${r.peer} ${r.precision} ${plural(r.threads, 'thread')} ${r.cell} ${r.hidden}: ${r.note}`),
     '',

@@ -1,6 +1,6 @@
 /** Workload W1 on this engine, run in a child process by `bench` (hidden command `__bench-engine JSON`). */
 import {
-  createModel, createOptimizer, createRng, EQUATION_PRESETS, localShards, modelConfig, runUpdate, shardRanges,
+  createModel, createOptimizer, createRng, EQUATION_PRESETS, localShards, modelConfig, runUpdate, shardRanges, workspaceBytes,
 } from '../../engine/index';
 import { sharedPool } from '../../threads/pool';
 import { setPrecision } from '../../engine/index';
@@ -32,8 +32,19 @@ export interface W1Args {
   precision?: 'float64' | 'float32';
 }
 
+/** What W1's training keeps in memory. */
+export interface W1Memory {
+  parameters: number;
+  /** Bytes per parameter: weights, gradient, optimiser state, shard gradients, the threads' shared weights. */
+  bytesPerParameter: number;
+  /** Workspace bytes per time step and sequence (activations kept for the backward pass). */
+  workspaceBytesPerStep: number;
+  /** All threads' workspaces for W1's batch. */
+  workspaceBytes: number;
+}
+
 /** Measures steps/s of W1 (forward, backward and Adam on one batch) per repeat. */
-export function runW1(a: W1Args): { stepsPerSec: number[]; simd: boolean; loss: number } {
+export function runW1(a: W1Args): { stepsPerSec: number[]; simd: boolean; loss: number; memory: W1Memory } {
   setSimdEnabled(a.simd !== false);
   const B = a.batch ?? 32, T = a.steps ?? 100, D = a.input ?? 2;
   const cell = a.equations ? { cell: 'custom' as const, equations: SPELLED[a.cell] } : { cell: a.cell === 'rnn' ? 'vanilla' as const : a.cell };
@@ -72,5 +83,15 @@ export function runW1(a: W1Args): { stepsPerSec: number[]; simd: boolean; loss: 
   run?.close();
   sharedPool().terminate();
   if (!Number.isFinite(loss)) throw new Error('W1 loss is not finite');
-  return { stepsPerSec, simd: simdAvailable(), loss };
+  // memory: per parameter θ, its gradient, Adam's two moments, a gradient per other shard, the shared copy of θ;
+  // per (time step, sequence) the workspace one shard's pass keeps for backward (one workspace per thread)
+  const shardWs = [...local.ctx.cache.values()][0];
+  const perShard = shardWs ? workspaceBytes(shardWs) / (shardWs.T * shardWs.B) : 0;
+  const memory: W1Memory = {
+    parameters: model.theta.length,
+    bytesPerParameter: 8 * (4 + (tasks.length - 1) + (threads > 1 ? 1 : 0)),
+    workspaceBytesPerStep: perShard,
+    workspaceBytes: perShard * T * Math.min(B, 8) * Math.min(threads, tasks.length),
+  };
+  return { stepsPerSec, simd: simdAvailable(), loss, memory };
 }
