@@ -1023,11 +1023,26 @@ interface Sampler {
 }
 
 /**
- * A buffer of scaled values. Large ones (a whole sequence that overlapping windows view) live in shared memory, so
- * that training threads read them where they are instead of each holding a copy (src/threads/pool.ts).
+ * Buffers of scaled values, carved out of shared-memory blocks of at least 1 Mi doubles (a buffer larger than a block
+ * gets a block of its own), so that training threads read the samples where they are instead of each holding a copy
+ * (src/threads/pool.ts), and thousands of small windows cost no allocation each. A block's unused tail is at most the
+ * largest request.
  */
-function samplesBuffer(n: number): Float64Array {
-  return n >= 4096 && typeof SharedArrayBuffer === 'function' ? new Float64Array(new SharedArrayBuffer(n * 8)) : new Float64Array(n);
+function samplesArena(): (n: number) => Float64Array {
+  const BLOCK = 1 << 20;
+  const shared = typeof SharedArrayBuffer === 'function';
+  let block: Float64Array = new Float64Array(0);
+  let used = 0;
+  return (n: number): Float64Array => {
+    if (!shared) return new Float64Array(n);
+    if (n > BLOCK) return new Float64Array(new SharedArrayBuffer(n * 8));
+    if (used + n > block.length) {
+      block = new Float64Array(new SharedArrayBuffer(BLOCK * 8));
+      used = 0;
+    }
+    used += n;
+    return block.subarray(used - n, used);
+  };
 }
 
 /**
@@ -1040,6 +1055,12 @@ function makeSamples(z: Sampler, parts: Part[]): { samples: Sample[]; sources: S
   const samples: Sample[] = [];
   const sources: SampleSource[] = [];
   const shift = task === 'next-step' ? 1 : 0;
+  const samplesBuffer = samplesArena();
+  const copyOf = (v: ArrayLike<number>): Float64Array => {
+    const out = samplesBuffer(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = v[i];
+    return out;
+  };
   const scaledX = (s: PreparedSequence, from: number, n: number): Float64Array => {
     const x = samplesBuffer(n * F);
     for (let i = 0; i < n; i++) for (let j = 0; j < F; j++) x[i * F + j] = zscore(value(s, fk[j], from + i), featureMean[j], featureStd[j]);
@@ -1063,19 +1084,19 @@ function makeSamples(z: Sampler, parts: Part[]): { samples: Sample[]; sources: S
         const xs = window.stride < window.length ? scaledX(s, p.from, L) : null;
         for (let from = p.from; from + window.length <= p.to; from += window.stride) {
           const x = xs ? xs.subarray((from - p.from) * F, (from - p.from + window.length) * F) : scaledX(s, from, window.length);
-          const y = granularity === 'sequence' ? Float64Array.of(s.labels[0]) : Float64Array.from(s.labels.subarray(from, from + window.length));
+          const y = granularity === 'sequence' ? copyOf([s.labels[0]]) : copyOf(s.labels.subarray(from, from + window.length));
           samples.push({ x, y });
           source(p.seq, from, window.length);
         }
       } else if (L >= 1) {
-        samples.push({ x: scaledX(s, p.from, L), y: granularity === 'sequence' ? Float64Array.of(s.labels[0]) : Float64Array.from(s.labels.subarray(p.from, p.to)) });
+        samples.push({ x: scaledX(s, p.from, L), y: granularity === 'sequence' ? copyOf([s.labels[0]]) : copyOf(s.labels.subarray(p.from, p.to)) });
         source(p.seq, p.from, L);
       }
       continue;
     }
     if (granularity === 'sequence') {
       if (L < 1) continue;
-      const y = new Float64Array(P);
+      const y = samplesBuffer(P);
       for (let j = 0; j < P; j++) y[j] = zscore(value(s, tk[j], p.from), targetMean[j], targetStd[j]);
       samples.push({ x: scaledX(s, p.from, L), y });
       source(p.seq, p.from, L);
