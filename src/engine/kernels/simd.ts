@@ -158,48 +158,49 @@ function ensureDoubles(n: number): void {
 
 const up = (n: number, m: number): number => Math.ceil(n / m) * m;
 
-/** Copies src[rows, cols] (at srcOff) into the heap at dst as [rowsP, colsP], zero padded. */
-function copyIn(src: Float64Array, srcOff: number, rows: number, cols: number, rowsP: number, colsP: number, dst: number): void {
+/**
+ * Copies src[rows, cols] (at srcOff) into a view of the heap at element offset d0 as [rowsP, colsP], zero padded: the
+ * float64 view, or the float32 one (rounding each value to float32).
+ */
+function copyRows(view: Float64Array | Float32Array, d0: number, src: Float64Array, srcOff: number, rows: number, cols: number, rowsP: number, colsP: number): void {
   if (cols === colsP) {
-    heap.set(src.subarray(srcOff, srcOff + rows * cols), dst);
+    view.set(src.subarray(srcOff, srcOff + rows * cols), d0);
   } else {
     for (let r = 0; r < rows; r++) {
-      const d = dst + r * colsP;
-      heap.set(src.subarray(srcOff + r * cols, srcOff + (r + 1) * cols), d);
-      heap.fill(0, d + cols, d + colsP);
+      const d = d0 + r * colsP;
+      view.set(src.subarray(srcOff + r * cols, srcOff + (r + 1) * cols), d);
+      view.fill(0, d + cols, d + colsP);
     }
   }
-  if (rowsP > rows) heap.fill(0, dst + rows * colsP, dst + rowsP * colsP);
+  if (rowsP > rows) view.fill(0, d0 + rows * colsP, d0 + rowsP * colsP);
 }
 
-/** Copies src[rows, cols] in at `tmp` (zero padded to [rowsP, Kp]) and packs it at dst for gemmNT (R = 4 or 2). */
-function copyPack(src: Float64Array, off: number, rows: number, cols: number, R: number, rowsP: number, Kp: number, tmp: number, dst: number): void {
-  copyIn(src, off, rows, cols, rowsP, Kp, tmp);
-  (kernel() as WasmExports).pack(tmp * 8, rowsP, Kp, R, dst * 8);
+/** Copies src[rows, cols] into the heap at double offset dst as float64 [rowsP, colsP], zero padded. */
+function copyIn(src: Float64Array, srcOff: number, rows: number, cols: number, rowsP: number, colsP: number, dst: number): void {
+  copyRows(heap, dst, src, srcOff, rows, cols, rowsP, colsP);
 }
 
 /** copyIn for float32: src[rows, cols] rounded into the heap at double offset dst as float32 [rowsP, colsP]. */
 function copyIn32(src: Float64Array, srcOff: number, rows: number, cols: number, rowsP: number, colsP: number, dst: number): void {
-  const d0 = 2 * dst;
-  if (cols === colsP) {
-    heap32.set(src.subarray(srcOff, srcOff + rows * cols), d0);
+  copyRows(heap32, 2 * dst, src, srcOff, rows, cols, rowsP, colsP);
+}
+
+/**
+ * Copies src[rows, cols] in at `tmp` (zero padded to [rowsP, Kp]) and packs it at dst for the product (R = 4 or 2):
+ * as float64 for gemmNT, or as float32 for gemmNT32 (Kp a multiple of 4). Offsets in doubles.
+ */
+function copyPack(src: Float64Array, off: number, rows: number, cols: number, R: number, rowsP: number, Kp: number, tmp: number, dst: number, f32 = false): void {
+  const k = kernel() as WasmExports;
+  if (f32) {
+    copyIn32(src, off, rows, cols, rowsP, Kp, tmp);
+    k.pack32(tmp * 8, rowsP, Kp, R, dst * 8);
   } else {
-    for (let r = 0; r < rows; r++) {
-      const d = d0 + r * colsP;
-      heap32.set(src.subarray(srcOff + r * cols, srcOff + (r + 1) * cols), d);
-      heap32.fill(0, d + cols, d + colsP);
-    }
+    copyIn(src, off, rows, cols, rowsP, Kp, tmp);
+    k.pack(tmp * 8, rowsP, Kp, R, dst * 8);
   }
-  if (rowsP > rows) heap32.fill(0, d0 + rows * colsP, d0 + rowsP * colsP);
 }
 
-/** copyPack for float32 (R = 4 or 2; Kp a multiple of 4). Offsets in doubles. */
-function copyPack32(src: Float64Array, off: number, rows: number, cols: number, R: number, rowsP: number, Kp: number, tmp: number, dst: number): void {
-  copyIn32(src, off, rows, cols, rowsP, Kp, tmp);
-  (kernel() as WasmExports).pack32(tmp * 8, rowsP, Kp, R, dst * 8);
-}
-
-/** Copies C[M, N] out of a float32 result [·, Np] at double offset `at` (widening), or adds it when accumulating. */
+/** Copies C[M, N] out of a float32 result [·, Np] at double offset `at`, widening each value. */
 function copyOut32(M: number, N: number, Np: number, at: number, C: Float64Array, cOff: number): void {
   const a0 = 2 * at;
   if (N === Np) C.set(heap32.subarray(a0, a0 + M * N), cOff);
@@ -226,7 +227,7 @@ export function bindRight(N: number, K: number, B: Float64Array, bOff: number): 
     const Kp = up(K, 4);
     const half = up(Np * Kp, 4) / 2; // doubles taken by Np·Kp floats
     ensureDoubles(2 * half);
-    copyPack32(B, bOff, N, K, 2, Np, Kp, half, 0);
+    copyPack(B, bOff, N, K, 2, Np, Kp, half, 0, true);
     boundEnd = up(half, 2);
     return { N, K, Np, Kp, at: 0, f32: true };
   }
@@ -249,7 +250,7 @@ export function gemmBound(bound: BoundRight, M: number, A: Float64Array, aOff: n
     const tmp = up(aAt + floats(Mp * Kp), 2);
     const cAt = up(tmp + floats(Mp * Kp), 2);
     ensureDoubles(cAt + floats(Mp * Np));
-    copyPack32(A, aOff, M, K, 4, Mp, Kp, tmp, aAt);
+    copyPack(A, aOff, M, K, 4, Mp, Kp, tmp, aAt, true);
     if (accumulate) copyIn32(C, cOff, M, N, Mp, Np, cAt);
     nt32(Mp, Np, Kp, aAt * 8, bound.at * 8, cAt * 8, accumulate ? 1 : 0);
     copyOut32(M, N, Np, cAt, C, cOff);
@@ -281,7 +282,7 @@ export function gemmSimd(
   const save = boundEnd;
   const size = single ? floats(Np * Kp) : Np * Kp;
   ensureDoubles(bAt + 2 * size);
-  if (single) copyPack32(B, bOff, N, K, 2, Np, Kp, bAt + size, bAt);
+  if (single) copyPack(B, bOff, N, K, 2, Np, Kp, bAt + size, bAt, true);
   else copyPack(B, bOff, N, K, 2, Np, Kp, bAt + size, bAt);
   boundEnd = up(bAt + size, 2);
   try {
@@ -293,85 +294,52 @@ export function gemmSimd(
 
 /**
  * C[M, N] (+)= A[R, M]ᵀ · B[R, N], and bias[i] (+)= Σ_r A[r, i] when bias is given: both operands are transposed inside
- * kernel memory (a row of ones appended to Bᵀ yields the sums), then multiplied by the NT kernel.
+ * kernel memory (a row of ones appended to Bᵀ yields the sums), then multiplied by the NT kernel — in float32 (f32x4)
+ * when the precision is float32.
  */
 export function gemmTNSimd(
   R: number, M: number, N: number, A: Float64Array, aOff: number, B: Float64Array, bOff: number,
   C: Float64Array, cOff: number, accumulate: boolean, bias: Float64Array | null, biasOff: number,
 ): void {
-  if (single) {
-    gemmTNSimd32(R, M, N, A, aOff, B, bOff, C, cOff, accumulate, bias, biasOff);
-    return;
-  }
   const k = kernel() as WasmExports;
+  const f32 = single;
+  // sizes in doubles of n values, and the element offset of a double offset, in this precision
+  const size = (n: number): number => (f32 ? floats(n) : n);
+  const el = (at: number): number => (f32 ? 2 * at : at);
+  const copy = f32 ? copyIn32 : copyIn;
   const Rp = up(R, 4);
   const Mp = up(M, 4);
   const nRows = N + (bias ? 1 : 0);
   const Np = up(nRows, 2);
   const sA = boundEnd;
-  const sB = up(sA + Rp * M, 2);
-  const tA = up(sB + Rp * N, 2);
-  const tB = up(tA + Mp * Rp, 2);
-  const pA = up(tB + Np * Rp, 2);
-  const pB = up(pA + Mp * Rp, 2);
-  const cAt = up(pB + Np * Rp, 2);
-  ensureDoubles(cAt + Mp * Np);
-  copyIn(A, aOff, R, M, Rp, M, sA);
-  copyIn(B, bOff, R, N, Rp, N, sB);
-  k.transpose4(Rp, M, sA * 8, tA * 8, Rp);
-  heap.fill(0, tA + M * Rp, tA + Mp * Rp);
-  k.transpose4(Rp, N, sB * 8, tB * 8, Rp);
-  if (bias) heap.fill(1, tB + N * Rp, tB + (N + 1) * Rp);
-  heap.fill(0, tB + nRows * Rp, tB + Np * Rp);
-  k.pack(tA * 8, Mp, Rp, 4, pA * 8);
-  k.pack(tB * 8, Np, Rp, 2, pB * 8);
-  nt(Mp, Np, Rp, pA * 8, pB * 8, cAt * 8, 0);
-  for (let i = 0; i < M; i++) {
-    const src = cAt + i * Np;
-    const dst = cOff + i * N;
-    if (accumulate) for (let j = 0; j < N; j++) C[dst + j] += heap[src + j];
-    else for (let j = 0; j < N; j++) C[dst + j] = heap[src + j];
-    if (bias) bias[biasOff + i] += heap[src + N];
-  }
-}
-
-/** gemmTNSimd in float32: the operands are rounded to float32, transposed and multiplied in f32x4. */
-function gemmTNSimd32(
-  R: number, M: number, N: number, A: Float64Array, aOff: number, B: Float64Array, bOff: number,
-  C: Float64Array, cOff: number, accumulate: boolean, bias: Float64Array | null, biasOff: number,
-): void {
-  const k = kernel() as WasmExports;
-  const Rp = up(R, 4);
-  const Mp = up(M, 4);
-  const nRows = N + (bias ? 1 : 0);
-  const Np = up(nRows, 2);
-  const sA = boundEnd;
-  const sB = up(sA + floats(Rp * M), 2);
-  const tA = up(sB + floats(Rp * N), 2);
-  const tB = up(tA + floats(Mp * Rp), 2);
-  const pA = up(tB + floats(Np * Rp), 2);
-  const pB = up(pA + floats(Mp * Rp), 2);
-  const cAt = up(pB + floats(Np * Rp), 2);
-  ensureDoubles(cAt + floats(Mp * Np));
-  copyIn32(A, aOff, R, M, Rp, M, sA);
-  copyIn32(B, bOff, R, N, Rp, N, sB);
-  k.transpose4f32(Rp, M, sA * 8, tA * 8, Rp);
-  heap32.fill(0, 2 * tA + M * Rp, 2 * tA + Mp * Rp);
-  k.transpose4f32(Rp, N, sB * 8, tB * 8, Rp);
-  if (bias) heap32.fill(1, 2 * tB + N * Rp, 2 * tB + (N + 1) * Rp);
-  heap32.fill(0, 2 * tB + nRows * Rp, 2 * tB + Np * Rp);
-  k.pack32(tA * 8, Mp, Rp, 4, pA * 8);
-  k.pack32(tB * 8, Np, Rp, 2, pB * 8);
-  nt32(Mp, Np, Rp, pA * 8, pB * 8, cAt * 8, 0);
-  const c0 = 2 * cAt;
+  const sB = up(sA + size(Rp * M), 2);
+  const tA = up(sB + size(Rp * N), 2);
+  const tB = up(tA + size(Mp * Rp), 2);
+  const pA = up(tB + size(Np * Rp), 2);
+  const pB = up(pA + size(Mp * Rp), 2);
+  const cAt = up(pB + size(Np * Rp), 2);
+  ensureDoubles(cAt + size(Mp * Np));
+  const view = f32 ? heap32 : heap;
+  copy(A, aOff, R, M, Rp, M, sA);
+  copy(B, bOff, R, N, Rp, N, sB);
+  (f32 ? k.transpose4f32 : k.transpose4)(Rp, M, sA * 8, tA * 8, Rp);
+  view.fill(0, el(tA) + M * Rp, el(tA) + Mp * Rp);
+  (f32 ? k.transpose4f32 : k.transpose4)(Rp, N, sB * 8, tB * 8, Rp);
+  if (bias) view.fill(1, el(tB) + N * Rp, el(tB) + (N + 1) * Rp);
+  view.fill(0, el(tB) + nRows * Rp, el(tB) + Np * Rp);
+  (f32 ? k.pack32 : k.pack)(tA * 8, Mp, Rp, 4, pA * 8);
+  (f32 ? k.pack32 : k.pack)(tB * 8, Np, Rp, 2, pB * 8);
+  (f32 ? nt32 : nt)(Mp, Np, Rp, pA * 8, pB * 8, cAt * 8, 0);
+  const c0 = el(cAt);
   for (let i = 0; i < M; i++) {
     const src = c0 + i * Np;
     const dst = cOff + i * N;
-    if (accumulate) for (let j = 0; j < N; j++) C[dst + j] += heap32[src + j];
-    else for (let j = 0; j < N; j++) C[dst + j] = heap32[src + j];
-    if (bias) bias[biasOff + i] += heap32[src + N];
+    if (accumulate) for (let j = 0; j < N; j++) C[dst + j] += view[src + j];
+    else for (let j = 0; j < N; j++) C[dst + j] = view[src + j];
+    if (bias) bias[biasOff + i] += view[src + N];
   }
 }
+
 
 /**
  * The recurrent product of one step, W_h·h₋₁ (+ what `C` holds at cOff when accumulating), in float32, left in the
@@ -385,7 +353,7 @@ function stepProduct32(bound: BoundRight, B: number, h: Float64Array, hOff: numb
   const tmp = up(aAt + floats(Mp * Kp), 2);
   const cAt = up(tmp + floats(Mp * Kp), 2);
   ensureDoubles(cAt + floats(Mp * Np));
-  copyPack32(h, hOff, B, bound.K, 4, Mp, Kp, tmp, aAt);
+  copyPack(h, hOff, B, bound.K, 4, Mp, Kp, tmp, aAt, true);
   if (C) copyIn32(C, cOff, B, N, Mp, Np, cAt);
   nt32(Mp, Np, Kp, aAt * 8, bound.at * 8, cAt * 8, C ? 1 : 0);
   k.promote(cAt * 8, zAt * 8, up(Mp * Np, 4));
