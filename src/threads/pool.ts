@@ -18,7 +18,9 @@ interface Helper {
   port: MessagePort;
   /** [0]: requests sent, [1]: requests answered. */
   ctrl: Int32Array;
+  /** Requests sent, and answers read (an answer left unread after an error is drained before the next request). */
   sent: number;
+  read: number;
   dead: string | null;
 }
 
@@ -61,7 +63,7 @@ export class ShardPool {
     const worker = new Worker(helperScript(), { workerData: { ctrl, port: port2 }, transferList: [port2] });
     worker.unref();
     port1.unref();
-    const h: Helper = { worker, port: port1, ctrl, sent: 0, dead: null };
+    const h: Helper = { worker, port: port1, ctrl, sent: 0, read: 0, dead: null };
     worker.on('error', (e) => { h.dead = e.message; });
     worker.on('exit', (code) => { h.dead ??= `exit code ${code}`; });
     return h;
@@ -75,29 +77,46 @@ export class ShardPool {
     Atomics.notify(h.ctrl, 0);
   }
 
+  /** Blocks until the helper's next answer and reads it (an error answer is thrown). */
   private wait(h: Helper): HelperReply {
     for (;;) {
       const done = Atomics.load(h.ctrl, 1);
-      if (done >= h.sent) break;
+      if (done > h.read) break;
       Atomics.wait(h.ctrl, 1, done, 5000);
     }
     const got = receiveMessageOnPort(h.port);
+    h.read++;
     if (!got) throw new Error('a training thread answered without a message');
     const r = got.message as HelperReply;
     if (r.type === 'error') throw new Error(`a training thread failed: ${r.message}`);
     return r;
   }
 
+  /** Reads every answer still owed (after an error elsewhere), so the next request's answer is its own. */
+  private drain(h: Helper): void {
+    while (h.read < h.sent) {
+      try {
+        this.wait(h);
+      } catch {
+        // an error answer owed to a request that has already failed
+      }
+    }
+  }
+
   /** Opens a run of `threads` threads (the caller's included) for a model and its training samples. */
   open(model: Model, samples: Sample[], threads: number, precision: Precision = 'float64'): PoolRun {
     const n = Math.max(1, Math.floor(threads));
+    this.helpers = this.helpers.filter((h) => !h.dead); // a helper that stopped is replaced
     while (this.helpers.length < n - 1) this.helpers.push(this.spawn());
     const helpers = this.helpers.slice(0, n - 1);
     const theta = new Float64Array(new SharedArrayBuffer(model.theta.length * 8));
     const shared = shareSamples(samples);
     // every thread multiplies as this one does (fused or not), or the bits would depend on the thread
     const fma = fmaInUse();
-    for (const h of helpers) this.post(h, { type: 'open', config: model.config, theta, samples: shared, precision, fma });
+    for (const h of helpers) {
+      this.drain(h);
+      this.post(h, { type: 'open', config: model.config, theta, samples: shared, precision, fma });
+    }
     for (const h of helpers) this.wait(h);
     let pending: Helper[] = [];
     return {
@@ -125,10 +144,13 @@ export class ShardPool {
         return out;
       },
       close: (): void => {
-        for (const h of pending) this.wait(h);
         pending = [];
-        for (const h of helpers) if (!h.dead) this.post(h, { type: 'close' });
-        for (const h of helpers) if (!h.dead) this.wait(h);
+        for (const h of helpers) {
+          if (h.dead) continue;
+          this.drain(h);
+          this.post(h, { type: 'close' });
+          this.drain(h);
+        }
       },
     };
   }

@@ -120,3 +120,20 @@ test('float32 trains to the same losses as float64, within noise, and differs fr
   assert.ok(a[7] < 0.5 * a[0], `float64 learns: ${a}`);
   for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) <= 1e-3 * a[i], `epoch ${i + 1}: ${a[i]} vs ${b[i]}`);
 });
+
+test('a shard that fails on a helper thread is an error naming it, and the pool trains correctly afterwards', () => {
+  const cfg = modelConfig({ cell: 'gru', inputSize: 2, hiddenSize: 8, outputSize: 1 });
+  const samples = randomSamples(cfg, lengths(24, 3, 9), 13);
+  const model = createModel(cfg, { seed: 2 });
+  const run = sharedPool().open(model, samples, 2);
+  const bad = [0, 1].map((s) => ({ indices: s === 1 ? [999] : [0, 1], c0: 0, c1: 9, denom: 3, recordLayer: 0 }));
+  try {
+    assert.throws(() => runUpdate(model, samples, bad, new Float64Array(model.theta.length), localShards(), run), /a training thread failed/);
+  } finally {
+    run.close();
+  }
+  const opts: TrainOptions = { epochs: 2, batchSize: 24, optimizer: { kind: 'adam', lr: 0.01 }, seed: 1 };
+  const one = runOn(1, cfg, samples, opts);
+  const two = runOn(2, cfg, samples, opts);
+  assert.ok(bits(two.theta).equals(bits(one.theta)));
+});
