@@ -230,6 +230,29 @@ function zscore(v: number, mean: number, std: number): number {
 type Part = { seq: number; from: number; to: number };
 
 /**
+ * Lets go of the values of every column no role names (neither feature, target, label, sequence id nor time) once the
+ * dataset is built, for a caller that only trains on it: a wide file whose model reads few of its columns then does
+ * not keep the others in memory for the whole run. Returns the bytes let go. The table's names, counts and notes stay.
+ */
+export function releaseUnusedColumns(table: CsvTable, spec: DatasetSpec): number {
+  const r = spec.roles;
+  const named = new Set([...r.features, ...r.targets, r.label, r.sequenceId, r.time].filter((n): n is string => n !== null));
+  let bytes = 0;
+  for (const c of table.columns) {
+    if (named.has(c.name)) continue;
+    if (c.values?.length) {
+      bytes += c.values.byteLength;
+      c.values = new Float64Array(0);
+    }
+    if (c.codes?.length) {
+      bytes += c.codes.byteLength;
+      c.codes = new Int32Array(0);
+    }
+  }
+  return bytes;
+}
+
+/**
  * Builds the dataset; throws DataError with file/line/column for anything the user must fix. An error that is not about
  * one cell also names the file's bad cells: the suggested roles may have come from them.
  */

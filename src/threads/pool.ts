@@ -60,7 +60,9 @@ export class ShardPool {
   private spawn(): Helper {
     const ctrl = new Int32Array(new SharedArrayBuffer(8));
     const { port1, port2 } = new MessageChannel();
-    const worker = new Worker(helperScript(), { workerData: { ctrl, port: port2 }, transferList: [port2] });
+    // a helper allocates little (its batches and workspaces): a small young generation keeps its memory small
+    // a helper allocates little (its batches and workspaces): a small young generation keeps its memory small
+    const worker = new Worker(helperScript(), { workerData: { ctrl, port: port2 }, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     worker.unref();
     port1.unref();
     const h: Helper = { worker, port: port1, ctrl, sent: 0, read: 0, dead: null };

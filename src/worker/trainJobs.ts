@@ -1,4 +1,5 @@
 /** Training jobs: train (or continue) one model of an experiment, and train every cell on the same data for Compare. */
+import { releaseUnusedColumns } from '../data/dataset';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { analyseBound, evaluate, modelToJson, train, type CellKind, type Model, type TrainOptions, type TrainResult } from '../engine/index';
@@ -60,6 +61,7 @@ export async function trainJob(source: ExperimentSource, saveTo: string | null, 
   const resolved = resolveExperiment(experiment, await loadTable(csvFile, ctx));
   const { spec } = resolved;
   const ds = prepareDataset(resolved.table, spec, ctx);
+  releaseUnusedColumns(resolved.table, spec); // the run reads only the columns its roles name
   let start: RunStart | null = null;
   const notes: string[] = [];
   if (resume && existsSync(resume)) {
@@ -91,6 +93,7 @@ export async function compareJob(source: ExperimentSource, cells: CellKind[], ct
   const { experiment, csvFile } = loadExperiment(source);
   const resolved = resolveExperiment(experiment, await loadTable(csvFile, ctx));
   const ds = prepareDataset(resolved.table, resolved.spec, ctx);
+  releaseUnusedColumns(resolved.table, resolved.spec);
   const rows: CompareRow[] = [];
   let cancelled = false;
   for (const [k, cell] of cells.entries()) {

@@ -1,4 +1,5 @@
 /** `rnn-playground compare FILE --cells …`: the same data, seed and budget for several cells, side by side. */
+import { releaseUnusedColumns } from '../../data/dataset';
 import { analyseBound, CELL_KINDS, evaluate, isCellKind, type CellKind } from '../../engine/index';
 import { UsageError } from '../errors';
 import { num, table } from '../format';
@@ -18,6 +19,7 @@ export async function compareCommand(given: string, v: Values, json: boolean) {
   }
   const resolved = resolve(await loadTable(file, json), experiment.data);
   const ds = dataset(resolved.table, resolved.spec);
+  releaseUnusedColumns(resolved.table, resolved.spec); // the runs read only the columns the roles name
   const threads = threadsOption(v);
   const rows = cells.map((cell) => {
     const { model, result, seconds, judge } = trainOn(ds, experiment, json, cell as CellKind, null, threads);

@@ -1,4 +1,5 @@
 /** `rnn-playground train FILE`: trains a model on a CSV and reports losses against the baseline. */
+import { releaseUnusedColumns } from '../../data/dataset';
 import { existsSync } from 'node:fs';
 import { describeDataset } from '../../data/describe';
 import { withThreads, threadCount } from '../../threads/pool';
@@ -148,6 +149,7 @@ export async function trainCommand(given: string, v: Values, json: boolean) {
   const tbl = resolved.table;
   const spec = resolved.spec;
   const ds = dataset(tbl, spec);
+  releaseUnusedColumns(tbl, spec); // the run reads only the columns its roles name
   const resume = typeof v.resume === 'string' ? v.resume : null;
   // --resume writes back to its model file unless --save names another
   const save = typeof v.save === 'string' ? v.save : resume;
