@@ -3,7 +3,8 @@
  * state carried between chunks, an update per chunk), SGD / momentum / Adam with global-norm clipping, validation
  * with early stopping and restore-best, a NaN/Inf guard naming the step and the parameter, and per-epoch records of
  * ‖∂L/∂h_t‖ per step, the share of live steps, the pre-clip gradient norm, ρ(W_h) and ‖W_h‖₂.
- * Deterministic: the same model, data, options and seed give bit-identical results.
+ * Deterministic: the same model, data, options and seed give bit-identical results, on one thread or many (every
+ * batch is summed over fixed shards, src/engine/shards.ts).
  */
 import { forwardStack, type Workspace } from './bptt';
 import { packBatch, validateSamples, type Sample } from './batch';
