@@ -92,6 +92,7 @@ export function runShard(model: Model, samples: Sample[], shard: number, task: S
   const cfg = model.config;
   const out: ShardOutcome = { loss: 0, count: 0, correct: 0, valid: 0, alive: 0, stepSq: new Float64Array(task.c1 - task.c0) };
   let mine = ctx.shards.get(shard);
+  if (task.c0 > 0 && !mine) throw new Error(`shard ${shard}: steps from ${task.c0} asked of a thread that did not run its first chunk`);
   if (task.c0 === 0 || !mine) {
     mine = { packed: packBatch(cfg, samples, task.indices), state: undefined };
     ctx.shards.set(shard, mine);

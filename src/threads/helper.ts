@@ -5,7 +5,7 @@
  */
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { enableRelaxedSimd } from './runtime';
-import { createModel, runShard, setFmaEnabled, setPrecision, shardContext, type Model, type Sample, type ShardContext } from '../engine/index';
+import { createModel, fmaInUse, runShard, setFmaEnabled, setPrecision, shardContext, type Model, type Sample, type ShardContext } from '../engine/index';
 import type { HelperReply, HelperRequest } from './messages';
 
 const { ctrl, port } = workerData as { ctrl: Int32Array; port: MessagePort };
@@ -18,6 +18,7 @@ function handle(msg: HelperRequest): HelperReply {
       const model = { ...createModel(msg.config), theta: msg.theta };
       if (msg.fma && !enableRelaxedSimd()) throw new Error('this thread cannot use fused multiply-adds as the caller does');
       setFmaEnabled(msg.fma);
+      if (fmaInUse() !== msg.fma) throw new Error(`this thread ${msg.fma ? 'cannot fuse' : 'fuses'} multiply-adds; the caller ${msg.fma ? 'does' : 'does not'}`);
       run = { model, samples: msg.samples, ctx: shardContext(), grads: new Map() };
       setPrecision(msg.precision);
       return { type: 'opened' };
@@ -49,7 +50,7 @@ for (;;) {
   while (seen < target) {
     let got = receiveMessageOnPort(port);
     for (let tries = 0; !got && tries < 1000; tries++) {
-      Atomics.wait(ctrl, 0, target + 1, 1); // the message is posted before the count: wait a moment for it
+      Atomics.wait(ctrl, 0, Atomics.load(ctrl, 0), 1); // the message is posted before the count: wait a moment for it
       got = receiveMessageOnPort(port);
     }
     seen++;

@@ -119,7 +119,18 @@ export class ShardPool {
       this.drain(h);
       this.post(h, { type: 'open', config: model.config, theta, samples: shared, precision, fma });
     }
-    for (const h of helpers) this.wait(h);
+    try {
+      for (const h of helpers) this.wait(h);
+    } catch (e) {
+      // a helper could not open the run: the others let go of it too
+      for (const h of helpers) {
+        this.drain(h);
+        if (h.dead) continue;
+        this.post(h, { type: 'close' });
+        this.drain(h);
+      }
+      throw e;
+    }
     let pending: Helper[] = [];
     return {
       threads: n,

@@ -73,8 +73,9 @@ export type Precision = 'float64' | 'float32';
 
 /**
  * Sets the matrix products' precision for this thread and returns the previous one. float32 rounds each product's
- * operands to float32 and multiplies and adds in f32x4; the results are widened back to float64 (exactly), and the
- * rest of the engine (the cells' elementwise steps, the optimiser, the weights) stays in float64.
+ * operands to float32 and multiplies and adds in f32x4 (the LSTM step adds its input projection to the recurrent
+ * product there too, as PyTorch's float32 does); the results are widened back to float64 (exactly), and the rest of
+ * the engine (the cells' elementwise steps, the optimiser, the weights) stays in float64.
  */
 export function setPrecision(p: Precision): Precision {
   const was: Precision = single ? 'float32' : 'float64';
