@@ -319,10 +319,20 @@ async function panelOf(name, view = null) {
 /** The value of a toolkit dropdown (webview/components). */
 const valueOf = (dropdown) => dropdown.evaluate((e) => e.value);
 
-/** Chooses `value` in a toolkit dropdown as a user does: opens it and clicks the option. */
+/**
+ * Chooses `value` in a toolkit dropdown as a user does: opens it and clicks the option. A view that redraws between
+ * the two clicks (a preview arriving on a loaded machine) replaces the open dropdown with a closed one: open it again.
+ */
 async function choose(dropdown, value) {
-  await dropdown.click();
-  await dropdown.locator(`vscode-option[value="${value}"]`).click();
+  for (let attempt = 1; ; attempt++) {
+    await dropdown.click();
+    try {
+      await dropdown.locator(`vscode-option[value="${value}"]`).click({ timeout: attempt < 4 ? 5000 : 30000 });
+      return;
+    } catch (e) {
+      if (attempt >= 4) throw e;
+    }
+  }
 }
 
 /** Opens a tab of the panel in `frame` and waits for its view. */
