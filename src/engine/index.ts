@@ -18,7 +18,7 @@ export {
   type ModelConfig, type CellKind, type Activation, type Readout, type LossKind, type InitKind,
 } from './config';
 export { createModel, type Model, type CreateModelOptions } from './model';
-export type { ParamLayout, TensorSpec } from './params';
+export { paramLayout, type ParamLayout, type TensorSpec } from './params';
 export { orthogonal } from './init';
 export {
   createWorkspace, forwardStack, backwardStack, finalState, workspaceBytes,

@@ -23,6 +23,5 @@ export function takeStepGradient(w: LayerWork, dh: Float64Array, t: number, leng
     }
   }
   w.stepGradSq[t] = total;
-  w.stepGradNorm[t] = Math.sqrt(total);
   if (w.onStep) w.onStep(t, dh);
 }

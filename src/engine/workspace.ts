@@ -59,9 +59,7 @@ export interface LayerWork {
   /** scratch: Whᵀ [m, G·m] and Wxᵀ [d, G·m] for the backward products. */
   WhT: Float64Array;
   WxT: Float64Array;
-  /** [T] ‖∂L/∂h_t‖ over the batch, for t = 1…T, from the latest backward pass. */
-  stepGradNorm: Float64Array;
-  /** [T] ‖∂L/∂h_t‖² over the batch (the square before the root: shards of a batch add these). */
+  /** [T] ‖∂L/∂h_t‖² over the batch, for t = 1…T, from the latest backward pass (squares: shards of a batch add them). */
   stepGradSq: Float64Array;
   /** Counters over backward passes (reset by the caller): valid (sequence, step) pairs, and those with ‖∂L/∂h_t‖² ≥ 1e-20. */
   validSteps: number;
@@ -106,7 +104,6 @@ export function createLayerWork(
     dX: new Float64Array(TB * d),
     WhT: new Float64Array(diagonal ? 0 : m * Gm),
     WxT: new Float64Array(desc.program ? 0 : d * Gm),
-    stepGradNorm: new Float64Array(T),
     stepGradSq: new Float64Array(T),
     validSteps: 0,
     aliveSteps: 0,

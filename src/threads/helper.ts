@@ -5,7 +5,7 @@
  */
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { enableRelaxedSimd } from './runtime';
-import { createModel, fmaInUse, runShard, setFmaEnabled, setPrecision, shardContext, type Model, type Sample, type ShardContext } from '../engine/index';
+import { fmaInUse, paramLayout, runShard, setFmaEnabled, setPrecision, shardContext, type Model, type Sample, type ShardContext } from '../engine/index';
 import type { HelperReply, HelperRequest } from './messages';
 
 const { ctrl, port } = workerData as { ctrl: Int32Array; port: MessagePort };
@@ -15,7 +15,7 @@ let run: { model: Model; samples: Sample[]; ctx: ShardContext; grads: Map<number
 function handle(msg: HelperRequest): HelperReply {
   switch (msg.type) {
     case 'open': {
-      const model = { ...createModel(msg.config), theta: msg.theta };
+      const model: Model = { config: msg.config, layout: paramLayout(msg.config), theta: msg.theta };
       if (msg.fma && !enableRelaxedSimd()) throw new Error('this thread cannot use fused multiply-adds as the caller does');
       setFmaEnabled(msg.fma);
       if (fmaInUse() !== msg.fma) throw new Error(`this thread ${msg.fma ? 'cannot fuse' : 'fuses'} multiply-adds; the caller ${msg.fma ? 'does' : 'does not'}`);

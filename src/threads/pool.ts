@@ -52,11 +52,6 @@ export interface PoolRun extends ShardExecutor {
 export class ShardPool {
   private helpers: Helper[] = [];
 
-  /** Helper threads started so far (the caller's thread is one more). */
-  get started(): number {
-    return this.helpers.length;
-  }
-
   private spawn(): Helper {
     const ctrl = new Int32Array(new SharedArrayBuffer(8));
     const { port1, port2 } = new MessageChannel();

@@ -164,10 +164,12 @@ export function benchCommand(s: BenchSettings) {
     JSON.stringify({ cell, hidden, batch: 32, steps: 100, input: 2, warmup: hidden >= 128 ? 1 : 2, repeats: s.repeats, minSeconds: s.minSeconds, ...extra });
   const self = process.argv[1];
   const python = '/usr/bin/python3';
+  let torchProbe: string | null | undefined;
   const torchAvailable = (): string | null => {
-    if (!existsSync(join(peersDir, 'torch_w1.py'))) return 'needs bench/peers';
+    if (torchProbe !== undefined) return torchProbe; // asked once for all four PyTorch rows
+    if (!existsSync(join(peersDir, 'torch_w1.py'))) return (torchProbe = 'needs bench/peers');
     const probe = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8', timeout: 60000 });
-    return probe.status === 0 ? null : 'PyTorch not installed (apt-get install python3-torch libopenblas0-pthread)';
+    return (torchProbe = probe.status === 0 ? null : 'PyTorch not installed (apt-get install python3-torch libopenblas0-pthread)');
   };
   const all: Peer[] = [
     ...s.precisions.flatMap((precision) => s.threads.map((threads): Peer => ({

@@ -50,7 +50,7 @@ export function gradientProfile(model: Model, sample: Sample, layer = 0): Gradie
     steps: T,
     hiddenSize: m,
     loss,
-    stepNorms: Array.from(w.stepGradNorm),
+    stepNorms: Array.from(w.stepGradSq, Math.sqrt),
     units,
     aliveShare: w.validSteps ? w.aliveSteps / w.validSteps : 0,
   };
